@@ -1,0 +1,103 @@
+/**
+ * Reverse-mode differentiation. backward() orders the graph topologically with an explicit
+ * stack (no recursion: a 100,000-op chain is fine), then walks it from the output, calling each
+ * node's rule under noGrad and summing the gradients that reach each tensor. Leaves that require
+ * gradients (and tensors that asked with retainGrad) receive them in `.grad`, accumulated across
+ * calls as in PyTorch. Unless retainGraph is set, each node's rule is dropped once used, which
+ * frees the tensors it saved; going back through it again is an error that says so.
+ */
+import { shapeStr, sameShape } from '../backend/shape.js';
+import { backend } from '../backend/index.js';
+import { Tensor, allocData } from '../tensor/tensor.js';
+import { noGrad } from './grad-mode.js';
+
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again. */
+  retainGraph?: boolean;
+}
+
+const retained = new WeakSet<Tensor>();
+
+/** Asks backward() to also store this non-leaf tensor's gradient in `.grad`. */
+export function retainGrad(t: Tensor): Tensor {
+  retained.add(t);
+  return t;
+}
+
+/** Tensors reachable from root through gradFn, each after all tensors it depends on. */
+export function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: Array<{ t: Tensor; next: number }> = [{ t: root, next: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const inputs = top.t.gradFn?.inputs ?? [];
+    if (top.next < inputs.length) {
+      const child = inputs[top.next++];
+      if (!seen.has(child) && child.requiresGrad) {
+        seen.add(child);
+        stack.push({ t: child, next: 0 });
+      }
+    } else {
+      order.push(top.t);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+function addInto(a: Tensor, b: Tensor): Tensor {
+  const out = allocData(a.dtype, a.size);
+  backend().binary('add', a.data, a.shape, b.data, b.shape, out, a.shape);
+  return new Tensor(out, a.shape);
+}
+
+function copyOf(t: Tensor): Tensor {
+  const d = allocData(t.dtype, t.size);
+  d.set(t.data);
+  return new Tensor(d, t.shape);
+}
+
+export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new Error(`backward: ${root.describe()} does not require grad and has no gradFn (did you compute it under noGrad, or forget requiresGrad on the inputs?)`);
+  }
+  if (!grad) {
+    if (root.size !== 1) {
+      throw new Error(`backward: output has shape ${shapeStr(root.shape)}; backward() without a gradient needs a scalar (one element). Pass a gradient of shape ${shapeStr(root.shape)}, or reduce with .sum() or .mean() first`);
+    }
+    const g = allocData(root.dtype, 1);
+    g[0] = 1;
+    grad = new Tensor(g, root.shape);
+  } else if (!sameShape(grad.shape, root.shape)) {
+    throw new Error(`backward: gradient has shape ${shapeStr(grad.shape)} but the output has shape ${shapeStr(root.shape)}`);
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (!g) continue;
+      grads.delete(t);
+      const node = t.gradFn;
+      if (!node || retained.has(t)) t.grad = t.grad ? addInto(t.grad, g) : copyOf(g);
+      if (!node) continue;
+      if (!node.backward) {
+        throw new Error(`backward: the graph through '${node.op}' (output ${t.describe()}) was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go back through it twice`);
+      }
+      const inGrads = node.backward(g);
+      if (!opts.retainGraph) node.backward = null;
+      for (let k = 0; k < node.inputs.length; k++) {
+        const x = node.inputs[k];
+        const gx = inGrads[k];
+        if (!gx || !x.requiresGrad) continue;
+        if (!sameShape(gx.shape, x.shape)) {
+          throw new Error(`backward: rule of '${node.op}' returned a gradient of shape ${shapeStr(gx.shape)} for input ${k} of shape ${shapeStr(x.shape)}`);
+        }
+        const prev = grads.get(x);
+        grads.set(x, prev ? addInto(prev, gx) : gx);
+      }
+    }
+  });
+}

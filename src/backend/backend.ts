@@ -1,0 +1,140 @@
+/**
+ * The kernel interface: the only place where gradlab loops over numbers.
+ *
+ * Contract
+ * - Every array is contiguous and row-major. Shapes are plain number lists; a scalar has shape [].
+ * - Kernels write into an `out` array that the caller allocated with the right length and type;
+ *   they never allocate tensors, never keep references to their arguments after returning and
+ *   never know about autograd.
+ * - Broadcasting follows NumPy: shapes are aligned on the right, a size-1 (or missing) dimension
+ *   repeats. The caller has already checked that shapes broadcast and computed `outShape`.
+ * - Float kernels must accept Float32Array and Float64Array alike (float64 is used by the
+ *   gradient checker); integer data is Int32Array.
+ *
+ * The `js` backend (backend/js) is the readable reference: every other backend is tested
+ * against it, kernel by kernel.
+ */
+
+export type DType = 'float32' | 'float64' | 'int32';
+export type Data = Float32Array | Float64Array | Int32Array;
+export type FloatData = Float32Array | Float64Array;
+export type Shape = readonly number[];
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
+  | 'tanh' | 'sigmoid' | 'relu' | 'step' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round'
+  | 'log1p' | 'expm1' | 'softplus' | 'logSigmoid' | 'erf';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/** Batched matrix product: out[b] = op(A[b]) · op(B[b]) with op = transpose when asked. */
+export interface MatmulSpec {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** A[b] is stored as k×m (so op(A) = Aᵀ is m×k). */
+  transA: boolean;
+  /** B[b] is stored as n×k. */
+  transB: boolean;
+  /** Elements between consecutive batches of A (0 = the same matrix for every batch). */
+  strideA: number;
+  strideB: number;
+}
+
+/** Sliding windows over the last 1 or 2 dims of an [N, C, ...spatial] input (convolution, pooling). */
+export interface WindowSpec {
+  /** Input spatial sizes, e.g. [L] or [H, W]. */
+  inSize: number[];
+  /** Output spatial sizes. */
+  outSize: number[];
+  kernel: number[];
+  stride: number[];
+  padding: number[];
+  dilation: number[];
+}
+
+export interface AdamStep {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** true: decoupled weight decay (AdamW); false: L2 added to the gradient (Adam). */
+  decoupled: boolean;
+  /** Step number, starting at 1, used for bias correction. */
+  step: number;
+}
+
+export interface SgdStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** First step: the momentum buffer is set to the gradient instead of being updated. */
+  firstStep: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  /** out[i] = op(x[i]). */
+  unary(op: UnaryOp, x: Data, out: Data): void;
+  /** out[i] = op(x[i], scalar) for op in leakyRelu-like families: out = x > 0 ? x : x * slope. */
+  leakyRelu(x: FloatData, slope: number, out: FloatData): void;
+  /** out = min(max(x, lo), hi). */
+  clamp(x: Data, lo: number, hi: number, out: Data): void;
+  /** Broadcasting binary op; comparisons write 1 or 0. */
+  binary(op: BinaryOp, a: Data, aShape: Shape, b: Data, bShape: Shape, out: Data, outShape: Shape): void;
+  /** out = cond != 0 ? a : b, all three broadcast to outShape. */
+  where(cond: Data, cShape: Shape, a: Data, aShape: Shape, b: Data, bShape: Shape, out: Data, outShape: Shape): void;
+
+  /** Reduces over `axes` (sorted, unique); out has the shape of x with those axes removed. */
+  reduce(op: ReduceOp, x: Data, shape: Shape, axes: readonly number[], out: Data): void;
+  /** Index of the first max/min along `axis`. */
+  argReduce(op: 'argmax' | 'argmin', x: Data, shape: Shape, axis: number, out: Int32Array): void;
+
+  matmul(a: FloatData, b: FloatData, out: FloatData, spec: MatmulSpec): void;
+
+  /** out = x permuted: out.shape[i] = shape[perm[i]]. */
+  permute(x: Data, shape: Shape, perm: readonly number[], out: Data): void;
+  /** Strided window copy: out[idx] = x[begin + idx * step] per dim; out has outShape. */
+  sliceCopy(x: Data, shape: Shape, begin: readonly number[], step: readonly number[], out: Data, outShape: Shape): void;
+  /** Inverse of sliceCopy that accumulates: out[begin + idx * step] += src[idx]. */
+  sliceAdd(src: Data, srcShape: Shape, out: Data, outShape: Shape, begin: readonly number[], step: readonly number[]): void;
+  /**
+   * torch.gather along `axis`: out[..i..] = x[..index[..i..]..]; index and out have indexShape,
+   * which equals shape except along `axis`.
+   */
+  gather(x: Data, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, out: Data): void;
+  /** Adjoint of gather: out[..index[..i..]..] += src[..i..]; out has `shape`. */
+  scatterAdd(src: Data, indexShape: Shape, axis: number, index: Int32Array, out: Data, shape: Shape): void;
+  /** out[o, j, i] = x[o, index[j], i] for x viewed as [outer, size, inner]. */
+  indexSelect(x: Data, outer: number, size: number, inner: number, index: Int32Array, out: Data): void;
+  /** Adjoint of indexSelect: out[o, index[j], i] += src[o, j, i]. */
+  indexAdd(src: Data, outer: number, size: number, inner: number, index: Int32Array, out: Data): void;
+
+  /** Softmax (or log-softmax) over the middle axis of x viewed as [outer, n, inner]. */
+  softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void;
+
+  /**
+   * Unfold sliding windows: x [N, C, ...in] → cols [N, C·∏kernel, ∏out] (zero padding).
+   * Used by convolution (then a GEMM) and pooling.
+   */
+  im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void;
+  /** Adjoint of im2col: accumulates cols back into out [N, C, ...in] (out is zeroed by the caller). */
+  col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void;
+
+  /** out[i] = x[i] converted to out's type (float → int truncates toward zero). */
+  cast(x: Data, out: Data): void;
+  fill(out: Data, value: number): void;
+
+  /** In-place fused optimizer updates over one parameter. */
+  sgdStep(param: FloatData, grad: FloatData, momentumBuf: FloatData | null, o: SgdStep): void;
+  adamStep(param: FloatData, grad: FloatData, expAvg: FloatData, expAvgSq: FloatData, o: AdamStep, maxExpAvgSq: FloatData | null): void;
+}

@@ -1,0 +1,91 @@
+/** Reference kernels for network building blocks: softmax, sliding windows, optimizer updates. */
+import type { AdamStep, FloatData, SgdStep, WindowSpec } from '../backend.js';
+
+export function softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      // NOTE: subtract the max so exp never overflows; log-softmax uses log-sum-exp.
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) mx = Math.max(mx, x[base + j * inner]);
+      if (mx === -Infinity) mx = 0;
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += Math.exp(x[base + j * inner] - mx);
+      if (log) {
+        const lse = mx + Math.log(sum);
+        for (let j = 0; j < n; j++) out[base + j * inner] = x[base + j * inner] - lse;
+      } else {
+        for (let j = 0; j < n; j++) out[base + j * inner] = Math.exp(x[base + j * inner] - mx) / sum;
+      }
+    }
+  }
+}
+
+/** Calls f(colIndex, inputIndex or -1 for padding) over the unfolded layout of im2col. */
+function windows(n: number, c: number, s: WindowSpec, f: (col: number, src: number) => void): void {
+  const twoD = s.inSize.length === 2;
+  const [ih, iw] = twoD ? s.inSize : [1, s.inSize[0]];
+  const [oh, ow] = twoD ? s.outSize : [1, s.outSize[0]];
+  const [kh, kw] = twoD ? s.kernel : [1, s.kernel[0]];
+  const [sh, sw] = twoD ? s.stride : [1, s.stride[0]];
+  const [ph, pw] = twoD ? s.padding : [0, s.padding[0]];
+  const [dh, dw] = twoD ? s.dilation : [1, s.dilation[0]];
+  const outArea = oh * ow;
+  let col = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = (b * c + ch) * ih * iw;
+      for (let ki = 0; ki < kh; ki++) {
+        for (let kj = 0; kj < kw; kj++) {
+          for (let y = 0; y < oh; y++) {
+            const iy = y * sh - ph + ki * dh;
+            for (let x = 0; x < ow; x++, col++) {
+              const ix = x * sw - pw + kj * dw;
+              f(col, iy >= 0 && iy < ih && ix >= 0 && ix < iw ? plane + iy * iw + ix : -1);
+            }
+          }
+        }
+      }
+    }
+  }
+  void outArea;
+}
+
+export function im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
+  windows(n, c, spec, (col, src) => { out[col] = src >= 0 ? x[src] : 0; });
+}
+
+export function col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
+  windows(n, c, spec, (col, src) => { if (src >= 0) out[src] += cols[col]; });
+}
+
+export function sgdStep(p: FloatData, g: FloatData, buf: FloatData | null, o: SgdStep): void {
+  for (let i = 0; i < p.length; i++) {
+    let d = g[i];
+    if (o.weightDecay !== 0) d += o.weightDecay * p[i];
+    if (buf && o.momentum !== 0) {
+      buf[i] = o.firstStep ? d : o.momentum * buf[i] + (1 - o.dampening) * d;
+      d = o.nesterov ? d + o.momentum * buf[i] : buf[i];
+    }
+    p[i] -= o.lr * d;
+  }
+}
+
+export function adamStep(p: FloatData, g: FloatData, m: FloatData, v: FloatData, o: AdamStep, vmax: FloatData | null): void {
+  const bc1 = 1 - Math.pow(o.beta1, o.step);
+  const bc2 = 1 - Math.pow(o.beta2, o.step);
+  const stepSize = o.lr / bc1;
+  const sqrtBc2 = Math.sqrt(bc2);
+  for (let i = 0; i < p.length; i++) {
+    let d = g[i];
+    if (o.weightDecay !== 0) {
+      if (o.decoupled) p[i] *= 1 - o.lr * o.weightDecay;
+      else d += o.weightDecay * p[i];
+    }
+    m[i] = o.beta1 * m[i] + (1 - o.beta1) * d;
+    v[i] = o.beta2 * v[i] + (1 - o.beta2) * d * d;
+    let vv = v[i];
+    if (vmax) { if (vv > vmax[i]) vmax[i] = vv; vv = vmax[i]; }
+    p[i] -= (stepSize * m[i]) / (Math.sqrt(vv) / sqrtBc2 + o.eps);
+  }
+}

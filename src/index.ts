@@ -1,0 +1,5 @@
+/** gradlab: tensors with reverse-mode autograd, layers, optimizers, data, training and tracking. */
+export * from './tensor/index.js';
+export * from './autograd/index.js';
+export { backend, setBackend, backendNames, registerBackend } from './backend/index.js';
+export type { Backend, DType, Data, Shape } from './backend/backend.js';

@@ -1,0 +1,139 @@
+/**
+ * The Tensor: a contiguous row-major block of numbers with a shape and a dtype, plus the
+ * fields autograd needs (requiresGrad, grad, gradFn).
+ *
+ * NOTE: gradlab tensors are always contiguous. `reshape` shares the block; `permute`,
+ * `transpose` and slicing copy through one backend kernel. This keeps every kernel simple
+ * (no stride juggling) at the price of a copy where PyTorch would make a view.
+ *
+ * The differentiable operations (`add`, `matmul`, `softmax`...) are attached as methods by
+ * autograd/methods.ts; this file only holds data and the pieces every layer needs.
+ */
+import type { DType, Data, Shape } from '../backend/backend.js';
+import { shapeStr, sizeOf, stridesOf } from '../backend/shape.js';
+
+/** One recorded operation in the autograd graph: what produced a tensor, and how to go back. */
+export interface GradNode {
+  /** Op name, e.g. 'matmul'. */
+  readonly op: string;
+  /** The tensors the op read, in argument order. */
+  readonly inputs: readonly Tensor[];
+  /**
+   * Given dL/d(output), the gradient for each input (null where an input needs none).
+   * Set to null once the graph is freed after backward().
+   */
+  backward: ((grad: Tensor) => (Tensor | null)[]) | null;
+}
+
+export function dtypeOf(data: Data): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  return 'int32';
+}
+
+export function allocData(dtype: DType, n: number): Data {
+  if (dtype === 'float32') return new Float32Array(n);
+  if (dtype === 'float64') return new Float64Array(n);
+  return new Int32Array(n);
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype !== 'int32';
+}
+
+let nextId = 1;
+
+export class Tensor {
+  /** Contiguous storage; may be shared with other tensors of the same size (reshape). */
+  data: Data;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Unique per tensor, used by the graph printer and the engine. */
+  readonly id: number;
+  requiresGrad = false;
+  /** Accumulated gradient of a leaf after backward(). */
+  grad: Tensor | null = null;
+  /** The operation that produced this tensor, when it was made under autograd. */
+  gradFn: GradNode | null = null;
+  /** Optional human name shown by toDot() and in errors (parameters get their module path). */
+  name: string | undefined;
+
+  constructor(data: Data, shape: Shape) {
+    const n = sizeOf(shape);
+    if (data.length !== n) {
+      throw new RangeError(`Tensor: data has ${data.length} elements but shape ${shapeStr(shape)} needs ${n}`);
+    }
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw new RangeError(`Tensor: invalid shape ${shapeStr(shape)} (sizes must be integers ≥ 0)`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOf(data);
+    this.id = nextId++;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  numel(): number {
+    return this.data.length;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  get strides(): number[] {
+    return stridesOf(this.shape);
+  }
+
+  /** A leaf is a tensor that no recorded op produced: user inputs and parameters. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** The value of a one-element tensor as a JS number. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new RangeError(`item: tensor of shape ${shapeStr(this.shape)} has ${this.data.length} elements, expected 1`);
+    }
+    return this.data[0];
+  }
+
+  /** Flat copy of the values as numbers. */
+  toFlatArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** Nested JS arrays shaped like the tensor (a number for a scalar). */
+  toArray(): NestedArray {
+    const build = (dim: number, off: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[off];
+      const st = this.strides[dim];
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, off + i * st));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Sets requiresGrad in place (like PyTorch's requires_grad_) and returns this tensor. */
+  requiresGrad_(flag = true): this {
+    if (flag && !isFloat(this.dtype)) throw new TypeError(`requiresGrad: only float tensors can require gradients (got ${this.dtype})`);
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Describes the tensor for error messages: `x[300,784] float32`. */
+  describe(): string {
+    return `${this.name ?? 'tensor'}${shapeStr(this.shape)} ${this.dtype}`;
+  }
+}
+
+export type NestedArray = number | NestedArray[];
