@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The gradlab command line: `gradlab run <study>`, `gradlab list`, and the verbs of the other
+ * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { registerRun } from './run.js';
+
+function int(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${v}'`);
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name('gradlab').description('A deep-learning lab in TypeScript').version('0.1.0').showHelpAfterError();
+  registerRun(program, int);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    process.stderr.write(`gradlab: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  });

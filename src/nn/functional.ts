@@ -1,0 +1,132 @@
+/**
+ * Stateless building blocks (torch.nn.functional): what the modules call in forward, and what
+ * users call directly. Composite ops built on autograd primitives, so gradients come for free.
+ */
+import { shapeStr } from '../backend/shape.js';
+import { backend } from '../backend/index.js';
+import * as A from '../autograd/index.js';
+import { Generator, defaultGenerator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export const linear = A.linear;
+export const relu = A.relu;
+export const tanh = A.tanh;
+export const sigmoid = A.sigmoid;
+export const softmax = A.softmax;
+export const logSoftmax = A.logSoftmax;
+export const leakyRelu = A.leakyRelu;
+
+export function reduce(x: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'mean') return A.mean(x);
+  if (reduction === 'sum') return A.sum(x);
+  return x;
+}
+
+/** Inverted dropout: zeroes each entry with probability p and scales the rest by 1/(1−p). */
+export function dropout(x: Tensor, p = 0.5, training = true, gen: Generator = defaultGenerator()): Tensor {
+  if (p < 0 || p > 1) throw new RangeError(`dropout: probability must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return A.mul(x, 0);
+  const keep = 1 - p;
+  const mask = new Tensor(new Float32Array(x.size), x.shape);
+  for (let i = 0; i < mask.size; i++) mask.data[i] = gen.random() < keep ? 1 / keep : 0;
+  return A.mul(x, x.dtype === 'float64' ? A.cast(mask, 'float64') : mask);
+}
+
+/** Checks class targets: int32, right shape, every value in [0, classes) (or the ignore index). */
+export function checkTargets(op: string, input: Tensor, target: Tensor, ignoreIndex?: number): void {
+  if (target.dtype !== 'int32') throw new TypeError(`${op}: targets must be int32 class indices, got ${target.dtype}`);
+  const expected = [input.shape[0], ...input.shape.slice(2)];
+  if (target.ndim !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
+    throw new RangeError(`${op}: input ${shapeStr(input.shape)} needs targets of shape ${shapeStr(expected)}, got ${shapeStr(target.shape)}`);
+  }
+  const classes = input.shape[1];
+  const lo = new Int32Array(1);
+  const hi = new Int32Array(1);
+  if (target.size === 0) return;
+  backend().reduce('min', target.data, [target.size], [0], lo);
+  backend().reduce('max', target.data, [target.size], [0], hi);
+  if (lo[0] < 0 || hi[0] >= classes) {
+    const t = target.data;
+    for (let i = 0; i < t.length; i++) {
+      if ((t[i] < 0 || t[i] >= classes) && t[i] !== ignoreIndex) {
+        throw new RangeError(`${op}: target ${t[i]} at position ${i} is outside [0, ${classes})`);
+      }
+    }
+  }
+}
+
+export interface NllOptions {
+  reduction?: Reduction;
+  /** Per-class weights [C]. */
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+}
+
+/**
+ * Negative log-likelihood of log-probabilities [N, C, ...] at int32 targets [N, ...].
+ * With weights, the mean divides by the sum of the targets' weights (as PyTorch).
+ */
+export function nllLoss(logProbs: Tensor, target: Tensor, o: NllOptions = {}): Tensor {
+  if (logProbs.ndim < 2) throw new RangeError(`nllLoss: input must be [N, C, ...], got ${shapeStr(logProbs.shape)}`);
+  const ignore = o.ignoreIndex ?? -100;
+  checkTargets('nllLoss', logProbs, target, ignore);
+  const valid = A.ne(target, ignore);
+  const safeTarget = A.mul(target, valid);
+  const picked = A.squeeze(A.gather(logProbs, 1, A.unsqueeze(safeTarget, 1)), 1);
+  let w: Tensor = A.cast(valid, logProbs.dtype);
+  if (o.weight) w = A.mul(w, A.reshape(A.indexSelect(o.weight, 0, safeTarget.reshape([safeTarget.size])), target.shape));
+  const losses = A.neg(A.mul(picked, w));
+  const reduction = o.reduction ?? 'mean';
+  if (reduction === 'mean') return A.div(A.sum(losses), A.sum(w));
+  return reduce(losses, reduction);
+}
+
+export interface CrossEntropyOptions extends NllOptions {
+  /** Mixes the one-hot target with the uniform distribution: (1−ε)·onehot + ε/C. */
+  labelSmoothing?: number;
+}
+
+/** Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets. */
+export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
+  if (logits.ndim < 2) throw new RangeError(`crossEntropy: input must be [N, C, ...] logits, got ${shapeStr(logits.shape)}`);
+  const logp = A.logSoftmax(logits, 1);
+  const eps = o.labelSmoothing ?? 0;
+  const nll = nllLoss(logp, target, o);
+  if (eps === 0) return nll;
+  checkTargets('crossEntropy', logits, target, o.ignoreIndex ?? -100);
+  const C = logits.shape[1];
+  // Smoothing term: −Σ_c w_c·log p_c / C per sample (weighted like PyTorch), then reduced.
+  const valid = A.cast(A.ne(target, o.ignoreIndex ?? -100), logits.dtype);
+  const wShape = [1, C, ...logits.shape.slice(2).map(() => 1)];
+  const lp = o.weight ? A.mul(logp, A.reshape(o.weight, wShape)) : logp;
+  const smooth = A.mul(A.neg(A.sum(lp, 1)), valid);
+  const reduction = o.reduction ?? 'mean';
+  let smoothRed: Tensor;
+  if (reduction === 'mean') {
+    const denom = o.weight
+      ? A.sum(A.mul(valid, A.reshape(A.indexSelect(o.weight, 0, A.mul(target, A.ne(target, o.ignoreIndex ?? -100)).reshape([target.size])), target.shape)))
+      : A.sum(valid);
+    smoothRed = A.div(A.sum(smooth), denom);
+  } else smoothRed = reduce(smooth, reduction);
+  return A.add(A.mul(nll, 1 - eps), A.mul(smoothRed, eps / C));
+}
+
+function checkSame(op: string, input: Tensor, target: Tensor): void {
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new RangeError(`${op}: input ${shapeStr(input.shape)} and target ${shapeStr(target.shape)} must have the same shape`);
+  }
+}
+
+export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkSame('mseLoss', input, target);
+  return reduce(A.square(A.sub(input, target)), reduction);
+}
+
+/** Fraction of rows whose argmax equals the target. */
+export function accuracy(logits: Tensor, target: Tensor): number {
+  const pred = A.argmax(logits, 1);
+  return A.sum(A.eq(pred, target)).item() / Math.max(target.size, 1);
+}

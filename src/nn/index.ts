@@ -1,0 +1,10 @@
+export { Module, Parameter, cloneStateDict } from './module.js';
+export type { StateDict } from './module.js';
+export { Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';
+export { Dropout } from './dropout.js';
+export { Sequential, ModuleList } from './container.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss } from './loss.js';
+export * as F from './functional.js';
+export * as init from './init.js';

@@ -1,0 +1,57 @@
+/**
+ * Adam (Kingma & Ba) as torch.optim.Adam, and AdamW (decoupled weight decay, Loshchilov & Hutter):
+ *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr·(m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
+ * Adam adds λθ to g; AdamW multiplies θ by (1 − lr·λ) first. amsgrad keeps max(v) instead.
+ * State keys: step, expAvg, expAvgSq (and maxExpAvgSq).
+ */
+import { backend } from '../backend/index.js';
+import type { FloatData } from '../backend/backend.js';
+import type { Parameter } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
+
+export type AdamOptions = {
+  lr: number;
+  betas: number[];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+};
+
+export class Adam extends Optimizer<AdamOptions> {
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts });
+  }
+
+  protected validate(o: AdamOptions): void {
+    const name = this.constructor.name;
+    checkRange(name, 'learning rate', o.lr, 0);
+    checkRange(name, 'epsilon value', o.eps, 0);
+    if (o.betas.length !== 2) throw new RangeError(`${name}: betas must have two values, got ${o.betas.length}`);
+    o.betas.forEach((b, i) => {
+      if (!(b >= 0 && b < 1)) throw new RangeError(`${name}: invalid beta parameter at index ${i}: ${b} (expected 0 ≤ beta < 1)`);
+    });
+    checkRange(name, 'weight_decay value', o.weightDecay, 0);
+  }
+
+  protected update(p: Parameter, grad: Tensor, o: AdamOptions, s: ParamState): void {
+    const step = (typeof s.step === 'number' ? s.step : 0) + 1;
+    s.step = step;
+    const m = this.buffer(s, 'expAvg', p);
+    const v = this.buffer(s, 'expAvgSq', p);
+    const vmax = o.amsgrad ? this.buffer(s, 'maxExpAvgSq', p) : null;
+    backend().adamStep(p.data as FloatData, grad.data as FloatData, m.data as FloatData, v.data as FloatData, {
+      lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, decoupled: this.decoupled, step,
+    }, vmax ? (vmax.data as FloatData) : null);
+  }
+}
+
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    super(params, { weightDecay: 1e-2, ...opts });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The Optimizer base, as torch.optim.Optimizer: parameter groups (each with its own
+ * hyper-parameters, defaults filled from the constructor), per-parameter state, zeroGrad(),
+ * step() and a state dict that can be saved and loaded. Subclasses implement `update` for one
+ * parameter; the numeric work is a fused backend kernel or tensor ops under noGrad.
+ */
+import { Tensor, allocData } from '../tensor/tensor.js';
+import type { Parameter } from '../nn/module.js';
+
+export type Hyper = Record<string, number | boolean | number[]>;
+
+export interface ParamGroup<H extends Hyper = Hyper> {
+  params: Parameter[];
+  options: H;
+}
+
+export type ParamsInput<H extends Hyper> = Iterable<Parameter> | Array<{ params: Iterable<Parameter> } & Partial<H>>;
+
+export type ParamState = Record<string, Tensor | number>;
+
+export interface OptimizerStateDict {
+  /** Per parameter (by position across groups): its state. */
+  state: Record<number, Record<string, number[] | number>>;
+  groups: Array<Record<string, number | boolean | number[]>>;
+}
+
+export abstract class Optimizer<H extends Hyper = Hyper> {
+  readonly paramGroups: ParamGroup<H>[] = [];
+  readonly state = new Map<Parameter, ParamState>();
+
+  constructor(params: ParamsInput<H>, readonly defaults: H) {
+    const list = [...(params as Iterable<unknown>)];
+    const grouped = list.length > 0 && !(list[0] instanceof Tensor);
+    const groups = grouped
+      ? (list as Array<{ params: Iterable<Parameter> } & Partial<H>>)
+      : [{ params: list as Parameter[] } as unknown as { params: Iterable<Parameter> } & Partial<H>];
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  addParamGroup(group: { params: Iterable<Parameter> } & Partial<H>): void {
+    const params = [...group.params];
+    const name = this.constructor.name;
+    if (params.length === 0) throw new Error(`${name}: a parameter group has no parameters`);
+    for (const p of params) {
+      if (!p.requiresGrad) throw new Error(`${name}: ${p.describe()} does not require grad and cannot be optimized`);
+      for (const [gi, g] of this.paramGroups.entries()) {
+        if (g.params.includes(p)) throw new Error(`${name}: parameter ${p.describe()} appears in more than one group (already in group ${gi})`);
+      }
+    }
+    if (new Set(params).size !== params.length) throw new Error(`${name}: a parameter group lists the same parameter twice`);
+    const { params: _, ...rest } = group;
+    const options = { ...this.defaults, ...rest } as H;
+    this.validate(options);
+    this.paramGroups.push({ params, options });
+  }
+
+  /** Throws a named error for an invalid hyper-parameter value. */
+  protected abstract validate(o: H): void;
+
+  /** Updates one parameter from its gradient. */
+  protected abstract update(p: Parameter, grad: Tensor, o: H, state: ParamState): void;
+
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  }
+
+  step(): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        let s = this.state.get(p);
+        if (!s) {
+          s = {};
+          this.state.set(p, s);
+        }
+        this.update(p, p.grad, g.options, s);
+      }
+    }
+  }
+
+  /** The learning rate of each group (schedules read and write options.lr). */
+  get lrs(): number[] {
+    return this.paramGroups.map((g) => Number(g.options.lr));
+  }
+
+  /** A buffer of zeros shaped like p, kept in the state. */
+  protected buffer(state: ParamState, key: string, p: Parameter): Tensor {
+    let b = state[key];
+    if (!(b instanceof Tensor)) {
+      b = new Tensor(allocData(p.dtype, p.size), p.shape);
+      state[key] = b;
+    }
+    return b;
+  }
+
+  stateDict(): OptimizerStateDict {
+    const state: OptimizerStateDict['state'] = {};
+    let i = 0;
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        const s = this.state.get(p);
+        if (s) {
+          state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? Array.from(v.data) : v]));
+        }
+        i++;
+      }
+    }
+    return { state, groups: this.paramGroups.map((g) => ({ ...g.options })) };
+  }
+
+  loadStateDict(sd: OptimizerStateDict): void {
+    const name = this.constructor.name;
+    if (sd.groups.length !== this.paramGroups.length) {
+      throw new Error(`${name}.loadStateDict: the state has ${sd.groups.length} groups, the optimizer has ${this.paramGroups.length}`);
+    }
+    let i = 0;
+    this.state.clear();
+    this.paramGroups.forEach((g, gi) => {
+      Object.assign(g.options, sd.groups[gi]);
+      for (const p of g.params) {
+        const s = sd.state[i];
+        if (s) {
+          const restored: ParamState = {};
+          for (const [k, v] of Object.entries(s)) {
+            if (Array.isArray(v)) {
+              if (v.length !== p.size) throw new Error(`${name}.loadStateDict: state '${k}' of parameter ${i} has ${v.length} values, the parameter has ${p.size}`);
+              const d = allocData(p.dtype, p.size);
+              d.set(v);
+              restored[k] = new Tensor(d, p.shape);
+            } else restored[k] = v;
+          }
+          this.state.set(p, restored);
+        }
+        i++;
+      }
+    });
+  }
+}
+
+export function checkRange(opt: string, name: string, v: number, lo: number, hi = Infinity, loOpen = false): void {
+  const bad = !Number.isFinite(v) && !(hi === Infinity && v === Infinity) ? true : loOpen ? v <= lo : v < lo;
+  if (bad || v > hi) throw new RangeError(`${opt}: invalid ${name} ${v} (expected ${loOpen ? '>' : '≥'} ${lo}${hi !== Infinity ? ` and ≤ ${hi}` : ''})`);
+}

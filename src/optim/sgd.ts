@@ -1,0 +1,40 @@
+/**
+ * SGD with momentum, dampening, Nesterov and weight decay, exactly as torch.optim.SGD:
+ *   g ← ∇ + λ·θ;  b ← g (first step) or μ·b + (1 − τ)·g;  g ← g + μ·b (Nesterov) or b;  θ ← θ − lr·g
+ */
+import { backend } from '../backend/index.js';
+import type { FloatData } from '../backend/backend.js';
+import type { Parameter } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
+
+export type SGDOptions = {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+};
+
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
+  }
+
+  protected validate(o: SGDOptions): void {
+    checkRange('SGD', 'learning rate', o.lr, 0);
+    checkRange('SGD', 'momentum value', o.momentum, 0);
+    checkRange('SGD', 'weight_decay value', o.weightDecay, 0);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new RangeError(`SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${o.momentum}, dampening ${o.dampening})`);
+    }
+  }
+
+  protected update(p: Parameter, grad: Tensor, o: SGDOptions, s: ParamState): void {
+    const first = !('momentumBuffer' in s);
+    const buf = o.momentum !== 0 ? this.buffer(s, 'momentumBuffer', p) : null;
+    backend().sgdStep(p.data as FloatData, grad.data as FloatData, buf ? (buf.data as FloatData) : null, {
+      lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, firstStep: first,
+    });
+  }
+}

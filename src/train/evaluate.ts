@@ -1,0 +1,49 @@
+/** Evaluation: mean loss and accuracy over a loader, in eval mode and without recording a graph. */
+import { noGrad } from '../autograd/grad-mode.js';
+import { argmax } from '../autograd/ops/reduce.js';
+import { eq } from '../autograd/ops/elementwise.js';
+import { sum } from '../autograd/ops/reduce.js';
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export type LossFn = (output: Tensor, target: Tensor) => Tensor;
+
+export interface EvalResult {
+  loss: number;
+  /** Present when outputs are class scores [N, C] and targets int32 labels. */
+  accuracy?: number;
+  count: number;
+}
+
+/** Number of rows whose argmax matches an int32 target; null when the task is not classification. */
+export function correctCount(output: Tensor, target: Tensor): number | null {
+  if (target.dtype !== 'int32' || output.ndim !== 2 || target.ndim !== 1) return null;
+  return sum(eq(argmax(output, 1), target)).item();
+}
+
+export function evaluate(model: Module, loader: Iterable<Tensor[]>, lossFn: LossFn): EvalResult {
+  const wasTraining = model.training;
+  model.eval();
+  let lossSum = 0;
+  let count = 0;
+  let correct = 0;
+  let classification = true;
+  try {
+    noGrad(() => {
+      for (const [x, y] of loader) {
+        const out = model.forward(x);
+        const n = x.shape[0];
+        lossSum += lossFn(out, y).item() * n;
+        const c = correctCount(out, y);
+        if (c === null) classification = false;
+        else correct += c;
+        count += n;
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const r: EvalResult = { loss: count ? lossSum / count : NaN, count };
+  if (classification && count) r.accuracy = correct / count;
+  return r;
+}

@@ -1,0 +1,120 @@
+/**
+ * The fit loop: for each epoch, train on every batch (zeroGrad, forward, loss, backward, step),
+ * then evaluate on the validation (and test) loaders, log one line and the metrics, and keep
+ * the best model by validation accuracy (or validation loss for regression). At the end the
+ * best weights are restored and scored on the test loader.
+ */
+import type { Module, StateDict } from '../nn/module.js';
+import { cloneStateDict } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { add } from '../autograd/ops/elementwise.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Callback, EpochLogs, FitContext } from './callbacks.js';
+import { EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
+
+export interface FitOptions {
+  model: Module;
+  optimizer: Optimizer;
+  lossFn: LossFn;
+  train: Iterable<Tensor[]> & { length?: number };
+  val?: Iterable<Tensor[]>;
+  test?: Iterable<Tensor[]>;
+  epochs: number;
+  callbacks?: Callback[];
+  /** Extra term added to the training loss (L1 / L2 penalties), computed from the model. */
+  regularizer?: (model: Module) => Tensor;
+  /** Restore the weights of the best validation epoch at the end (default true when val is given). */
+  keepBest?: boolean;
+  /** Receives one summary line per epoch (default: none). */
+  log?: (line: string) => void;
+  /** Evaluate the test set every epoch too (S2 logs train/val/test curves). */
+  testEachEpoch?: boolean;
+}
+
+export interface FitResult {
+  history: EpochLogs[];
+  bestEpoch: number | null;
+  best: StateDict | null;
+  test: EvalResult | null;
+}
+
+function fmt(m: Record<string, number>): string {
+  return Object.entries(m)
+    .filter(([k]) => k !== 'lr')
+    .map(([k, v]) => `${k} ${k.endsWith('accuracy') ? v.toFixed(4) : v.toPrecision(4)}`)
+    .join('  ');
+}
+
+export async function fit(o: FitOptions): Promise<FitResult> {
+  const { model, optimizer, lossFn } = o;
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 0)) throw new RangeError(`fit: epochs must be an integer ≥ 0, got ${o.epochs}`);
+  const cbs = o.callbacks ?? [];
+  const ctx: FitContext = {
+    model, optimizer, epoch: 0, epochs: o.epochs, step: 0,
+    batchesPerEpoch: typeof o.train.length === 'number' ? o.train.length : null, stopTraining: false,
+  };
+  const history: EpochLogs[] = [];
+  const keepBest = o.keepBest ?? o.val !== undefined;
+  let best: StateDict | null = null;
+  let bestEpoch: number | null = null;
+  let bestScore = -Infinity;
+  for (const cb of cbs) await cb.onTrainBegin?.(ctx);
+  for (let epoch = 1; epoch <= o.epochs && !ctx.stopTraining; epoch++) {
+    ctx.epoch = epoch;
+    const t0 = performance.now();
+    for (const cb of cbs) await cb.onEpochBegin?.(ctx);
+    model.train();
+    let lossSum = 0;
+    let count = 0;
+    let correct = 0;
+    let classification = true;
+    for (const [x, y] of o.train) {
+      optimizer.zeroGrad();
+      const out = model.forward(x);
+      const dataLoss = lossFn(out, y);
+      const loss = o.regularizer ? add(dataLoss, o.regularizer(model)) : dataLoss;
+      loss.backward();
+      optimizer.step();
+      const n = x.shape[0];
+      const lv = dataLoss.item();
+      if (!Number.isFinite(lv)) {
+        throw new Error(`fit: the training loss became ${lv} at epoch ${epoch}, step ${ctx.step + 1} (try a smaller learning rate)`);
+      }
+      lossSum += lv * n;
+      count += n;
+      const c = correctCount(out, y);
+      if (c === null) classification = false;
+      else correct += c;
+      ctx.step++;
+      for (const cb of cbs) await cb.onBatchEnd?.(ctx, { step: ctx.step, loss: lv, size: n });
+    }
+    const metrics: Record<string, number> = { 'train/loss': lossSum / Math.max(count, 1) };
+    if (classification && count) metrics['train/accuracy'] = correct / count;
+    let score = -metrics['train/loss'];
+    if (o.val) {
+      const v = evaluate(model, o.val, lossFn);
+      metrics['val/loss'] = v.loss;
+      if (v.accuracy !== undefined) metrics['val/accuracy'] = v.accuracy;
+      score = v.accuracy ?? -v.loss;
+    }
+    if (o.test && o.testEachEpoch) {
+      const t = evaluate(model, o.test, lossFn);
+      metrics['test/loss'] = t.loss;
+      if (t.accuracy !== undefined) metrics['test/accuracy'] = t.accuracy;
+    }
+    metrics.lr = optimizer.lrs[0];
+    if (keepBest && o.val && score > bestScore) {
+      bestScore = score;
+      bestEpoch = epoch;
+      best = cloneStateDict(model.stateDict());
+    }
+    const logs: EpochLogs = { epoch, metrics, seconds: (performance.now() - t0) / 1000 };
+    history.push(logs);
+    for (const cb of cbs) await cb.onEpochEnd?.(ctx, logs);
+    o.log?.(`epoch ${epoch}/${o.epochs}  ${fmt(metrics)}  (${logs.seconds.toFixed(1)} s)`);
+  }
+  if (keepBest && best) model.loadStateDict(best);
+  const test = o.test ? evaluate(model, o.test, lossFn) : null;
+  for (const cb of cbs) await cb.onTrainEnd?.(ctx, history);
+  return { history, bestEpoch, best, test };
+}
