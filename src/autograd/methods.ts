@@ -83,7 +83,7 @@ declare module '../tensor/tensor.js' {
     slice(ranges: readonly (S.Range | null)[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
-    indexSelect(dim: number, index: Tensor | readonly number[]): Tensor;
+    indexSelect(dim: number, index: Tensor | readonly number[] | Int32Array): Tensor;
     split(size: number, dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
 

@@ -140,16 +140,16 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return squeeze(narrow(x, d, i, 1), d);
 }
 
-function toIndex(index: Tensor | readonly number[]): Int32Array {
+function toIndex(index: Tensor | readonly number[] | Int32Array): Int32Array {
   if (index instanceof Tensor) {
     if (index.dtype !== 'int32') throw new TypeError(`index: expected an int32 tensor of indices, got ${index.dtype}`);
     return index.data as Int32Array;
   }
-  return Int32Array.from(index);
+  return index instanceof Int32Array ? index : Int32Array.from(index);
 }
 
 /** Rows (or slices along dim) picked by an index list; the result has index.length along dim. */
-export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[] | Int32Array): Tensor {
   const d = normAxis(dim, x.ndim, 'indexSelect');
   const idx = toIndex(index);
   const size = x.shape[d];
