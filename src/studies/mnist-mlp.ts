@@ -25,7 +25,7 @@ export function mlp(sizes: number[], gen: Generator): Sequential {
 export const mnistMlp: Study = {
   name: 'mnist-mlp',
   title: 'MLP 784-100-100-100-10, Adam 1e-3, batch 300, on the 10,000 MNIST digits (S2 without regularisation)',
-  defaultEpochs: 20,
+  defaultEpochs: 25,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);

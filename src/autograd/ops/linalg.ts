@@ -43,6 +43,10 @@ export function mm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both operands need at least one dim, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  if (a.ndim === 1 && b.ndim === 1) {
+    if (a.size !== b.size) throw new RangeError(`matmul: vectors of lengths ${a.size} and ${b.size} do not align`);
+    return reshape(mm(reshape(a, [1, a.size]), reshape(b, [b.size, 1])), []);
+  }
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const k = a.shape[a.ndim - 1];

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as g from '../../src/index.js';
+import { assertClose } from '../helpers.js';
+
+test('gradients accumulate across backward calls, and a reused input sums its paths', () => {
+  const x = g.tensor([2], { dtype: 'float64', requiresGrad: true });
+  x.mul(x).sum().backward(); // d(x²)/dx = 2x = 4
+  assertClose(x.grad!, [4]);
+  x.mul(3).sum().backward();
+  assertClose(x.grad!, [7]);
+});
+
+test('a 100,000-op chain goes back without overflowing the stack', () => {
+  const x = g.tensor([1], { dtype: 'float64', requiresGrad: true });
+  let y = x;
+  for (let i = 0; i < 100000; i++) y = y.add(1e-5);
+  y.sum().backward();
+  assertClose(x.grad!, [1]);
+});
+
+test('second backward through a freed graph is a clear error; retainGraph allows it', () => {
+  const x = g.tensor([3], { requiresGrad: true });
+  const z = x.mul(2).sum();
+  z.backward(undefined, { retainGraph: true });
+  z.backward();
+  assertClose(x.grad!, [2 + 2]);
+  assert.throws(() => z.backward(), /already freed by an earlier backward\(\); pass \{ retainGraph: true \}/);
+});
+
+test('backward of a non-scalar needs a gradient, and says so with the shape', () => {
+  const x = g.ones([2, 3], { requiresGrad: true });
+  const y = x.mul(2);
+  assert.throws(() => y.backward(), /output has shape \[2,3\]; backward\(\) without a gradient needs a scalar/);
+  y.backward(g.full([2, 3], 0.5));
+  assertClose(x.grad!, [1, 1, 1, 1, 1, 1]);
+  assert.throws(() => x.mul(2).backward(g.ones([3])), /gradient has shape \[3\] but the output has shape \[2,3\]/);
+});
+
+test('noGrad records nothing; detach cuts the graph', () => {
+  const x = g.ones([2], { requiresGrad: true });
+  const y = g.noGrad(() => x.mul(2));
+  assert.equal(y.requiresGrad, false);
+  assert.equal(y.gradFn, null);
+  const d = x.mul(3).detach();
+  assert.equal(d.requiresGrad, false);
+  assert.throws(() => d.sum().backward(), /does not require grad/);
+  assert.equal(g.isGradEnabled(), true);
+});
+
+test('retainGrad keeps an intermediate gradient; toDot shows ops, shapes and grads', () => {
+  const x = g.tensor([[1, 2]], { requiresGrad: true });
+  x.name = 'x';
+  const h = x.mul(3).retainGrad();
+  const loss = h.sum();
+  loss.backward();
+  assertClose(h.grad!, [1, 1]);
+  const dot = g.toDot(loss);
+  assert.match(dot, /^digraph autograd \{/);
+  assert.match(dot, /x \(leaf\)\|shape \[1,2\]\|value \[1, 2\]\|grad \[3, 3\]/);
+  assert.match(dot, /\{mul\|shape \[1,2\]/);
+  assert.match(dot, /\{sum\|shape \[\]/);
+  assert.equal((dot.match(/->/g) ?? []).length, 2);
+});
+
+test('gradcheck catches a wrong rule', () => {
+  const bad = (t: g.Tensor): g.Tensor => {
+    const out = t.detach().mul(2);
+    return g.record('bad', [t], new g.Tensor(out.data, out.shape), (gr) => [gr.mul(3)]);
+  };
+  const r = g.gradcheck(bad, [g.ones([3], { dtype: 'float64' })]);
+  assert.equal(r.ok, false);
+  assert.match(r.message, /analytic .* vs numeric/);
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { jsBackend as be } from '../../src/backend/js/index.js';
+
+test('binary broadcasts a row over a matrix, and a column', () => {
+  const out = new Float32Array(6);
+  be.binary('add', Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], Float32Array.from([10, 20, 30]), [3], out, [2, 3]);
+  assert.deepEqual([...out], [11, 22, 33, 14, 25, 36]);
+  be.binary('mul', Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], Float32Array.from([2, 3]), [2, 1], out, [2, 3]);
+  assert.deepEqual([...out], [2, 4, 6, 12, 15, 18]);
+});
+
+test('reduce over middle and several axes', () => {
+  const x = Float32Array.from({ length: 24 }, (_, i) => i);
+  const o1 = new Float32Array(8);
+  be.reduce('sum', x, [2, 3, 4], [1], o1);
+  assert.deepEqual([...o1], [12, 15, 18, 21, 48, 51, 54, 57]);
+  const o2 = new Float32Array(3);
+  be.reduce('max', x, [2, 3, 4], [0, 2], o2);
+  assert.deepEqual([...o2], [15, 19, 23]);
+});
+
+test('matmul in all four layouts agrees with the plain product', () => {
+  // A = [[1,2,3],[4,5,6]] (2×3), B = [[1,0],[0,1],[1,1]] (3×2) → [[4,5],[10,11]]
+  const A = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  const At = Float32Array.from([1, 4, 2, 5, 3, 6]);
+  const B = Float32Array.from([1, 0, 0, 1, 1, 1]);
+  const Bt = Float32Array.from([1, 0, 1, 0, 1, 1]);
+  for (const [a, b, ta, tb] of [[A, B, false, false], [At, B, true, false], [A, Bt, false, true], [At, Bt, true, true]] as const) {
+    const out = new Float32Array(4);
+    be.matmul(a, b, out, { batch: 1, m: 2, k: 3, n: 2, transA: ta, transB: tb, strideA: 6, strideB: 6 });
+    assert.deepEqual([...out], [4, 5, 10, 11], `transA=${ta} transB=${tb}`);
+  }
+});
+
+test('softmax and log-softmax are stable for large inputs', () => {
+  const x = Float64Array.from([1000, 1001, 1002]);
+  const p = new Float64Array(3);
+  be.softmax(x, 1, 3, 1, false, p);
+  const e = [Math.exp(-2), Math.exp(-1), 1];
+  const s = e[0] + e[1] + e[2];
+  e.forEach((v, i) => assert.ok(Math.abs(p[i] - v / s) < 1e-12));
+  be.softmax(x, 1, 3, 1, true, p);
+  assert.ok(Math.abs(p[2] + Math.log(s)) < 1e-12);
+});
+
+test('im2col / col2im for a 1-d window with padding', () => {
+  // x: N=1, C=1, L=4; kernel 3, stride 1, padding 1 → out length 4
+  const x = Float32Array.from([1, 2, 3, 4]);
+  const spec = { inSize: [4], outSize: [4], kernel: [3], stride: [1], padding: [1], dilation: [1] };
+  const cols = new Float32Array(12);
+  be.im2col(x, 1, 1, spec, cols);
+  assert.deepEqual([...cols], [0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 0]);
+  const back = new Float32Array(4);
+  be.col2im(cols, 1, 1, spec, back);
+  assert.deepEqual([...back], [2, 6, 9, 8]);
+});
+
+test('adamStep matches the textbook update on the first step', () => {
+  const p = Float64Array.from([1]);
+  const g = Float64Array.from([0.5]);
+  const m = new Float64Array(1);
+  const v = new Float64Array(1);
+  be.adamStep(p, g, m, v, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 }, null);
+  // m̂ = g, v̂ = g² → step = lr · g / (|g| + eps) ≈ 0.1
+  assert.ok(Math.abs(p[0] - (1 - 0.1 * 0.5 / (0.5 + 1e-8))) < 1e-12);
+});
