@@ -67,19 +67,7 @@ function sha256File(path: string): string {
   return h.digest('hex');
 }
 
-/**
- * SHA-256 of one file's bytes. With `memo` (default true) a digest remembered for the same path,
- * size and mtime is reused instead of reading the file again.
- */
-export function fileHash(path: string, memo = true): string {
-  const abs = resolve(path);
-  const st = statSync(abs);
-  if (!memo) return sha256File(abs);
-  const m = readMemo();
-  const hit = m[abs];
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.sha256;
-  const sha256 = sha256File(abs);
-  m[abs] = { size: st.size, mtimeMs: st.mtimeMs, sha256 };
+function writeMemo(m: HashMemo): void {
   try {
     mkdirSync(cacheDir(), { recursive: true });
     const tmp = `${memoPath()}.${process.pid}.tmp`;
@@ -88,13 +76,38 @@ export function fileHash(path: string, memo = true): string {
   } catch {
     // NOTE: an unwritable cache folder only costs a re-hash next time.
   }
-  return sha256;
+}
+
+/**
+ * SHA-256 of each file's bytes. With `memo` (default true) a digest remembered for the same path,
+ * size and mtime is reused instead of reading the file again; the memo is read and written once.
+ */
+export function fileHashes(paths: readonly string[], memo = true): string[] {
+  const m = memo ? readMemo() : {};
+  let changed = false;
+  const out = paths.map((path) => {
+    const abs = resolve(path);
+    const st = statSync(abs);
+    const hit = m[abs];
+    if (memo && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.sha256;
+    const sha256 = sha256File(abs);
+    m[abs] = { size: st.size, mtimeMs: st.mtimeMs, sha256 };
+    changed = true;
+    return sha256;
+  });
+  if (memo && changed) writeMemo(m);
+  return out;
+}
+
+/** SHA-256 of one file's bytes (see fileHashes). */
+export function fileHash(path: string, memo = true): string {
+  return fileHashes([path], memo)[0];
 }
 
 /** One digest for several source files and the parameters of the preprocessing. */
 export function contentKey(sources: readonly string[], params: unknown = null, memo = true): string {
   const h = createHash('sha256');
-  for (const s of sources) h.update(fileHash(s, memo)).update('\0');
+  for (const d of fileHashes(sources, memo)) h.update(d).update('\0');
   h.update(JSON.stringify(params ?? null));
   return h.digest('hex');
 }
