@@ -181,13 +181,13 @@ export class RunStore {
     const dead = rows.filter((r) => r.pid !== process.pid && !pidAlive(r.pid));
     if (dead.length === 0) return [];
     const lastWall = this.db.prepare(
-      `SELECT max(w) AS w FROM (SELECT max(wall_time) AS w FROM scalars WHERE run_id = ?1
-        UNION ALL SELECT max(wall_time) FROM histograms WHERE run_id = ?1 UNION ALL SELECT max(wall_time) FROM media WHERE run_id = ?1)`,
+      `SELECT max(w) AS w FROM (SELECT max(wall_time) AS w FROM scalars WHERE run_id = @id
+        UNION ALL SELECT max(wall_time) FROM histograms WHERE run_id = @id UNION ALL SELECT max(wall_time) FROM media WHERE run_id = @id)`,
     );
     const mark = this.db.prepare("UPDATE runs SET status = 'killed', ended_at = coalesce(?, started_at), error = ? WHERE id = ? AND status = 'running'");
     this.db.transaction(() => {
       for (const r of dead) {
-        const w = (lastWall.get(r.id) as { w: number | null }).w;
+        const w = (lastWall.get({ id: r.id }) as { w: number | null }).w;
         mark.run(w === null ? null : w * 1000, `process ${r.pid} on ${host} ended without finishing the run`, r.id);
       }
     }).immediate();
