@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+function gradlab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, GRADLAB_BACKEND: 'js' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('an unknown study is an error that lists the known ones', () => {
+  const r = gradlab('run', 'no-such-study');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown study 'no-such-study'; known studies: .*mnist-mlp.*backprop-by-hand/);
+});
+
+test('list shows every study', () => {
+  const r = gradlab('list');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^mnist-mlp\s+MLP 784-100-100-100-10/m);
+  assert.match(r.stdout, /^backprop-by-hand\s+S6/m);
+});
+
+test('mnist-mlp --json: one JSON line, same seed gives the same numbers', () => {
+  const a = gradlab('run', 'mnist-mlp', '--epochs', '1', '--seed', '3', '--json');
+  assert.equal(a.code, 0, a.stderr);
+  const lines = a.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const ra = JSON.parse(lines[0]);
+  assert.equal(ra.study, 'mnist-mlp');
+  assert.equal(ra.seed, 3);
+  assert.equal(ra.epochs, 1);
+  assert.equal(ra.history.length, 1);
+  assert.ok(ra.testAccuracy > 0.6 && ra.testAccuracy <= 1, `accuracy ${ra.testAccuracy}`);
+  assert.ok(ra.testLoss > 0);
+  assert.match(a.stderr, /epoch 1\/1/);
+  const b = JSON.parse(gradlab('run', 'mnist-mlp', '--epochs', '1', '--seed', '3', '--json').stdout);
+  assert.equal(b.testAccuracy, ra.testAccuracy);
+  assert.equal(b.testLoss, ra.testLoss);
+  assert.deepEqual(b.history.map((h: Record<string, number>) => h['train/loss']), ra.history.map((h: Record<string, number>) => h['train/loss']));
+});
+
+test('backprop-by-hand prints each node and reports zero difference from the closed forms', () => {
+  const r = gradlab('run', 'backprop-by-hand', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const res = JSON.parse(r.stdout);
+  assert.equal(res.testLoss, 0);
+  assert.match(r.stderr, /x\s+2\s+18\s+18/);
+  assert.match(r.stderr, /digraph autograd/);
+});

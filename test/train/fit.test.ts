@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import * as g from '../../src/index.js';
+import { DataLoader, TensorDataset } from '../../src/data/index.js';
+import { Linear, ReLU, Sequential, F } from '../../src/nn/index.js';
+import { Adam, SGD } from '../../src/optim/index.js';
+import { fit } from '../../src/train/index.js';
+import type { Callback, EpochLogs } from '../../src/train/index.js';
+
+/** Two Gaussian blobs in 2-d: an easy, seeded classification problem. */
+function blobs(n: number, seed: number): TensorDataset {
+  const gen = new g.Generator(seed);
+  const x = new Float32Array(n * 2);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    x[2 * i] = gen.normal(y[i] ? 2 : -2, 1);
+    x[2 * i + 1] = gen.normal(y[i] ? 2 : -2, 1);
+  }
+  return new TensorDataset(new g.Tensor(x, [n, 2]), new g.Tensor(y, [n]));
+}
+
+test('fit learns, logs every epoch, keeps the best model and calls callbacks in order', async () => {
+  g.manualSeed(0);
+  const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+  const events: string[] = [];
+  const cb: Callback = {
+    onTrainBegin: () => { events.push('begin'); },
+    onEpochEnd: (_c, l: EpochLogs) => { events.push(`epoch${l.epoch}`); },
+    onTrainEnd: () => { events.push('end'); },
+  };
+  const lines: string[] = [];
+  const r = await fit({
+    model, optimizer: new Adam(model.parameters(), { lr: 0.05 }), epochs: 5,
+    lossFn: (o, y) => F.crossEntropy(o, y),
+    train: new DataLoader(blobs(400, 1), { batchSize: 50, shuffle: true, generator: new g.Generator(2) }),
+    val: new DataLoader(blobs(200, 3), { batchSize: 100 }),
+    test: new DataLoader(blobs(200, 4), { batchSize: 100 }),
+    callbacks: [cb], log: (l) => lines.push(l),
+  });
+  assert.deepEqual(events, ['begin', 'epoch1', 'epoch2', 'epoch3', 'epoch4', 'epoch5', 'end']);
+  assert.equal(r.history.length, 5);
+  assert.ok(r.history[4].metrics['train/loss'] < r.history[0].metrics['train/loss']);
+  assert.ok(r.test!.accuracy! > 0.95, `test accuracy ${r.test!.accuracy}`);
+  const bestVal = Math.max(...r.history.map((h) => h.metrics['val/accuracy']));
+  assert.equal(r.history[r.bestEpoch! - 1].metrics['val/accuracy'], bestVal);
+  assert.match(lines[0], /^epoch 1\/5  train\/loss [\d.]+  train\/accuracy [\d.]+  val\/loss [\d.]+  val\/accuracy [\d.]+/);
+  assert.equal(r.history[0].metrics.lr, 0.05);
+});
+
+test('a callback can stop training early', async () => {
+  const model = new Linear(2, 2);
+  const r = await fit({
+    model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 10,
+    lossFn: (o, y) => F.crossEntropy(o, y),
+    train: new DataLoader(blobs(40, 1), { batchSize: 10 }),
+    callbacks: [{ onEpochEnd: (c) => { if (c.epoch === 3) c.stopTraining = true; } }],
+  });
+  assert.equal(r.history.length, 3);
+});
+
+test('a diverging loss stops with a message naming epoch and step', async () => {
+  const model = new Linear(2, 1);
+  const x = g.tensor([[1e30, 1e30]]);
+  const y = g.tensor([[0]]);
+  await assert.rejects(
+    fit({ model, optimizer: new SGD(model.parameters(), { lr: 1e10 }), epochs: 3, lossFn: (o, t) => F.mseLoss(o, t), train: [[x, y], [x, y]] }),
+    /the training loss became (Infinity|NaN) at epoch 1, step \d/,
+  );
+});
+
+test('a 2,000-step training loop keeps its memory flat', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  g.manualSeed(1);
+  const model = new Sequential(new Linear(64, 64), new ReLU(), new Linear(64, 10));
+  const opt = new Adam(model.parameters());
+  const x = g.randn([32, 64]);
+  const y = g.randint(0, 10, [32]);
+  const used = (): number => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  let at500 = 0;
+  for (let step = 1; step <= 2000; step++) {
+    opt.zeroGrad();
+    F.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+    if (step === 500) at500 = used();
+  }
+  const at2000 = used();
+  const growth = at2000 - at500;
+  assert.ok(growth < 2 * 1024 * 1024, `memory grew by ${(growth / 1048576).toFixed(2)} MiB between step 500 and 2000`);
+});
