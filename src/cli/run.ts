@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { setBackend } from '../backend/index.js';
 import { findStudy, studies } from '../studies/index.js';
+import { StudyTracking } from '../studies/tracking.js';
+import { RunStore, defaultDbPath } from '../track/store.js';
 
 export function registerRun(program: Command, int: (v: string) => number): void {
   program
@@ -19,7 +21,9 @@ export function registerRun(program: Command, int: (v: string) => number): void 
     .option('--json', 'print one JSON line with the results at the end (logs go to stderr)')
     .option('--backend <name>', 'kernel backend (js or wasm)')
     .option('--set <key=value...>', 'study-specific parameters')
-    .action(async (name: string, opts: { epochs?: number; seed: number; json?: boolean; backend?: string; set?: string[] }) => {
+    .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
+    .option('--no-track', 'do not record the run in the store')
+    .action(async (name: string, opts: { epochs?: number; seed: number; json?: boolean; backend?: string; set?: string[]; db?: string; track: boolean }) => {
       const study = findStudy(name);
       if (opts.backend) setBackend(opts.backend);
       const out = opts.json ? process.stderr : process.stdout;
@@ -29,7 +33,20 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         if (i <= 0) throw new Error(`--set expects key=value, got '${kv}'`);
         params[kv.slice(0, i)] = kv.slice(i + 1);
       }
-      const result = await study.run({ epochs: opts.epochs, seed: opts.seed, params, log: (l) => out.write(l + '\n') });
-      if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
+      const store = opts.track ? RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
+      const tracking = store ? new StudyTracking(store, study.name, opts.seed) : StudyTracking.off(study.name, opts.seed);
+      let result;
+      try {
+        result = await study.run({ epochs: opts.epochs, seed: opts.seed, params, tracking, log: (l) => out.write(l + '\n') });
+        tracking.finish();
+      } catch (e) {
+        tracking.finish(e);
+        throw e;
+      }
+      if (store && tracking.runIds.length) {
+        out.write(`recorded run${tracking.runIds.length > 1 ? 's' : ''} ${tracking.runIds.join(', ')} in ${store.path} (see them with: npx gradlab dashboard)\n`);
+      }
+      store?.close();
+      if (opts.json) process.stdout.write(JSON.stringify({ ...result, runs: tracking.runIds }) + '\n');
     });
 }

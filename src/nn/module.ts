@@ -86,7 +86,7 @@ export abstract class Module {
   }
 
   /** Number of trainable scalars. */
-  numParameters(): number {
+  countParameters(): number {
     return this.parameters().reduce((a, p) => a + p.size, 0);
   }
 

@@ -1,9 +1,10 @@
 /** The catalogue of studies, by command-line name. */
 import { backpropByHandStudy } from './backprop-by-hand.js';
+import { mnistLinear } from './mnist-linear.js';
 import { mnistMlp } from './mnist-mlp.js';
 import type { Study } from './study.js';
 
-export const studies: Study[] = [mnistMlp, backpropByHandStudy];
+export const studies: Study[] = [mnistMlp, mnistLinear, backpropByHandStudy];
 
 export function findStudy(name: string): Study {
   const s = studies.find((x) => x.name === name);

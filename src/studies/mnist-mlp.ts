@@ -11,7 +11,7 @@ import { Adam } from '../optim/adam.js';
 import { DataLoader, mnistDataset, randomSplit } from '../data/index.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
-import { Study, StudyOptions, StudyResult, historyRows } from './study.js';
+import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 export function mlp(sizes: number[], gen: Generator): Sequential {
   const layers = [];
@@ -32,7 +32,7 @@ export const mnistMlp: Study = {
     const data = mnistDataset();
     const [train, val, test] = randomSplit(data, [8000, 1000, 1000], gen.fork());
     const model = mlp([784, 100, 100, 100, 10], gen.fork());
-    o.log(`mnist-mlp: ${data.length} digits split 8000/1000/1000, ${model.numParameters()} parameters, seed ${o.seed}`);
+    o.log(`mnist-mlp: ${data.length} digits split 8000/1000/1000, ${model.countParameters()} parameters, seed ${o.seed}`);
     const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
     const result = await fit({
       model, optimizer, epochs,
@@ -40,7 +40,7 @@ export const mnistMlp: Study = {
       train: new DataLoader(train, { batchSize: 300, shuffle: true, generator: gen.fork() }),
       val: new DataLoader(val, { batchSize: 1000 }),
       test: new DataLoader(test, { batchSize: 1000 }),
-      callbacks: [new ProgressBar()],
+      callbacks: [new ProgressBar(), ...tracked(o.tracking.variant('mlp', { layers: [784, 100, 100, 100, 10], optimizer: 'Adam', lr: 1e-3, batchSize: 300, epochs }))],
       log: o.log,
     });
     const t = result.test!;

@@ -1,5 +1,6 @@
 /** What a study is: a named protocol from shared/STUDIES.md that runs with one command. */
 import type { EpochLogs } from '../train/callbacks.js';
+import type { StudyTracking } from './tracking.js';
 
 export interface StudyOptions {
   /** Overrides the study's default number of epochs. */
@@ -9,6 +10,8 @@ export interface StudyOptions {
   log: (line: string) => void;
   /** Extra study-specific options from the command line (--set key=value). */
   params?: Record<string, string>;
+  /** Where runs are recorded (StudyTracking.off() records nothing). */
+  tracking: StudyTracking;
 }
 
 export interface StudyResult {
@@ -32,4 +35,9 @@ export interface Study {
 /** Flattens fit() history into JSON-friendly rows. */
 export function historyRows(h: EpochLogs[]): StudyResult['history'] {
   return h.map((e) => ({ epoch: e.epoch, ...e.metrics, seconds: e.seconds }));
+}
+
+/** The tracker as a callback list (empty when tracking is off). */
+export function tracked<T>(t: T | null): T[] {
+  return t ? [t] : [];
 }

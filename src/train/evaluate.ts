@@ -47,3 +47,28 @@ export function evaluate(model: Module, loader: Iterable<Tensor[]>, lossFn: Loss
   if (classification && count) r.accuracy = correct / count;
   return r;
 }
+
+/** Predicted classes (argmax) and true labels over a loader, in eval mode without a graph. */
+export function predictClasses(model: Module, loader: Iterable<Tensor[]>): { pred: Int32Array; target: Int32Array } {
+  const wasTraining = model.training;
+  model.eval();
+  const preds: Int32Array[] = [];
+  const targets: Int32Array[] = [];
+  try {
+    noGrad(() => {
+      for (const [x, y] of loader) {
+        preds.push(argmax(model.forward(x), 1).data as Int32Array);
+        targets.push(y.data as Int32Array);
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const cat = (parts: Int32Array[]): Int32Array => {
+    const out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
+    let off = 0;
+    for (const p of parts) { out.set(p, off); off += p.length; }
+    return out;
+  };
+  return { pred: cat(preds), target: cat(targets) };
+}

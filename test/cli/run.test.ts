@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RunStore } from '../../src/track/store.js';
 
 const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const db = join(mkdtempSync(join(tmpdir(), 'gradlab-cli-')), 'runs.db');
 
 function gradlab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, GRADLAB_BACKEND: 'js' } });
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, GRADLAB_BACKEND: 'js', GRADLAB_DB: db } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,6 +45,18 @@ test('mnist-mlp --json: one JSON line, same seed gives the same numbers', () => 
   assert.equal(b.testAccuracy, ra.testAccuracy);
   assert.equal(b.testLoss, ra.testLoss);
   assert.deepEqual(b.history.map((h: Record<string, number>) => h['train/loss']), ra.history.map((h: Record<string, number>) => h['train/loss']));
+  // Each run is recorded in the store with its metrics.
+  assert.equal(ra.runs.length, 1);
+  const store = RunStore.open(db, { readonly: true });
+  const info = store.getRun(ra.runs[0]);
+  assert.equal(info.study, 'mnist-mlp');
+  assert.equal(info.status, 'finished');
+  assert.equal(info.seed, 3);
+  const last = store.lastScalars(ra.runs[0]);
+  assert.equal(last['train/loss'].value, ra.history[0]['train/loss']);
+  assert.equal(last['val/accuracy'].value, ra.history[0]['val/accuracy']);
+  assert.ok(store.tags(ra.runs[0]).histograms.some((t) => t.startsWith('weights/')));
+  store.close();
 });
 
 test('backprop-by-hand prints each node and reports zero difference from the closed forms', () => {

@@ -17,7 +17,7 @@ test('fields register parameters with dotted names in order', () => {
   assert.deepEqual(n.namedParameters().map(([k, p]) => [k, p.shape]), [
     ['scale', [1]], ['layers.0.weight', [3, 4]], ['layers.0.bias', [3]], ['layers.2.weight', [2, 3]], ['layers.2.bias', [2]],
   ]);
-  assert.equal(n.numParameters(), 1 + 12 + 3 + 6 + 2);
+  assert.equal(n.countParameters(), 1 + 12 + 3 + 6 + 2);
   assert.deepEqual(Object.keys(n.stateDict()).sort(), ['layers.0.bias', 'layers.0.weight', 'layers.2.bias', 'layers.2.weight', 'scale']);
   assert.match(String(n), /Net\(\n  \(layers\): Sequential\(\n    \(0\): Linear\(inFeatures=4, outFeatures=3, bias=true\)/);
 });
