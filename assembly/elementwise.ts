@@ -1,0 +1,190 @@
+/**
+ * Elementwise f32 kernels: unary maps, broadcasting binary ops, leaky ReLU and clamp.
+ *
+ * Flat kernels process whole vectors of 4: the JS arena rounds every buffer up to 64 bytes,
+ * so reading or writing past the last element stays inside the buffer's own padding.
+ * Broadcasting binary ops arrive with their shapes coalesced to rank 4 (see
+ * src/backend/wasm/elementwise.ts) and walk rows of the innermost dimension.
+ * Parameter block: ints at params + 4·slot, floats (f64) at params + 128 + 8·slot.
+ */
+import { exp4, log4, sigmoid4, tanh4 } from './math';
+
+@inline function pi(params: usize, slot: i32): i32 {
+  return load<i32>(params + (<usize>slot << 2));
+}
+@inline function pf(params: usize, slot: i32): f32 {
+  return <f32>load<f64>(params + 128 + (<usize>slot << 3));
+}
+
+// Unary op codes (same order as UNARY_CODES in src/backend/wasm/elementwise.ts).
+const U_NEG = 0, U_EXP = 1, U_LOG = 2, U_SQRT = 3, U_RSQRT = 4, U_ABS = 5, U_SIGN = 6, U_SQUARE = 7;
+const U_RECIP = 8, U_TANH = 9, U_SIGMOID = 10, U_RELU = 11, U_STEP = 12, U_FLOOR = 13, U_CEIL = 14, U_ROUND = 15;
+
+@inline function unaryVec(op: i32, x: v128): v128 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  switch (op) {
+    case U_NEG: return f32x4.neg(x);
+    case U_EXP: return exp4(x);
+    case U_LOG: return log4(x);
+    case U_SQRT: return f32x4.sqrt(x);
+    case U_RSQRT: return f32x4.div(one, f32x4.sqrt(x));
+    case U_ABS: return f32x4.abs(x);
+    // sign: 1, −1 or 0 (NaN → 0, as the js kernel does).
+    case U_SIGN: return v128.or(v128.and(f32x4.gt(x, zero), one), v128.and(f32x4.lt(x, zero), f32x4.splat(-1)));
+    case U_SQUARE: return f32x4.mul(x, x);
+    case U_RECIP: return f32x4.div(one, x);
+    case U_TANH: return tanh4(x);
+    case U_SIGMOID: return sigmoid4(x);
+    // NOTE: relu(NaN) = 0 in the js kernel (x > 0 is false), so mask instead of max.
+    case U_RELU: return v128.and(x, f32x4.gt(x, zero));
+    case U_STEP: return v128.and(f32x4.gt(x, zero), one);
+    case U_FLOOR: return f32x4.floor(x);
+    case U_CEIL: return f32x4.ceil(x);
+    // nearest rounds half to even, like PyTorch and the js kernel.
+    case U_ROUND: return f32x4.nearest(x);
+  }
+  return x;
+}
+
+/** out[i] = op(x[i]) for i in [from, to). Ints: op, x, out. */
+export function unaryRange(from: i32, to: i32, tid: i32, params: usize): void {
+  const op = pi(params, 0);
+  const x = <usize>pi(params, 1);
+  const out = <usize>pi(params, 2);
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, unaryVec(op, v128.load(x + o)));
+  }
+}
+
+/** Exported for other kernels and tests: one exp of a scalar through the vector code. */
+export function expf(x: f32): f32 {
+  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+}
+
+// Binary op codes (same order as BINARY_CODES in src/backend/wasm/elementwise.ts).
+const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5;
+const B_EQ = 6, B_NE = 7, B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11;
+
+@inline function binaryVec(op: i32, a: v128, b: v128): v128 {
+  const one = f32x4.splat(1);
+  switch (op) {
+    case B_ADD: return f32x4.add(a, b);
+    case B_SUB: return f32x4.sub(a, b);
+    case B_MUL: return f32x4.mul(a, b);
+    case B_DIV: return f32x4.div(a, b);
+    // NOTE: as the js kernel: a > b or a is NaN → a, else b (so NaN in either propagates).
+    case B_MAX: return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
+    case B_MIN: return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
+    case B_EQ: return v128.and(f32x4.eq(a, b), one);
+    case B_NE: return v128.and(f32x4.ne(a, b), one);
+    case B_LT: return v128.and(f32x4.lt(a, b), one);
+    case B_LE: return v128.and(f32x4.le(a, b), one);
+    case B_GT: return v128.and(f32x4.gt(a, b), one);
+    case B_GE: return v128.and(f32x4.ge(a, b), one);
+  }
+  return a;
+}
+
+/**
+ * Flat binary op over [from, to): ints op, a, b, out, mode (0: both full, 1: b scalar,
+ * 2: a scalar).
+ */
+export function binaryFlat(from: i32, to: i32, tid: i32, params: usize): void {
+  const op = pi(params, 0);
+  const a = <usize>pi(params, 1);
+  const b = <usize>pi(params, 2);
+  const out = <usize>pi(params, 3);
+  const mode = pi(params, 4);
+  if (mode == 0) {
+    if (op == B_ADD) {
+      for (let i = from; i < to; i += 4) { const o = <usize>i << 2; v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o))); }
+    } else if (op == B_MUL) {
+      for (let i = from; i < to; i += 4) { const o = <usize>i << 2; v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o))); }
+    } else {
+      for (let i = from; i < to; i += 4) { const o = <usize>i << 2; v128.store(out + o, binaryVec(op, v128.load(a + o), v128.load(b + o))); }
+    }
+  } else if (mode == 1) {
+    const bv = v128.load32_splat(b);
+    for (let i = from; i < to; i += 4) { const o = <usize>i << 2; v128.store(out + o, binaryVec(op, v128.load(a + o), bv)); }
+  } else {
+    const av = v128.load32_splat(a);
+    for (let i = from; i < to; i += 4) { const o = <usize>i << 2; v128.store(out + o, binaryVec(op, av, v128.load(b + o))); }
+  }
+}
+
+/** One row of n outputs from a and b read with element strides sa, sb (0 or 1 are vectorised). */
+@inline function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  let j = 0;
+  if (sa == 1 && sb == 1) {
+    if (op == B_ADD) {
+      for (; j + 4 <= n; j += 4) { const o = <usize>j << 2; v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o))); }
+    } else if (op == B_MUL) {
+      for (; j + 4 <= n; j += 4) { const o = <usize>j << 2; v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o))); }
+    } else {
+      for (; j + 4 <= n; j += 4) { const o = <usize>j << 2; v128.store(out + o, binaryVec(op, v128.load(a + o), v128.load(b + o))); }
+    }
+  } else if (sa == 1 && sb == 0) {
+    const bv = v128.load32_splat(b);
+    for (; j + 4 <= n; j += 4) { const o = <usize>j << 2; v128.store(out + o, binaryVec(op, v128.load(a + o), bv)); }
+  } else if (sa == 0 && sb == 1) {
+    const av = v128.load32_splat(a);
+    for (; j + 4 <= n; j += 4) { const o = <usize>j << 2; v128.store(out + o, binaryVec(op, av, v128.load(b + o))); }
+  }
+  for (; j < n; j++) {
+    const va = v128.load32_splat(a + (<usize>(j * sa) << 2));
+    const vb = v128.load32_splat(b + (<usize>(j * sb) << 2));
+    store<f32>(out + (<usize>j << 2), f32x4.extract_lane(binaryVec(op, va, vb), 0));
+  }
+}
+
+/**
+ * Broadcasting binary op on rows [from, to) of a rank-4 problem. Ints: op, a, b, out,
+ * shape[4] (slots 4..7), strides of a (8..11) and b (12..15) in elements (0 = broadcast).
+ */
+export function binaryRows(from: i32, to: i32, tid: i32, params: usize): void {
+  const op = pi(params, 0);
+  const a = <usize>pi(params, 1);
+  const b = <usize>pi(params, 2);
+  const out = <usize>pi(params, 3);
+  const d1 = pi(params, 5), d2 = pi(params, 6), n = pi(params, 7);
+  const sa0 = pi(params, 8), sa1 = pi(params, 9), sa2 = pi(params, 10), sa3 = pi(params, 11);
+  const sb0 = pi(params, 12), sb1 = pi(params, 13), sb2 = pi(params, 14), sb3 = pi(params, 15);
+  for (let r = from; r < to; r++) {
+    const i2 = r % d2;
+    const q = r / d2;
+    const i1 = q % d1;
+    const i0 = q / d1;
+    const oa = i0 * sa0 + i1 * sa1 + i2 * sa2;
+    const ob = i0 * sb0 + i1 * sb1 + i2 * sb2;
+    binaryRow(op, a + (<usize>oa << 2), sa3, b + (<usize>ob << 2), sb3, out + (<usize>(r * n) << 2), n);
+  }
+}
+
+/** out = x > 0 ? x : x·slope over [from, to). Ints: x, out; floats: slope. */
+export function leakyReluRange(from: i32, to: i32, tid: i32, params: usize): void {
+  const x = <usize>pi(params, 0);
+  const out = <usize>pi(params, 1);
+  const slope = f32x4.splat(pf(params, 0));
+  const zero = f32x4.splat(0);
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    v128.store(out + o, v128.bitselect(v, f32x4.mul(v, slope), f32x4.gt(v, zero)));
+  }
+}
+
+/** out = v < lo ? lo : v > hi ? hi : v over [from, to) (NaN stays NaN). Ints: x, out; floats: lo, hi. */
+export function clampRange(from: i32, to: i32, tid: i32, params: usize): void {
+  const x = <usize>pi(params, 0);
+  const out = <usize>pi(params, 1);
+  const lo = f32x4.splat(pf(params, 0));
+  const hi = f32x4.splat(pf(params, 1));
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const r = v128.bitselect(lo, v, f32x4.lt(v, lo));
+    v128.store(out + o, v128.bitselect(hi, r, f32x4.gt(v, hi)));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The `wasm` backend: WebAssembly SIMD kernels (assembly/, compiled at `npm install`) on a pool
+ * of threads sharing one memory. Same semantics as the `js` reference, kernel by kernel.
+ *
+ * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
+ * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
+ * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
+ * one contiguous block of axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep.
+ * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
+ * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
+ * softplus logSigmoid erf, binary pow, where, reduce prod and split axis sets, argReduce,
+ * permute, sliceCopy, sliceAdd, gather, scatterAdd, indexSelect, indexAdd, cast, fill.
+ *
+ * The runtime (module, memory, threads) is created on the first kernel call, synchronously.
+ */
+import type { Backend } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import { binary, clamp, leakyRelu, unary } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
+import { reduce } from './reduce.js';
+import { Runtime, type WasmOptions } from './runtime.js';
+
+export { sharedMemorySupported, type WasmOptions } from './runtime.js';
+
+export interface WasmBackend extends Backend {
+  /** Threads the kernels run on (creates the runtime if needed). */
+  threads(): number;
+  /** Whether the relaxed-SIMD (FMA) build is in use. */
+  relaxed(): boolean;
+}
+
+/** A wasm backend with its own memory and pool; `wasmBackend` is the default one. */
+export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBackend {
+  let runtime: Runtime | null = null;
+  const rt = (): Runtime => (runtime ??= new Runtime(opts));
+  return {
+    ...jsBackend,
+    name,
+    threads: () => rt().threads,
+    relaxed: () => rt().relaxed,
+    unary: (op, x, out) => unary(rt(), op, x, out),
+    leakyRelu: (x, slope, out) => leakyRelu(rt(), x, slope, out),
+    clamp: (x, lo, hi, out) => clamp(rt(), x, lo, hi, out),
+    binary: (op, a, aShape, b, bShape, out, outShape) => binary(rt(), op, a, aShape, b, bShape, out, outShape),
+    reduce: (op, x, shape, axes, out) => reduce(rt(), op, x, shape, axes, out),
+    matmul: (a, b, out, spec) => matmul(rt(), a, b, out, spec),
+    softmax: (x, outer, n, inner, log, out) => softmax(rt(), x, outer, n, inner, log, out),
+    im2col: (x, n, c, spec, out) => im2col(rt(), x, n, c, spec, out),
+    col2im: (cols, n, c, spec, out) => col2im(rt(), cols, n, c, spec, out),
+    sgdStep: (p, g, buf, o) => sgdStep(rt(), p, g, buf, o),
+    adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
+  };
+}
+
+/** The default wasm backend: GRADLAB_THREADS threads (else all cores), created lazily. */
+export const wasmBackend: WasmBackend = createWasmBackend();

@@ -1,0 +1,114 @@
+/**
+ * Thread pool for the wasm kernels: worker_threads sharing one WebAssembly.Memory, woken with
+ * Atomics on a small control array (no postMessage per kernel).
+ *
+ * A job is a range kernel (from, to, tid, params) cut into chunks; every thread, the caller
+ * included, claims chunks with a compare-and-swap on one word holding (chunk count << 16 | next
+ * chunk), so a job finishes even if no worker ever wakes up (the caller just does all of it),
+ * and a late worker can only ever claim a chunk of the job that is current. Workers spin
+ * ~20 µs after a job (a bare Atomics.wait/notify round trip costs ~25 µs, more than a small
+ * kernel), then sleep in Atomics.wait on the generation value they just tested, so a wake-up
+ * between the test and the wait is never lost. Workers are unref()'d: the pool never keeps a
+ * process alive.
+ */
+import { Worker } from 'node:worker_threads';
+
+// Control-array slots.
+export const GEN = 0;
+export const STATE = 1;
+export const DONE = 2;
+export const KIND = 3;
+export const GRAIN = 4;
+export const TOTAL = 5;
+export const PARAMS = 6;
+export const ERR = 7;
+export const SLEEPERS = 8;
+const CTRL_SLOTS = 16;
+
+export const SPIN_MS = 0.02;
+/** Chunks per job are capped so that count and index fit in 16 bits each. */
+export const MAX_CHUNKS = 0xffff;
+
+export type RangeFn = (from: number, to: number, tid: number, params: number) => void;
+
+/** Claims and runs chunks of the current job until none is left (shared by caller and workers). */
+export function drain(ctrl: Int32Array, fns: readonly RangeFn[], tid: number): void {
+  for (;;) {
+    const s = Atomics.load(ctrl, STATE);
+    const n = s >>> 16;
+    const c = s & 0xffff;
+    if (c >= n) return;
+    if (Atomics.compareExchange(ctrl, STATE, s, s + 1) !== s) continue;
+    // The claim succeeded, so the job is unfinished and its parameters are stable.
+    const grain = Atomics.load(ctrl, GRAIN);
+    const total = Atomics.load(ctrl, TOTAL);
+    const from = c * grain;
+    try {
+      fns[Atomics.load(ctrl, KIND)](from, Math.min(total, from + grain), tid, Atomics.load(ctrl, PARAMS));
+    } catch {
+      Atomics.store(ctrl, ERR, 1);
+    }
+    if (Atomics.add(ctrl, DONE, 1) + 1 === n) Atomics.notify(ctrl, DONE);
+  }
+}
+
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: SharedArrayBuffer;
+  tid: number;
+  kernels: readonly string[];
+}
+
+export class Pool {
+  readonly ctrl: Int32Array;
+  private readonly workers: Worker[] = [];
+
+  /** `threads` counts the calling thread: threads − 1 workers are started. */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number,
+    private readonly fns: readonly RangeFn[], kernels: readonly string[]) {
+    this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_SLOTS * 4));
+    const url = new URL('./worker.js', import.meta.url);
+    for (let tid = 1; tid < threads; tid++) {
+      const init: WorkerInit = { module, memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, tid, kernels };
+      const w = new Worker(url, { workerData: init });
+      w.unref();
+      // A worker that fails to start only means fewer helpers: chunks are claimed dynamically.
+      w.on('error', (e) => { process.emitWarning(`gradlab wasm worker ${tid} stopped: ${String(e)}`); });
+      this.workers.push(w);
+    }
+  }
+
+  /** Runs kernel `kind` over [0, total) in chunks of `grain`, on all threads; returns when done. */
+  run(kind: number, total: number, grain: number, params: number): void {
+    if (total <= 0) return;
+    grain = Math.max(grain, Math.ceil(total / MAX_CHUNKS));
+    const n = Math.ceil(total / grain);
+    const fn = this.fns[kind];
+    if (n === 1 || this.workers.length === 0) {
+      for (let from = 0; from < total; from += grain) fn(from, Math.min(total, from + grain), 0, params);
+      return;
+    }
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, KIND, kind);
+    Atomics.store(ctrl, GRAIN, grain);
+    Atomics.store(ctrl, TOTAL, total);
+    Atomics.store(ctrl, PARAMS, params);
+    Atomics.store(ctrl, STATE, n << 16);
+    Atomics.add(ctrl, GEN, 1);
+    if (Atomics.load(ctrl, SLEEPERS) > 0) Atomics.notify(ctrl, GEN);
+    drain(ctrl, this.fns, 0);
+    let d = Atomics.load(ctrl, DONE);
+    if (d < n) {
+      const t0 = performance.now();
+      while ((d = Atomics.load(ctrl, DONE)) < n && performance.now() - t0 < SPIN_MS * 50);
+      // NOTE: wait on the value just read; the timeout only bounds a lost notify, never correctness.
+      while ((d = Atomics.load(ctrl, DONE)) < n) Atomics.wait(ctrl, DONE, d, 100);
+    }
+    if (Atomics.load(ctrl, ERR) !== 0) {
+      Atomics.store(ctrl, ERR, 0);
+      throw new Error(`wasm backend: kernel #${kind} failed on one of its threads (total ${total}, grain ${grain})`);
+    }
+  }
+}

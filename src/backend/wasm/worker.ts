@@ -1,0 +1,34 @@
+/**
+ * A wasm pool worker (see pool.ts): instantiates the shared kernel module on the shared memory,
+ * then loops forever: spin briefly on the job generation, sleep in Atomics.wait when idle, and
+ * claim chunks of each new job. It holds no JS views of the memory (kernels address it from
+ * inside wasm), so memory.grow() on the main thread needs nothing here; were views added, they
+ * must be re-created after a grow. The process is never kept alive: the Worker is unref()'d and
+ * Node terminates it (even inside Atomics.wait) when the main thread exits.
+ */
+import { workerData } from 'node:worker_threads';
+import { GEN, SLEEPERS, SPIN_MS, drain, type RangeFn, type WorkerInit } from './pool.js';
+
+const init = workerData as WorkerInit;
+const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+const fns = init.kernels.map((k) => instance.exports[k] as RangeFn);
+const ctrl = new Int32Array(init.ctrl);
+
+let seen = Atomics.load(ctrl, GEN);
+drain(ctrl, fns, init.tid); // a job may already be running
+for (;;) {
+  let g = Atomics.load(ctrl, GEN);
+  if (g === seen) {
+    const t0 = performance.now();
+    while ((g = Atomics.load(ctrl, GEN)) === seen && performance.now() - t0 < SPIN_MS);
+    if (g === seen) {
+      Atomics.add(ctrl, SLEEPERS, 1);
+      // NOTE: wait on `seen`, the value just tested: if a job was published since, this returns at once.
+      Atomics.wait(ctrl, GEN, seen);
+      Atomics.sub(ctrl, SLEEPERS, 1);
+      continue;
+    }
+  }
+  seen = g;
+  drain(ctrl, fns, init.tid);
+}
