@@ -95,7 +95,11 @@ export function fileHashes(paths: readonly string[], memo = true): string[] {
     changed = true;
     return sha256;
   });
-  if (memo && changed) writeMemo(m);
+  if (memo && changed) {
+    // Forget files that no longer exist (temporary folders), so the memo does not grow forever.
+    for (const k of Object.keys(m)) if (!existsSync(k)) delete m[k];
+    writeMemo(m);
+  }
   return out;
 }
 
