@@ -4,22 +4,16 @@
  * integer label vectors or row-major matrices, checking lengths and finiteness on the way.
  *
  * Errors name the function, the argument and where the bad value is (index, row, column),
- * because "NaN in input" is useless in a 10,000-row validation set.
+ * because "NaN in input" is useless in a 10,000-row validation set. The matrix adapter lives in
+ * analysis/matrix.ts (a layer below) and is re-exported here.
  */
+import { toMatrix, type DenseMatrix, type MatrixLike } from '../analysis/matrix.js';
 import { Tensor } from '../tensor/tensor.js';
+
+export { toMatrix, type DenseMatrix, type MatrixLike };
 
 /** A 1-d sequence of numbers: a plain or typed array, or a Tensor (any shape, read flat). */
 export type Vector = ArrayLike<number> | Tensor;
-
-/** A dense row-major matrix. */
-export interface DenseMatrix {
-  readonly data: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-}
-
-/** A 2-d input: a [rows, cols] Tensor, an array of rows, or a flat array with its column count. */
-export type MatrixLike = Tensor | readonly ArrayLike<number>[] | { data: ArrayLike<number>; rows: number; cols: number };
 
 /** The raw numbers of a vector input, without copying when possible. */
 export function vectorData(x: Vector): ArrayLike<number> {
@@ -55,44 +49,6 @@ export function toLabels(x: Vector, fn: string, arg: string): Int32Array {
 /** Throws unless the two lengths agree, naming both arguments. */
 export function checkSameLength(fn: string, a: string, na: number, b: string, nb: number): void {
   if (na !== nb) throw new RangeError(`${fn}: ${a} has ${na} entries but ${b} has ${nb} (they must have the same length)`);
-}
-
-/** A float64 row-major copy of a matrix input, with every value checked finite (row and column named). */
-export function toMatrix(x: MatrixLike, fn: string, arg: string): DenseMatrix {
-  let rows: number;
-  let cols: number;
-  let src: ArrayLike<number> | null = null;
-  let rowsIn: readonly ArrayLike<number>[] | null = null;
-  if (x instanceof Tensor) {
-    if (x.shape.length !== 2) throw new RangeError(`${fn}: ${arg} must be 2-d [rows, cols], got shape [${x.shape.join(',')}]`);
-    rows = x.shape[0];
-    cols = x.shape[1];
-    src = x.data;
-  } else if (isFlat(x)) {
-    rows = x.rows;
-    cols = x.cols;
-    src = x.data;
-    if (src.length !== rows * cols) throw new RangeError(`${fn}: ${arg} has ${src.length} values but rows×cols = ${rows}×${cols} = ${rows * cols}`);
-  } else {
-    rowsIn = x;
-    rows = x.length;
-    cols = rows > 0 ? x[0].length : 0;
-  }
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const row = rowsIn ? rowsIn[i] : null;
-    if (row && row.length !== cols) throw new RangeError(`${fn}: ${arg} row ${i} has ${row.length} columns but row 0 has ${cols}`);
-    for (let j = 0; j < cols; j++) {
-      const v = row ? row[j] : (src as ArrayLike<number>)[i * cols + j];
-      if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${arg} has ${v} at row ${i}, column ${j} (values must be finite)`);
-      data[i * cols + j] = v;
-    }
-  }
-  return { data, rows, cols };
-}
-
-function isFlat(x: MatrixLike): x is { data: ArrayLike<number>; rows: number; cols: number } {
-  return !Array.isArray(x) && typeof (x as { rows?: unknown }).rows === 'number';
 }
 
 /**
