@@ -1,0 +1,114 @@
+/** wasm softmax, im2col / col2im and fused optimizer steps against the js reference kernels. */
+import { test } from 'node:test';
+import type { AdamStep, SgdStep, WindowSpec } from '../../../src/backend/backend.js';
+import { jsBackend } from '../../../src/backend/js/index.js';
+import { backends, close, randF32 } from './util.js';
+
+test('softmax and log-softmax over rows and middle axes match js', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [300, 10, 1], [17, 63, 1], [5, 257, 1], [4, 3, 17], [2, 65, 9], [0, 5, 1], [33, 1, 1]];
+  let seed = 1;
+  for (const [outer, n, inner] of shapes) {
+    const x = randF32(outer * n * inner, seed++, -20, 20);
+    if (x.length > 8) { x[3] = -Infinity; x[7] = 80; }
+    for (const log of [false, true]) {
+      const want = new Float32Array(x.length);
+      jsBackend.softmax(x, outer, n, inner, log, want);
+      for (const { label, be } of backends) {
+        const got = new Float32Array(x.length).fill(12345);
+        be.softmax(x, outer, n, inner, log, got);
+        close(got, want, `${label} softmax log=${log} [${outer},${n},${inner}]`, 1e-6, 2e-6);
+      }
+    }
+  }
+});
+
+function spec2d(ih: number, iw: number, k: [number, number], s: [number, number], p: [number, number], d: [number, number]): WindowSpec {
+  const out = (i: number, kk: number, ss: number, pp: number, dd: number): number => Math.floor((i + 2 * pp - dd * (kk - 1) - 1) / ss) + 1;
+  return {
+    inSize: [ih, iw], outSize: [out(ih, k[0], s[0], p[0], d[0]), out(iw, k[1], s[1], p[1], d[1])],
+    kernel: k, stride: s, padding: p, dilation: d,
+  };
+}
+
+test('im2col and col2im (1-d and 2-d, stride, padding, dilation) match js', () => {
+  const specs: [number, number, WindowSpec][] = [
+    [2, 3, spec2d(28, 28, [5, 5], [1, 1], [0, 0], [1, 1])],
+    [3, 2, spec2d(9, 7, [3, 3], [2, 2], [1, 1], [1, 1])],
+    [1, 4, spec2d(8, 8, [2, 2], [2, 2], [0, 0], [1, 1])],
+    [2, 2, spec2d(11, 13, [3, 2], [1, 3], [2, 1], [2, 1])],
+    [2, 3, { inSize: [17], outSize: [15], kernel: [3], stride: [1], padding: [0], dilation: [1] }],
+    [3, 2, { inSize: [20], outSize: [10], kernel: [4], stride: [2], padding: [1], dilation: [1] }],
+    [1, 1, { inSize: [5], outSize: [7], kernel: [3], stride: [1], padding: [2], dilation: [1] }],
+  ];
+  let seed = 1;
+  for (const [n, c, spec] of specs) {
+    const inLen = n * c * spec.inSize.reduce((a, b) => a * b, 1);
+    const colLen = n * c * spec.kernel.reduce((a, b) => a * b, 1) * spec.outSize.reduce((a, b) => a * b, 1);
+    const x = randF32(inLen, seed++);
+    const want = new Float32Array(colLen);
+    jsBackend.im2col(x, n, c, spec, want);
+    const cols = randF32(colLen, seed++);
+    const base = randF32(inLen, seed++);
+    const wantBack = base.slice();
+    jsBackend.col2im(cols, n, c, spec, wantBack);
+    for (const { label, be } of backends) {
+      const got = new Float32Array(colLen).fill(12345);
+      be.im2col(x, n, c, spec, got);
+      close(got, want, `${label} im2col ${JSON.stringify(spec)}`, 0, 0);
+      const back = base.slice();
+      be.col2im(cols, n, c, spec, back);
+      close(back, wantBack, `${label} col2im ${JSON.stringify(spec)}`, 1e-6, 1e-6);
+    }
+  }
+});
+
+test('sgdStep: plain, momentum (first and later steps), nesterov, weight decay match js', () => {
+  const opts: SgdStep[] = [
+    { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true },
+    { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true },
+    { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-2, nesterov: false, firstStep: false },
+    { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 1e-3, nesterov: true, firstStep: false },
+  ];
+  for (const n of [1, 3, 17, 65, 257, 40000]) {
+    opts.forEach((o, i) => {
+      const p = randF32(n, n + i);
+      const g = randF32(n, n + i + 10);
+      const buf = randF32(n, n + i + 20);
+      const wp = p.slice();
+      const wb = buf.slice();
+      jsBackend.sgdStep(wp, g, o.momentum ? wb : null, o);
+      for (const { label, be } of backends) {
+        const gp = p.slice();
+        const gb = buf.slice();
+        be.sgdStep(gp, g, o.momentum ? gb : null, o);
+        close(gp, wp, `${label} sgd p n=${n} opt ${i}`, 1e-6, 1e-6);
+        close(gb, wb, `${label} sgd buf n=${n} opt ${i}`, 1e-6, 1e-6);
+      }
+    });
+  }
+});
+
+test('adamStep: Adam, AdamW, L2, AMSGrad at several steps match js', () => {
+  const opts: [AdamStep, boolean][] = [
+    [{ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 }, false],
+    [{ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, decoupled: true, step: 7 }, false],
+    [{ lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 1e-3, decoupled: false, step: 100 }, false],
+    [{ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 3 }, true],
+  ];
+  for (const n of [1, 3, 17, 65, 257, 78400]) {
+    opts.forEach(([o, ams], i) => {
+      const p = randF32(n, n + i);
+      const g = randF32(n, n + i + 10);
+      const m = randF32(n, n + i + 20, -0.1, 0.1);
+      const v = randF32(n, n + i + 30, 0, 0.01);
+      const vmax = randF32(n, n + i + 40, 0, 0.01);
+      const w = [p.slice(), m.slice(), v.slice(), vmax.slice()];
+      jsBackend.adamStep(w[0], g, w[1], w[2], o, ams ? w[3] : null);
+      for (const { label, be } of backends) {
+        const r = [p.slice(), m.slice(), v.slice(), vmax.slice()];
+        be.adamStep(r[0], g, r[1], r[2], o, ams ? r[3] : null);
+        ['param', 'expAvg', 'expAvgSq', 'maxExpAvgSq'].forEach((name, j) => close(r[j], w[j], `${label} adam ${name} n=${n} opt ${i}`, 1e-7, 1e-5));
+      }
+    });
+  }
+});
