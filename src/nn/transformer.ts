@@ -1,0 +1,132 @@
+/**
+ * Transformer encoder as torch.nn.TransformerEncoderLayer / TransformerEncoder.
+ * Post-norm (PyTorch's default normFirst = false): x = norm1(x + SA(x)); x = norm2(x + FF(x)).
+ * Pre-norm (normFirst = true): x = x + SA(norm1(x)); x = x + FF(norm2(x)).
+ * FF(x) = linear2(dropout(act(linear1(x)))). Sub-module names follow PyTorch in camelCase
+ * (self_attn → selfAttn, linear1, norm1, dropout1...), so state dicts translate key by key.
+ * `run` also returns each layer's attention weights (averaged over heads) for heat-maps.
+ */
+import * as A from '../autograd/index.js';
+import { Generator, defaultGenerator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { MultiheadAttention } from './attention.js';
+import { Dropout } from './dropout.js';
+import { gelu } from './activation-extra.js';
+import { Linear } from './linear.js';
+import { Module } from './module.js';
+import { LayerNorm } from './normalization.js';
+
+export interface TransformerEncoderLayerOptions {
+  dimFeedforward?: number;
+  dropout?: number;
+  activation?: 'relu' | 'gelu';
+  layerNormEps?: number;
+  batchFirst?: boolean;
+  normFirst?: boolean;
+  bias?: boolean;
+  generator?: Generator;
+}
+
+export interface EncoderMasks {
+  srcMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+}
+
+export class TransformerEncoderLayer extends Module {
+  selfAttn: MultiheadAttention;
+  linear1: Linear;
+  dropout: Dropout;
+  linear2: Linear;
+  normFirst: boolean;
+  norm1: LayerNorm;
+  norm2: LayerNorm;
+  dropout1: Dropout;
+  dropout2: Dropout;
+  readonly activation: 'relu' | 'gelu';
+  private readonly options: TransformerEncoderLayerOptions;
+
+  constructor(readonly dModel: number, readonly nhead: number, o: TransformerEncoderLayerOptions = {}) {
+    super();
+    this.options = { ...o };
+    const gen = o.generator ?? defaultGenerator();
+    const ff = o.dimFeedforward ?? 2048;
+    const p = o.dropout ?? 0.1;
+    const eps = o.layerNormEps ?? 1e-5;
+    const bias = o.bias ?? true;
+    this.selfAttn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: o.batchFirst ?? false, generator: gen });
+    this.linear1 = new Linear(dModel, ff, { bias, generator: gen });
+    this.dropout = new Dropout(p, { generator: gen });
+    this.linear2 = new Linear(ff, dModel, { bias, generator: gen });
+    this.normFirst = o.normFirst ?? false;
+    this.norm1 = new LayerNorm(dModel, { eps, bias });
+    this.norm2 = new LayerNorm(dModel, { eps, bias });
+    this.dropout1 = new Dropout(p, { generator: gen });
+    this.dropout2 = new Dropout(p, { generator: gen });
+    this.activation = o.activation ?? 'relu';
+  }
+
+  /** A new layer with the same configuration and a copy of this one's weights. */
+  clone(): TransformerEncoderLayer {
+    const c = new TransformerEncoderLayer(this.dModel, this.nhead, this.options);
+    c.loadStateDict(this.stateDict());
+    return c;
+  }
+
+  private sa(x: Tensor, m: EncoderMasks): { y: Tensor; weights: Tensor | null } {
+    const r = this.selfAttn.attend(x, x, x, { attnMask: m.srcMask, keyPaddingMask: m.srcKeyPaddingMask, needWeights: true });
+    return { y: this.dropout1.forward(r.output), weights: r.weights };
+  }
+
+  private ff(x: Tensor): Tensor {
+    const h = this.linear1.forward(x);
+    const a = this.activation === 'relu' ? A.relu(h) : gelu(h);
+    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(a)));
+  }
+
+  run(src: Tensor, m: EncoderMasks = {}): { output: Tensor; weights: Tensor | null } {
+    if (this.normFirst) {
+      const s = this.sa(this.norm1.forward(src), m);
+      const x = A.add(src, s.y);
+      return { output: A.add(x, this.ff(this.norm2.forward(x))), weights: s.weights };
+    }
+    const s = this.sa(src, m);
+    const x = this.norm1.forward(A.add(src, s.y));
+    return { output: this.norm2.forward(A.add(x, this.ff(x))), weights: s.weights };
+  }
+
+  forward(src: Tensor, srcKeyPaddingMask?: Tensor): Tensor {
+    return this.run(src, { srcKeyPaddingMask }).output;
+  }
+
+  override extraRepr(): string {
+    return `dModel=${this.dModel}, nhead=${this.nhead}, normFirst=${this.normFirst}`;
+  }
+}
+
+/** A stack of numLayers copies of an encoder layer (same initial weights, as PyTorch), then an optional norm. */
+export class TransformerEncoder extends Module {
+  layers: TransformerEncoderLayer[];
+  norm: LayerNorm | null;
+
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, o: { norm?: LayerNorm | null } = {}) {
+    super();
+    if (!(Number.isInteger(numLayers) && numLayers >= 1)) throw new RangeError(`TransformerEncoder: numLayers must be an integer ≥ 1, got ${numLayers}`);
+    this.layers = Array.from({ length: numLayers }, () => encoderLayer.clone());
+    this.norm = o.norm ?? null;
+  }
+
+  run(src: Tensor, m: EncoderMasks = {}): { output: Tensor; weights: (Tensor | null)[] } {
+    let x = src;
+    const weights: (Tensor | null)[] = [];
+    for (const layer of this.layers) {
+      const r = layer.run(x, m);
+      x = r.output;
+      weights.push(r.weights);
+    }
+    return { output: this.norm ? this.norm.forward(x) : x, weights };
+  }
+
+  forward(src: Tensor, srcKeyPaddingMask?: Tensor): Tensor {
+    return this.run(src, { srcKeyPaddingMask }).output;
+  }
+}
