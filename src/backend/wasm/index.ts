@@ -28,6 +28,8 @@ export interface WasmBackend extends Backend {
   threads(): number;
   /** Whether the relaxed-SIMD (FMA) build is in use. */
   relaxed(): boolean;
+  /** Current size of the wasm linear memory in bytes (it grows to the largest call, then stays). */
+  memoryBytes(): number;
 }
 
 /** A wasm backend with its own memory and pool; `wasmBackend` is the default one. */
@@ -39,6 +41,7 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     name,
     threads: () => rt().threads,
     relaxed: () => rt().relaxed,
+    memoryBytes: () => rt().memory.buffer.byteLength,
     unary: (op, x, out) => unary(rt(), op, x, out),
     leakyRelu: (x, slope, out) => leakyRelu(rt(), x, slope, out),
     clamp: (x, lo, hi, out) => clamp(rt(), x, lo, hi, out),
