@@ -7,3 +7,7 @@ export { Tracker, type TrackerOptions } from './tracker.js';
 export { summarizeHistogram, DEFAULT_BUCKETS } from './histogram.js';
 export { encodePng, pngInfo, crc32, type PngInput } from './png.js';
 export type { Numbers, HeatmapInput, MatrixInput, CurveInput, PointsInput, ImageInput } from './run.js';
+export { imageGrid, type GridOptions } from './images.js';
+export { exportTensorBoard, type ExportOptions, type ExportResult } from './tensorboard/export.js';
+export { EventFileWriter } from './tensorboard/writer.js';
+export { readRecords, decodeEvent } from './tensorboard/reader.js';
