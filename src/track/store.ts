@@ -39,6 +39,8 @@
  *     store.mediaById(id) → MediaRecord | null                        (serve one image)
  *     store.cursor(runId) → { scalars, histograms, media }  largest ids so far: pass them back as
  *       afterId to get only what is new (live views poll this).
+ *     store.changeMark() → string   changes whenever any run starts or ends or any record is added
+ *       (a cheap "anything new?" for the dashboard's run list)
  *     store.deleteRun(id), store.close()
  *
  * Units: step is an integer ≥ 0; wallTime is seconds since the epoch (TensorBoard's);
@@ -291,6 +293,18 @@ export class RunStore {
   cursor(runId: string): { scalars: number; histograms: number; media: number } {
     const max = (t: string): number => (this.db.prepare(`SELECT coalesce(max(id), 0) AS m FROM ${t} WHERE run_id = ?`).get(runId) as { m: number }).m;
     return { scalars: max('scalars'), histograms: max('histograms'), media: max('media') };
+  }
+
+  /** A string that changes whenever a run starts or ends or any record is logged, in any process. */
+  changeMark(): string {
+    const r = this.db
+      .prepare(
+        `SELECT (SELECT coalesce(max(id), 0) FROM scalars) AS s, (SELECT coalesce(max(id), 0) FROM histograms) AS h,
+                (SELECT coalesce(max(id), 0) FROM media) AS m, (SELECT count(*) FROM runs) AS n,
+                (SELECT count(*) FROM runs WHERE status = 'running') AS live, (SELECT coalesce(max(ended_at), 0) FROM runs) AS e`,
+      )
+      .get() as { s: number; h: number; m: number; n: number; live: number; e: number };
+    return `${r.s}.${r.h}.${r.m}.${r.n}.${r.live}.${r.e}`;
   }
 
   deleteRun(id: string): boolean {

@@ -53,6 +53,13 @@ test('scalars keep NaN and ±Infinity; afterId and cursor give only new records'
   const fresh = store.scalars(run.id, { afterId: c.scalars });
   assert.deepEqual(fresh.map((p) => [p.tag, p.step, p.value]), [['val/loss', 2, 0.75]]);
   assert.deepEqual(store.scalars(run.id, { tag: 'val/loss' }).map((p) => p.value), [NaN, 0.75]);
+  const mark = store.changeMark();
+  assert.equal(store.changeMark(), mark);
+  run.logScalar('lr', 0.1, 2);
+  const mark2 = store.changeMark();
+  assert.notEqual(mark2, mark);
+  store.startRun({ name: 'other' }).finish();
+  assert.notEqual(store.changeMark(), mark2);
   const last = store.lastScalars(run.id);
   assert.equal(last['train/loss']!.value, -Infinity);
   assert.equal(last['val/loss']!.value, 0.75);
