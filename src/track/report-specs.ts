@@ -87,6 +87,8 @@ export interface ScalarChartOptions {
   width?: number | 'container';
   height?: number;
   xTitle?: string;
+  /** Draw the legend (default true; the dashboard lists the series above the chart instead). */
+  legend?: boolean;
 }
 
 /** Several series on one chart, coloured by series, legend below. */
@@ -101,14 +103,15 @@ export function scalarChartSpec(o: ScalarChartOptions): VlSpec {
   const names = o.series.map((s) => s.name);
   const x = { field: 'step', type: 'quantitative', title: o.xTitle ?? 'step', axis: { tickMinStep: 1, format: 'd' } };
   const yScale = o.logScale ? { type: 'log' } : { zero: false };
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: PALETTE }, legend: { orient: 'bottom', direction: 'vertical', columns: 2 } };
+  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: 2 };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: PALETTE }, legend };
   const few = rows.length <= 2 * Math.max(1, names.length) * 30;
   const layers: VlSpec[] = [];
   if (smoothing > 0) {
     layers.push({ mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25 }, encoding: { x, y: { field: 'raw', type: 'quantitative', scale: yScale, title: null }, color: { ...color, legend: null } } });
   }
   layers.push({
-    mark: { type: 'line', strokeWidth: 2, point: few ? { size: 28, filled: true } : false, interpolate: 'monotone' },
+    mark: { type: 'line', strokeWidth: 2, point: few ? { size: 28, filled: true } : false, },
     encoding: {
       x, y: { field: 'value', type: 'quantitative', scale: yScale, title: null }, color,
       tooltip: [{ field: 'series', title: 'series' }, { field: 'step', title: 'step' }, { field: 'raw', title: 'value', format: '.5g' }, ...(smoothing > 0 ? [{ field: 'value', title: 'smoothed', format: '.5g' }] : [])],

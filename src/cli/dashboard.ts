@@ -1,0 +1,43 @@
+/**
+ * `gradlab dashboard [--db path] [--port n] [--host 127.0.0.1]`: serve the web dashboard over
+ * a run database until interrupted. Bad input (a file that is not SQLite, a missing database,
+ * a port in use) is reported with the path or port and what to do.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { DEFAULT_PORT, startDashboard, type Dashboard } from '../dashboard/server.js';
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port number 0..65535, got '${v}'`);
+  return n;
+}
+
+export interface DashboardCliHooks {
+  /** Called once the server listens (tests use it to reach and stop the server). */
+  onListening?: (d: Dashboard) => void;
+  /** Where the "listening" line goes (default stdout). */
+  out?: (line: string) => void;
+}
+
+export function registerDashboard(program: Command, hooks: DashboardCliHooks = {}): void {
+  program
+    .command('dashboard')
+    .description('serve a web dashboard of the tracked runs (curves, histograms, media, comparisons)')
+    .option('--db <path>', 'run database', 'runs/gradlab.db')
+    .option('--port <n>', `port to listen on (0: any free port)`, port, DEFAULT_PORT)
+    .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .action(async (opts: { db: string; port: number; host: string }) => {
+      const db = resolve(opts.db);
+      const d = await startDashboard({ db, port: opts.port, host: opts.host });
+      const out = hooks.out ?? ((l: string) => void process.stdout.write(l + '\n'));
+      out(`gradlab dashboard: ${db}`);
+      out(`listening on ${d.url}  (Ctrl-C to stop)`);
+      if (hooks.onListening) hooks.onListening(d);
+      else {
+        const stop = (): void => void d.close().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }
+    });
+}

@@ -1,0 +1,220 @@
+/**
+ * The four views of the dashboard page, each drawing the selected runs into a CardGrid:
+ * Scalars (curves per metric, train/val/test and several runs overlaid, smoothing, log scale),
+ * Histograms (weights and gradients over time as heat-maps), Media (images, text heat-maps,
+ * matrices, curves, point sets, figures, text; a step slider per tag) and Compare (configs and
+ * final metrics side by side).
+ */
+import {
+  PALETTE, VL_CONFIG, curvesSpec, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
+} from '../../track/report-specs.js';
+import type { CurveData, MatrixData, PointsData } from '../../track/types.js';
+import { CardGrid, drawSpec, fill, formatDuration, formatTime, h, widthOf } from './dom.js';
+import { lastValues, type PageMedia, type RunData } from './state.js';
+
+export interface ViewOptions {
+  smoothing: number;
+  logScale: boolean;
+  /** Substring that tags must contain (empty: all). */
+  filter: string;
+  onlyDiffs: boolean;
+  /** Chosen step per media tag key (`kind:tag`); absent: the latest. */
+  mediaStep: Map<string, number>;
+  onChange: () => void;
+}
+
+function matches(tag: string, filter: string): boolean {
+  return filter === '' || tag.toLowerCase().includes(filter.toLowerCase());
+}
+
+function empty(grid: CardGrid, text: string): void {
+  grid.sync([{ key: '__empty', title: text, extraClass: 'empty' }]);
+}
+
+export function drawScalars(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
+  const tags = new Set<string>();
+  for (const r of runs) for (const t of r.scalars.keys()) if (matches(t, o.filter)) tags.add(t);
+  if (tags.size === 0) return empty(grid, runs.length ? 'No scalars logged yet' + (o.filter ? ` matching '${o.filter}'` : '') : 'Select a run');
+  const groups = groupScalarTags([...tags]);
+  const cards = grid.sync(groups.map((g) => ({ key: g.chart, title: g.chart })));
+  for (const g of groups) {
+    const c = cards.get(g.chart)!;
+    const series: { name: string; points: { step: number; value: number | null }[] }[] = [];
+    const finals: Node[] = [];
+    for (const r of runs) {
+      for (const tag of g.tags) {
+        const pts = r.scalars.get(tag);
+        if (!pts || pts.length === 0) continue;
+        const name = runs.length > 1 ? `${r.info.name} · ${tag}` : tag;
+        series.push({ name, points: pts });
+        const last = pts[pts.length - 1]!;
+        finals.push(h('span', { class: 'final', 'data-tag': tag, 'data-run': r.info.id, 'data-value': String(last.value) },
+          h('i', { class: 'swatch', style: `background:${PALETTE[(series.length - 1) % PALETTE.length]}` }), name, h('b', {}, formatNumber(last.value)), h('span', { class: 'muted' }, `step ${last.step}`)));
+      }
+    }
+    fill(c.sub, ...finals);
+    void drawSpec(c.body, scalarChartSpec({ title: '', series, smoothing: o.smoothing, logScale: o.logScale, width: widthOf(c.body), height: 230, legend: false }));
+  }
+}
+
+export function drawHistograms(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
+  const run = runs[0];
+  if (!run) return empty(grid, 'Select a run');
+  const tags = [...run.histograms.keys()].filter((t) => matches(t, o.filter)).sort((a, b) => {
+    const ga = a.startsWith('weights/') ? 0 : a.startsWith('grads/') ? 1 : 2;
+    const gb = b.startsWith('weights/') ? 0 : b.startsWith('grads/') ? 1 : 2;
+    return ga - gb || a.localeCompare(b);
+  });
+  if (tags.length === 0) return empty(grid, 'No histograms logged' + (o.filter ? ` matching '${o.filter}'` : ''));
+  const cards = grid.sync(tags.map((t) => ({ key: t, title: t })));
+  for (const t of tags) {
+    const c = cards.get(t)!;
+    const hs = run.histograms.get(t)!;
+    const last = hs[hs.length - 1]!;
+    const mean = last.num - last.nanCount > 0 ? (last.sum ?? NaN) / (last.num - last.nanCount) : NaN;
+    const std = Math.sqrt(Math.max(0, (last.sumSquares ?? NaN) / (last.num - last.nanCount) - mean * mean));
+    fill(c.sub, h('span', { class: 'final', 'data-tag': t, 'data-step': String(last.step), 'data-mean': String(mean) },
+      `step ${last.step} · n ${last.num} · mean `, h('b', {}, formatNumber(mean)), ` · std ${formatNumber(std)} · range [${formatNumber(last.min)}, ${formatNumber(last.max)}]`,
+      last.nanCount ? h('span', { class: 'warn' }, ` · ${last.nanCount} NaN`) : null));
+    void drawSpec(c.body, histogramSpec('', hs.map((x) => ({ step: x.step, limits: x.limits, counts: x.counts, min: x.min })), { width: widthOf(c.body) }));
+  }
+}
+
+function mediaBody(m: PageMedia, body: HTMLElement): void {
+  const d = m.data;
+  const caption = typeof d['caption'] === 'string' ? h('div', { class: 'caption' }, d['caption']) : null;
+  switch (m.kind) {
+    case 'image': {
+      const w = Number(d['width']);
+      const scale = Math.max(1, Math.min(8, Math.floor(320 / Math.max(1, w))));
+      fill(body, h('img', { class: 'pixelated', src: String(d['url']), width: w * scale, alt: `${m.tag} at step ${m.step}` }), caption);
+      return;
+    }
+    case 'heatmap': {
+      const tokens = d['tokens'] as string[];
+      const weights = (d['weights'] as (number | null)[]).map((v) => (v === null ? NaN : v));
+      const alpha = heatAlpha(weights);
+      fill(body, h('div', { class: 'tokens' }, tokens.map((t, i) =>
+        h('span', { class: 'tok', title: `${t}: ${formatNumber(weights[i])}`, 'data-weight': String(weights[i]), style: `background: rgba(228, 87, 86, ${alpha[i]!.toFixed(3)}); color: ${alpha[i]! > 0.6 ? '#fff' : '#1f2933'}` }, t))), caption);
+      return;
+    }
+    case 'matrix':
+      void drawSpec(body, matrixSpec('', d as unknown as MatrixData));
+      return;
+    case 'curve':
+      void drawSpec(body, curvesSpec('', d as unknown as CurveData, { width: Math.min(360, widthOf(body) - 20) }));
+      return;
+    case 'points':
+      void drawSpec(body, pointsSpec('', d as unknown as PointsData, { width: Math.min(420, widthOf(body) - 90) }));
+      return;
+    case 'figure':
+      if (d['format'] === 'svg') fill(body, h('img', { src: String(d['url']), alt: m.tag, class: 'figure' }), caption);
+      else void drawSpec(body, { config: VL_CONFIG, ...(d['spec'] as object) });
+      return;
+    case 'text':
+      fill(body, h('pre', { class: 'text' }, String(d['text'])));
+      return;
+  }
+}
+
+const KIND_TITLES: Record<string, string> = { image: 'Images', heatmap: 'Text heat-maps', matrix: 'Matrices', curve: 'Curves', points: 'Point sets', figure: 'Figures', text: 'Text' };
+
+export function drawMedia(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
+  const run = runs[0];
+  if (!run) return empty(grid, 'Select a run');
+  const byKey = new Map<string, PageMedia[]>();
+  for (const m of run.media) {
+    if (!matches(m.tag, o.filter)) continue;
+    const k = `${m.kind}:${m.tag}`;
+    const list = byKey.get(k);
+    if (list) list.push(m);
+    else byKey.set(k, [m]);
+  }
+  if (byKey.size === 0) return empty(grid, 'No media logged' + (o.filter ? ` matching '${o.filter}'` : '') + ' (images, heat-maps, matrices, curves, points, figures, text)');
+  const kinds = Object.keys(KIND_TITLES);
+  const keys = [...byKey.keys()].sort((a, b) => kinds.indexOf(a.split(':')[0]!) - kinds.indexOf(b.split(':')[0]!) || a.localeCompare(b));
+  const items: { key: string; title: string; extraClass?: string }[] = [];
+  let lastKind = '';
+  for (const k of keys) {
+    const kind = k.split(':')[0]!;
+    if (kind !== lastKind) items.push({ key: `__head:${kind}`, title: KIND_TITLES[kind] ?? kind, extraClass: 'heading' });
+    lastKind = kind;
+    const wide = kind === 'heatmap' || kind === 'text' || kind === 'figure';
+    items.push({ key: k, title: k.slice(kind.length + 1), extraClass: `media-${kind}${wide ? ' wide' : ''}` });
+  }
+  const cards = grid.sync(items);
+  for (const k of keys) {
+    const c = cards.get(k)!;
+    const list = byKey.get(k)!.slice().sort((a, b) => a.step - b.step || a.id - b.id);
+    const want = o.mediaStep.get(k);
+    const idx = want === undefined ? list.length - 1 : Math.max(0, list.findIndex((m) => m.step === want));
+    const m = list[idx]!;
+    const label = h('span', {}, `step ${m.step}`);
+    const slider = list.length > 1
+      ? h('input', { type: 'range', min: 0, max: list.length - 1, value: idx, class: 'step-slider', 'aria-label': `step of ${k}`, oninput: (ev: Event) => {
+          const i = Number((ev.target as HTMLInputElement).value);
+          o.mediaStep.set(k, list[i]!.step);
+          label.textContent = `step ${list[i]!.step}`;
+          mediaBody(list[i]!, c.body);
+        } })
+      : null;
+    const shown = c.card.getAttribute('data-shown');
+    if (shown === String(m.id)) continue; // nothing new for this tag
+    c.card.setAttribute('data-shown', String(m.id));
+    fill(c.sub, label, slider, list.length > 1 ? h('span', { class: 'muted' }, ` ${list.length} steps`) : null);
+    mediaBody(m, c.body);
+  }
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '–';
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+export function drawCompare(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
+  if (runs.length === 0) return empty(grid, 'Select runs to compare (tick several in the list)');
+  const cards = grid.sync([{ key: 'compare', title: runs.length > 1 ? `${runs.length} runs side by side` : 'Run details', extraClass: 'wide' }]);
+  const c = cards.get('compare')!;
+  const lasts = runs.map(lastValues);
+  const rows: { section: string; label: string; values: unknown[]; better?: 'min' | 'max' }[] = [];
+  const info = (label: string, f: (r: RunData) => unknown): void => void rows.push({ section: 'Run', label, values: runs.map(f) });
+  info('id', (r) => r.info.id);
+  info('study', (r) => r.info.study);
+  info('status', (r) => r.info.status);
+  info('started', (r) => formatTime(r.info.startedAt));
+  info('duration', (r) => formatDuration((r.info.endedAt ?? Date.now()) - r.info.startedAt));
+  info('seed', (r) => r.info.seed);
+  info('code version', (r) => r.info.codeVersion);
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].sort();
+  for (const k of keys) rows.push({ section: 'Config', label: k, values: runs.map((r) => r.info.config[k]) });
+  const tags = [...new Set(lasts.flatMap((l) => [...l.keys()]))].sort();
+  for (const t of tags) {
+    rows.push({ section: 'Final metrics', label: t, values: lasts.map((l) => l.get(t)?.value ?? null), ...(/loss|error/.test(t) ? { better: 'min' as const } : /acc|auc|f1|precision|recall/.test(t) ? { better: 'max' as const } : {}) });
+  }
+  const table = h('table', { class: 'compare' },
+    h('thead', {}, h('tr', {}, h('th', {}, ''), runs.map((r, i) => h('th', {}, h('i', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), r.info.name)))));
+  const tbody = h('tbody');
+  let section = '';
+  for (const row of rows) {
+    const shown = row.values.map(cell);
+    const differs = new Set(shown).size > 1;
+    if (o.onlyDiffs && runs.length > 1 && !differs && row.section !== 'Run') continue;
+    if (row.section !== section) {
+      section = row.section;
+      tbody.append(h('tr', { class: 'section' }, h('td', { colspan: runs.length + 1 }, section)));
+    }
+    let best = -1;
+    if (row.better && runs.length > 1) {
+      const nums = row.values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN));
+      nums.forEach((v, i) => {
+        if (!Number.isNaN(v) && (best < 0 || (row.better === 'min' ? v < nums[best]! : v > nums[best]!))) best = i;
+      });
+    }
+    tbody.append(h('tr', { class: differs && runs.length > 1 ? 'differs' : '', 'data-label': row.label },
+      h('th', {}, row.label), shown.map((s, i) => h('td', { class: i === best ? 'best' : '' }, s))));
+  }
+  table.append(tbody);
+  fill(c.body, table);
+}

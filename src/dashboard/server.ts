@@ -1,0 +1,119 @@
+/**
+ * `gradlab dashboard`'s web server: node:http on 127.0.0.1, the page and its scripts from
+ * files.ts, the JSON API from api.ts, all reading one run store opened read-only (training
+ * processes keep writing it; every request sees what they committed so far, so the page
+ * follows a live run by polling).
+ *
+ *   const d = await startDashboard({ db: 'runs/gradlab.db', port: 6006 });
+ *   console.log(d.url); ... await d.close();
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { RunStore } from '../track/store.js';
+import { handleApi, type ApiAnswer } from './api.js';
+import { lookupFile, readServed } from './files.js';
+
+export interface DashboardOptions {
+  /** The run database (default ./runs/gradlab.db). */
+  db?: string;
+  /** 0 picks a free port. Default 6006. */
+  port?: number;
+  /** Default 127.0.0.1 (this machine only). */
+  host?: string;
+}
+
+export interface Dashboard {
+  url: string;
+  host: string;
+  port: number;
+  store: RunStore;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 6006;
+
+/** Thrown when the port is taken; the message names it and suggests --port. */
+export class PortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} on ${host} is already in use (another dashboard?); pass another with --port, e.g. --port ${port + 1}, or --port 0 for any free port`);
+    this.name = 'PortInUseError';
+  }
+}
+
+const PAGE_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  // NOTE: Vega compiles its expressions with new Function, hence 'unsafe-eval'.
+  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+};
+
+function send(res: ServerResponse, a: ApiAnswer, head: boolean): void {
+  const body = typeof a.body === 'string' ? Buffer.from(a.body) : a.body;
+  res.writeHead(a.status, { 'content-type': a.type, 'content-length': body.length, 'cache-control': 'no-store', ...PAGE_HEADERS, ...a.headers });
+  res.end(head ? undefined : body);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, head: boolean): void {
+  send(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify({ error: message }) }, head);
+}
+
+export function handleRequest(store: RunStore, req: IncomingMessage, res: ServerResponse): void {
+  const method = req.method ?? 'GET';
+  const head = method === 'HEAD';
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const rawPath = q < 0 ? raw : raw.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  try {
+    if (rawPath === '/api' || rawPath.startsWith('/api/')) {
+      send(res, handleApi(store, method, rawPath, query), head);
+      return;
+    }
+    if (method !== 'GET' && !head) return sendError(res, 405, `${method} ${rawPath}: only GET is served`, head);
+    const f = lookupFile(rawPath);
+    if (f.status !== 200) return sendError(res, f.status, f.message, head);
+    send(res, { status: 200, type: f.type, body: readServed(f.path), headers: { 'cache-control': 'no-cache' } }, head);
+  } catch (e) {
+    sendError(res, 500, `${rawPath}: ${e instanceof Error ? e.message : String(e)}`, head);
+  }
+}
+
+/** Open the store read-only and serve the dashboard; resolves once listening. */
+export async function startDashboard(o: DashboardOptions = {}): Promise<Dashboard> {
+  const host = o.host ?? '127.0.0.1';
+  const port = o.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`dashboard: port must be an integer in 0..65535, got ${port}`);
+  const store = RunStore.open(resolve(o.db ?? 'runs/gradlab.db'), { readonly: true });
+  const server = createServer((req, res) => handleRequest(store, req, res));
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => {
+        server.off('error', fail);
+        ok();
+      });
+    });
+  } catch (e) {
+    store.close();
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new PortInUseError(host, port);
+    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges); pass another with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on host '${host}' (no such address on this machine); try --host 127.0.0.1`);
+    throw e;
+  }
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${shownHost}:${addr.port}/`, host, port: addr.port, store, server,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => {
+          store.close();
+          ok();
+        });
+      }),
+  };
+}
