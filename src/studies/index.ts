@@ -2,9 +2,10 @@
 import { backpropByHandStudy } from './backprop-by-hand.js';
 import { mnistLinear } from './mnist-linear.js';
 import { mnistMlp } from './mnist-mlp.js';
+import { spamEmbeddings } from './spam-embeddings.js';
 import type { Study } from './study.js';
 
-export const studies: Study[] = [mnistMlp, mnistLinear, backpropByHandStudy];
+export const studies: Study[] = [mnistMlp, mnistLinear, backpropByHandStudy, spamEmbeddings];
 
 export function findStudy(name: string): Study {
   const s = studies.find((x) => x.name === name);
