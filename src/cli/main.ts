@@ -4,6 +4,7 @@
  * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerExport } from './export.js';
 import { registerRun } from './run.js';
 
 function int(v: string): number {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program.name('gradlab').description('A deep-learning lab in TypeScript').version('0.1.0').showHelpAfterError();
   registerRun(program, int);
+  registerExport(program);
   return program;
 }
 

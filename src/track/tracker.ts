@@ -80,6 +80,13 @@ export class Tracker implements Callback {
     });
   }
 
+  /** The kept model's test metrics, under 'final/<name>' at the last epoch's step. */
+  onTestEnd(ctx: FitContext, metrics: Record<string, number>): void {
+    this.run.batch(() => {
+      for (const [k, v] of Object.entries(metrics)) this.run.logScalar(`final/${k.replace('/', '_')}`, v, ctx.epoch);
+    });
+  }
+
   onTrainEnd(_ctx: FitContext, _history: EpochLogs[]): void {
     if (this.finishOnEnd) this.run.finish('finished');
   }

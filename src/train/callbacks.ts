@@ -42,5 +42,7 @@ export interface Callback {
   onEpochBegin?(ctx: FitContext): void | Promise<void>;
   onBatchEnd?(ctx: FitContext, batch: BatchLogs): void | Promise<void>;
   onEpochEnd?(ctx: FitContext, logs: EpochLogs): void | Promise<void>;
+  /** After training, with the test metrics of the kept (best) model: 'test/loss', 'test/accuracy', 'bestEpoch'. */
+  onTestEnd?(ctx: FitContext, metrics: Record<string, number>): void | Promise<void>;
   onTrainEnd?(ctx: FitContext, history: EpochLogs[]): void | Promise<void>;
 }

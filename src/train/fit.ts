@@ -115,6 +115,12 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   }
   if (keepBest && best) model.loadStateDict(best);
   const test = o.test ? evaluate(model, o.test, lossFn) : null;
+  if (test) {
+    const final: Record<string, number> = { 'test/loss': test.loss };
+    if (test.accuracy !== undefined) final['test/accuracy'] = test.accuracy;
+    if (bestEpoch !== null) final.bestEpoch = bestEpoch;
+    for (const cb of cbs) await cb.onTestEnd?.(ctx, final);
+  }
   for (const cb of cbs) await cb.onTrainEnd?.(ctx, history);
   return { history, bestEpoch, best, test };
 }

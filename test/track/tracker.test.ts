@@ -31,7 +31,7 @@ test('Tracker logs metrics and weight/gradient histograms of every parameter, th
   const loss = new MSELoss();
   const result = await fit({
     model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), lossFn: (o, t) => loss.forward(o, t),
-    train: batches(1), val: batches(2), epochs: 3, callbacks: [tracker],
+    train: batches(1), val: batches(2), test: batches(3), epochs: 3, callbacks: [tracker],
   });
   const id = tracker.run.id;
   const info = store.getRun(id);
@@ -39,7 +39,9 @@ test('Tracker logs metrics and weight/gradient histograms of every parameter, th
   assert.equal(info.study, 'toy');
 
   const tags = store.tags(id);
-  assert.deepEqual(tags.scalars, ['batch/loss', 'lr', 'time/epoch_seconds', 'train/loss', 'val/loss']);
+  assert.deepEqual(tags.scalars, ['batch/loss', 'final/bestEpoch', 'final/test_loss', 'lr', 'time/epoch_seconds', 'train/loss', 'val/loss']);
+  // The kept model's test metrics, at the last epoch's step.
+  assert.deepEqual(store.scalars(id, { tag: 'final/test_loss' }).map((p) => [p.step, p.value]), [[3, result.test!.loss]]);
   const trainLoss = store.scalars(id, { tag: 'train/loss' });
   assert.deepEqual(trainLoss.map((p) => p.step), [1, 2, 3]);
   assert.deepEqual(trainLoss.map((p) => p.value), result.history.map((h) => h.metrics['train/loss']));
