@@ -76,6 +76,15 @@ export interface CurveSeriesInput {
   /** The legend entry, e.g. 'val/loss' or 'run-a · val/loss'. */
   name: string;
   points: { step: number; value: number | null }[];
+  /** Line colour (default: the palette in order) and dash pattern (default solid). */
+  color?: string;
+  dash?: number[];
+}
+
+/** Dash patterns by split when several runs share a chart: colour tells the run, dashes the split. */
+export function splitDash(tag: string): number[] {
+  const split = tag.slice(0, Math.max(0, tag.indexOf('/')));
+  return split === 'val' || split === 'valid' || split === 'validation' ? [6, 3] : split === 'test' || split === 'eval' ? [2, 2] : [1, 0];
 }
 
 export interface ScalarChartOptions {
@@ -103,17 +112,21 @@ export function scalarChartSpec(o: ScalarChartOptions): VlSpec {
   const names = o.series.map((s) => s.name);
   const x = { field: 'step', type: 'quantitative', title: o.xTitle ?? 'step', axis: { tickMinStep: 1, format: 'd' } };
   const yScale = o.logScale ? { type: 'log' } : { zero: false };
-  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: 2 };
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: PALETTE }, legend };
+  const long = names.some((n) => n.length > 28);
+  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: long ? 1 : 2, symbolType: 'stroke', symbolSize: 300, labelLimit: 480 };
+  const colors = o.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend };
+  // NOTE: both channels share the field, so they must share the legend too (Vega-Lite merges them).
+  const strokeDash = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) }, legend };
   const few = rows.length <= 2 * Math.max(1, names.length) * 30;
   const layers: VlSpec[] = [];
   if (smoothing > 0) {
-    layers.push({ mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25 }, encoding: { x, y: { field: 'raw', type: 'quantitative', scale: yScale, title: null }, color: { ...color, legend: null } } });
+    layers.push({ mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25 }, encoding: { x, y: { field: 'raw', type: 'quantitative', scale: yScale, title: null }, color, strokeDash } });
   }
   layers.push({
     mark: { type: 'line', strokeWidth: 2, point: few ? { size: 28, filled: true } : false, },
     encoding: {
-      x, y: { field: 'value', type: 'quantitative', scale: yScale, title: null }, color,
+      x, y: { field: 'value', type: 'quantitative', scale: yScale, title: null }, color, strokeDash,
       tooltip: [{ field: 'series', title: 'series' }, { field: 'step', title: 'step' }, { field: 'raw', title: 'value', format: '.5g' }, ...(smoothing > 0 ? [{ field: 'value', title: 'smoothed', format: '.5g' }] : [])],
     },
   });

@@ -6,7 +6,7 @@
  * final metrics side by side).
  */
 import {
-  PALETTE, VL_CONFIG, curvesSpec, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
+  PALETTE, VL_CONFIG, curvesSpec, splitDash, type CurveSeriesInput, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
 } from '../../track/report-specs.js';
 import type { CurveData, MatrixData, PointsData } from '../../track/types.js';
 import { CardGrid, drawSpec, fill, formatDuration, formatTime, h, widthOf } from './dom.js';
@@ -39,19 +39,23 @@ export function drawScalars(grid: CardGrid, runs: RunData[], o: ViewOptions): vo
   const cards = grid.sync(groups.map((g) => ({ key: g.chart, title: g.chart })));
   for (const g of groups) {
     const c = cards.get(g.chart)!;
-    const series: { name: string; points: { step: number; value: number | null }[] }[] = [];
+    const series: CurveSeriesInput[] = [];
     const finals: Node[] = [];
-    for (const r of runs) {
+    runs.forEach((r, ri) => {
       for (const tag of g.tags) {
         const pts = r.scalars.get(tag);
         if (!pts || pts.length === 0) continue;
-        const name = runs.length > 1 ? `${r.info.name} · ${tag}` : tag;
-        series.push({ name, points: pts });
+        // One run: a colour per tag. Several: a colour per run, a dash pattern per split.
+        const many = runs.length > 1;
+        const name = many ? `${r.info.name} · ${tag}` : tag;
+        const color = PALETTE[(many ? ri : series.length) % PALETTE.length]!;
+        const dash = many ? splitDash(tag) : [1, 0];
+        series.push({ name, points: pts, color, dash });
         const last = pts[pts.length - 1]!;
         finals.push(h('span', { class: 'final', 'data-tag': tag, 'data-run': r.info.id, 'data-value': String(last.value) },
-          h('i', { class: 'swatch', style: `background:${PALETTE[(series.length - 1) % PALETTE.length]}` }), name, h('b', {}, formatNumber(last.value)), h('span', { class: 'muted' }, `step ${last.step}`)));
+          h('i', { class: `swatch${dash[0] === 1 ? '' : ' dashed'}`, style: `background:${color}; color:${color}` }), name, h('b', {}, formatNumber(last.value)), h('span', { class: 'muted' }, `step ${last.step}`)));
       }
-    }
+    });
     fill(c.sub, ...finals);
     void drawSpec(c.body, scalarChartSpec({ title: '', series, smoothing: o.smoothing, logScale: o.logScale, width: widthOf(c.body), height: 230, legend: false }));
   }
