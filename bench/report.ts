@@ -1,0 +1,80 @@
+/** Formatting of benchmark results: the markdown table printed by `npm run bench`, with ratios. */
+
+export interface Cell {
+  times?: number[];
+  ms?: number;
+  note?: string;
+}
+
+export interface Report {
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  threads: number;
+  relaxedSimd: boolean;
+  systems: { id: string; label: string }[];
+  workloads: { name: string; loadStart: number; loadEnd: number; cells: Record<string, Cell> }[];
+  notes: string[];
+}
+
+const DESCRIPTION: Record<string, string> = {
+  'W1-256': 'sgemm 256³', 'W1-512': 'sgemm 512³', 'W1-1024': 'sgemm 1024³',
+  W2: 'MLP epoch (ms)', W3: 'CNN step (ms)', W4: 'transformer step, 1 head (ms)', 'W4-4h': 'transformer step, 4 heads (ms)',
+  W4F: 'transformer step, frozen embedding (ms)', W5: 'LSTM step (ms)', W5F: 'LSTM step, frozen embedding (ms)',
+};
+
+function gemmN(w: string): number {
+  return w.startsWith('W1-') ? Number(w.slice(3)) : 0;
+}
+
+function fmt(w: string, c: Cell | undefined): string {
+  if (!c) return '–';
+  if (c.ms === undefined) return c.note ? `n/a¹` : '–';
+  const n = gemmN(w);
+  if (n) return `${(2 * n ** 3 / c.ms / 1e6).toFixed(1)} GFLOPS`;
+  return c.ms >= 100 ? c.ms.toFixed(0) : c.ms.toFixed(1);
+}
+
+/** PyTorch is reported at its best of 1 and 2 threads. */
+export function bestTorch(cells: Record<string, Cell>): Cell | undefined {
+  const c = [cells['torch-1'], cells['torch-2']].filter((x): x is Cell => x?.ms !== undefined);
+  if (!c.length) return cells['torch-1'] ?? cells['torch-2'];
+  return c.reduce((a, b) => ((a.ms ?? Infinity) <= (b.ms ?? Infinity) ? a : b));
+}
+
+export function formatReport(r: Report): string {
+  const cols = r.systems.filter((s) => !s.id.startsWith('torch'));
+  const hasTorch = r.systems.some((s) => s.id.startsWith('torch'));
+  const head = ['workload', ...cols.map((s) => s.label), ...(hasTorch ? ['PyTorch (best of 1, 2 threads)'] : [])];
+  const lines = [
+    `Benchmark ${r.date.slice(0, 10)} on ${r.cpu}, ${r.cores} cores, Node ${r.node}, gradlab wasm on ${r.threads} threads` +
+      `${r.relaxedSimd ? ' (relaxed-SIMD FMA)' : ''}. Medians; GEMM in GFLOPS, the rest in ms (lower is better).`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+  ];
+  const notes = new Set<string>();
+  for (const w of r.workloads) {
+    const cells = cols.map((s) => fmt(w.name, w.cells[s.id]));
+    if (hasTorch) cells.push(fmt(w.name, bestTorch(w.cells)));
+    for (const s of r.systems) { const n = w.cells[s.id]?.note; if (n) notes.add(`${s.label} on ${w.name}: ${n}`); }
+    lines.push(`| ${DESCRIPTION[w.name] ?? w.name} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', 'Speed of gradlab wasm (all threads) relative to each peer (peer time / gradlab time; > 1 means gradlab is faster):', '');
+  const peers = [...cols.filter((s) => s.id !== 'gradlab-wasm').map((s) => ({ id: s.id, label: s.label })), ...(hasTorch ? [{ id: 'torch', label: 'PyTorch' }] : [])];
+  lines.push(`| workload | ${peers.map((p) => p.label).join(' | ')} |`, `|---|${peers.map(() => '---').join('|')}|`);
+  for (const w of r.workloads) {
+    const ours = w.cells['gradlab-wasm']?.ms;
+    const row = peers.map((p) => {
+      const c = p.id === 'torch' ? bestTorch(w.cells) : w.cells[p.id];
+      return ours !== undefined && c?.ms !== undefined ? `${(c.ms / ours).toFixed(2)}×` : '–';
+    });
+    lines.push(`| ${w.name} | ${row.join(' | ')} |`);
+  }
+  lines.push('', 'Background load (1-minute load average at the start → end of each workload): ' +
+    r.workloads.map((w) => `${w.name} ${w.loadStart.toFixed(1)}→${w.loadEnd.toFixed(1)}`).join(', ') + '.');
+  if (notes.size) lines.push('', '¹ Not run:', ...[...notes].map((n) => `- ${n}`));
+  for (const n of r.notes) lines.push(`- ${n}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: workloads W1–W5 of issue 5 on gradlab (wasm on all threads, wasm on one
+ * thread, js), TF.js (wasm and cpu backends, child processes) and PyTorch (Debian's python3-torch
+ * through /usr/bin/python3, 1 and 2 threads, best reported), in one run, alternating systems
+ * round by round, median of the timed repetitions after warm-up. Prints a table, writes
+ * bench/results/<date>.json and bench/RESULTS.md. Benchmarks are not tests: nothing here asserts.
+ *
+ * Options: --only W1-1024,W2   --reps 5   --budget 60 (seconds per system and workload; slow
+ * systems get fewer repetitions, at least one)   --skip tfjs-cpu,torch,gradlab-js
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { registerBackend, setBackend } from '../src/backend/index.js';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { GRADLAB, type Runner } from './gradlab.js';
+import { formatReport, type Report, type Cell } from './report.js';
+
+const WORKLOADS = ['W1-256', 'W1-512', 'W1-1024', 'W2', 'W3', 'W4', 'W4-4h', 'W4F', 'W5', 'W5F'];
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+}
+
+interface System {
+  id: string;
+  label: string;
+  /** ms for one unit, or a string saying why it cannot run. */
+  run(w: string): Promise<number | string>;
+  close(): void;
+}
+
+function gradlabSystem(id: string, label: string, backendName: string): System {
+  const runners = new Map<string, Runner | string>();
+  return {
+    id, label,
+    async run(w) {
+      setBackend(backendName);
+      let r = runners.get(w);
+      if (r === undefined) {
+        try { r = GRADLAB[w](); } catch (e) { r = `failed: ${(e as Error).message}`; }
+        runners.set(w, r);
+      }
+      if (typeof r === 'string') return r;
+      const t0 = performance.now();
+      r();
+      return performance.now() - t0;
+    },
+    close() {},
+  };
+}
+
+/** A child process speaking the line protocol of tfjs-server.ts and torch_bench.py. */
+async function serverSystem(id: string, label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<System | string> {
+  let child: ChildProcessWithoutNullStreams;
+  try {
+    child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    return `${label}: ${(e as Error).message}`;
+  }
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`${label} exited: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return r.value;
+  };
+  try {
+    while ((await next()).trim() !== 'ready');
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return {
+    id, label,
+    async run(w) {
+      child.stdin.write(`${w}\n`);
+      const line = (await next()).trim();
+      const v = Number(line);
+      return Number.isFinite(v) ? v : line;
+    },
+    close() { child.stdin.end(); child.kill(); },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function main(): Promise<void> {
+  const only = arg('only', '').split(',').filter(Boolean);
+  const skip = new Set(arg('skip', '').split(',').filter(Boolean));
+  const reps = Number(arg('reps', '5'));
+  const budgetMs = Number(arg('budget', '60')) * 1000;
+  const workloads = only.length ? only : WORKLOADS;
+
+  const all = createWasmBackend({}, 'wasm-bench');
+  registerBackend(all);
+  registerBackend(createWasmBackend({ threads: 1 }, 'wasm-bench-1'));
+  const threads = all.threads();
+  const systems: System[] = [
+    gradlabSystem('gradlab-wasm', `gradlab wasm (${threads} threads)`, 'wasm-bench'),
+    gradlabSystem('gradlab-wasm-1', 'gradlab wasm (1 thread)', 'wasm-bench-1'),
+    gradlabSystem('gradlab-js', 'gradlab js', 'js'),
+  ].filter((s) => !skip.has(s.id));
+  const notes: string[] = [];
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const tfjsServer = fileURLToPath(new URL('./tfjs-server.js', import.meta.url));
+  for (const [id, b] of [['tfjs-wasm', 'wasm'], ['tfjs-cpu', 'cpu']]) {
+    if (skip.has(id)) continue;
+    const s = await serverSystem(id, `TF.js ${b}`, process.execPath, [tfjsServer, b], process.env);
+    if (typeof s === 'string') notes.push(s); else systems.push(s);
+  }
+  const torchPy = fileURLToPath(new URL('../../bench/torch_bench.py', import.meta.url));
+  if (!skip.has('torch')) {
+    if (!existsSync('/usr/bin/python3') || !existsSync(torchPy)) notes.push('PyTorch skipped: /usr/bin/python3 or bench/torch_bench.py missing');
+    else {
+      for (const t of [1, 2]) {
+        // NOTE: this machine's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pick an AVX2 kernel that halves
+        // OpenBLAS; busy-waiting OpenMP threads slow PyTorch down on 2 cores.
+        const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: String(t) };
+        delete env.OPENBLAS_CORETYPE;
+        delete env.OPENBLAS_L2_SIZE;
+        const s = await serverSystem(`torch-${t}`, `PyTorch (${t} thread${t > 1 ? 's' : ''})`, '/usr/bin/python3', [torchPy, String(t)], env);
+        if (typeof s === 'string') { notes.push(`PyTorch skipped (python3-torch not installed?): ${s}`); break; }
+        systems.push(s);
+      }
+    }
+  }
+  void here;
+
+  const report: Report = {
+    date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
+    threads, relaxedSimd: all.relaxed(), systems: systems.map((s) => ({ id: s.id, label: s.label })), workloads: [], notes,
+  };
+  for (const w of workloads) {
+    const loadStart = loadavg()[0];
+    const cells = new Map<string, Cell>();
+    const plan = new Map<string, number>();
+    for (const s of systems) {
+      // Warm-up: V8 runs new wasm in its baseline tier until the optimizing tier takes over.
+      const warm = w.startsWith('W1') ? 5 : 2;
+      let first: number | string = 0;
+      for (let i = 0; i < warm; i++) {
+        first = await s.run(w);
+        if (typeof first === 'string' || first * (i + 1) > budgetMs) break;
+      }
+      if (typeof first === 'string') { cells.set(s.id, { note: first }); continue; }
+      plan.set(s.id, Math.max(1, Math.min(reps, Math.floor(budgetMs / Math.max(first, 1e-3)))));
+      cells.set(s.id, { times: [] });
+    }
+    for (let r = 0; r < reps; r++) {
+      for (const s of systems) {
+        const c = cells.get(s.id);
+        if (!c?.times || c.times.length >= (plan.get(s.id) ?? 0)) continue;
+        const t = await s.run(w);
+        if (typeof t === 'string') { cells.set(s.id, { note: t }); continue; }
+        c.times.push(t);
+      }
+    }
+    for (const c of cells.values()) if (c.times) c.ms = median(c.times);
+    report.workloads.push({ name: w, loadStart, loadEnd: loadavg()[0], cells: Object.fromEntries(cells) });
+    process.stderr.write(`${w} done\n`);
+  }
+  for (const s of systems) s.close();
+
+  const text = formatReport(report);
+  console.log(text);
+  const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.date.slice(0, 19).replace(/:/g, '-');
+  writeFileSync(`${dir}${stamp}.json`, JSON.stringify(report, null, 2) + '\n');
+  if (!only.length) writeFileSync(fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url)), text + '\n');
+  process.exit(0);
+}
+
+main().catch((e: unknown) => { console.error(e); process.exit(1); });
