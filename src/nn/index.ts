@@ -8,3 +8,29 @@ export { Sequential, ModuleList } from './container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss } from './loss.js';
 export * as F from './functional.js';
 export * as init from './init.js';
+export { Conv1d, Conv2d } from './conv.js';
+export type { ConvOptions, Size, Padding } from './conv.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './pooling.js';
+export type { PoolOptions, MaxPoolOptions, AvgPoolOptions } from './pooling.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
+export { LayerNorm, BatchNorm1d, BatchNorm2d } from './normalization.js';
+export type { LayerNormOptions, BatchNormOptions } from './normalization.js';
+export { RNN, LSTM, GRU } from './recurrent.js';
+export type { RecurrentOptions, RecurrentRunOptions, RecurrentResult } from './recurrent.js';
+export { MultiheadAttention } from './attention.js';
+export type { MultiheadAttentionOptions, AttendOptions, AttentionResult } from './attention.js';
+export { TransformerEncoderLayer, TransformerEncoder } from './transformer.js';
+export type { TransformerEncoderLayerOptions, EncoderMasks } from './transformer.js';
+export { PositionalEncoding, ClsToken, sinusoidTable } from './positional.js';
+export { MeanPooling, AttentionPooling, maskedMean } from './pooling-attention.js';
+export type { PoolResult, AttentionPoolingOptions } from './pooling-attention.js';
+export { PReLU, ELU, CELU, SELU, GELU, Softplus, LogSigmoid, SiLU, Hardtanh } from './activation-extra.js';
+export {
+  BCELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss, GaussianNLLLoss, PoissonNLLLoss,
+  MultiMarginLoss, HingeEmbeddingLoss,
+} from './losses-extra.js';
+export type { KLReduction } from './losses-extra.js';
+export { l1Penalty, l2Penalty, attentionEntropy, attentionEntropyPenalty } from './regularizers.js';
+export { orthogonal_, truncNormal_ } from './init-extra.js';
+export { toDouble, toFloat, castModule, torchKeyToGradlab, fromTorchStateDict } from './module-utils.js';

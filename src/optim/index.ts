@@ -4,3 +4,21 @@ export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
+export { Adamax } from './adamax.js';
+export type { AdamaxOptions } from './adamax.js';
+export { NAdam } from './nadam.js';
+export type { NAdamOptions } from './nadam.js';
+export { RAdam } from './radam.js';
+export type { RAdamOptions } from './radam.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export { Adagrad } from './adagrad.js';
+export type { AdagradOptions } from './adagrad.js';
+export { Adadelta } from './adadelta.js';
+export type { AdadeltaOptions } from './adadelta.js';
+export {
+  LRScheduler, StepLR, MultiStepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR, LinearLR, LinearWarmup, LambdaLR,
+  OneCycleLR, ReduceLROnPlateau,
+} from './schedulers.js';
+export type { SchedulerState, OneCycleOptions, PlateauOptions } from './schedulers.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
