@@ -73,7 +73,7 @@ export function parseWinkVectors(path: string, chunkSize = 1 << 23): WordVectors
       }
       // Entries "word":[v1,...,vd,norm,index] until the closing brace.
       for (;;) {
-        while (pos < s.length && (s[pos] === ',' || s[pos] === ' ' || s[pos] === '\n' || s[pos] === '\r' || s[pos] === '\t')) pos++;
+        for (let c = s.charCodeAt(pos); c === 44 || c === 32 || c === 10 || c === 13 || c === 9; c = s.charCodeAt(++pos));
         if (pos >= s.length) break;
         if (s[pos] === '}') {
           phase = 'done';
@@ -81,7 +81,7 @@ export function parseWinkVectors(path: string, chunkSize = 1 << 23): WordVectors
         }
         if (s[pos] !== '"') throw new Error(`wink vectors ${path}: unexpected '${s.slice(pos, pos + 20)}' in "vectors" after ${count} entries`);
         let j = pos + 1;
-        while (j < s.length && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
+        for (let c = s.charCodeAt(j); j < s.length && c !== 34; c = s.charCodeAt(j)) j += c === 92 ? 2 : 1;
         const close = j < s.length ? s.indexOf(']', j) : -1;
         if (close < 0) break;
         const word = JSON.parse(s.slice(pos, j + 1)) as string;
