@@ -4,3 +4,8 @@ export { evaluate, correctCount, predictClasses } from './evaluate.js';
 export type { EvalResult, LossFn } from './evaluate.js';
 export { ProgressBar } from './progress.js';
 export type { Callback, EpochLogs, BatchLogs, FitContext } from './callbacks.js';
+export { EarlyStopping } from './early-stopping.js';
+export type { EarlyStoppingOptions } from './early-stopping.js';
+export { ModelCheckpoint } from './checkpoint.js';
+export type { ModelCheckpointOptions } from './checkpoint.js';
+export { LRSchedule } from './lr-schedule.js';
