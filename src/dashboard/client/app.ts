@@ -13,7 +13,8 @@ import { drawCompare, drawHistograms, drawMedia, drawScalars, type ViewOptions }
 
 type Tab = 'scalars' | 'histograms' | 'media' | 'compare';
 const TABS: Tab[] = ['scalars', 'histograms', 'media', 'compare'];
-const POLL_MS = 2000;
+/** Poll period; `?poll=<ms>` (at least 200) changes it, the browser test uses a short one. */
+const POLL_MS = Math.max(200, Number(new URLSearchParams(location.search).get('poll')) || 2000);
 
 const state = {
   runs: [] as RunInfo[],
