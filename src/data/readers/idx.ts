@@ -7,10 +7,11 @@
  * row-major. The reader checks the magic bytes and that the file holds exactly the bytes the
  * dimensions promise, and says which file is wrong and how.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { Tensor } from '../../tensor/tensor.js';
-import { findWithGz, readMaybeCompressed, requireDir } from './files.js';
+import { findWithGz, isGzip, readMaybeCompressed, requireDir, requireFile } from './files.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -67,6 +68,69 @@ export function parseIdx(buf: Uint8Array, file = '<buffer>'): IdxArray {
 /** Reads an IDX file, gzipped or not. */
 export function readIdx(path: string): IdxArray {
   return parseIdx(readMaybeCompressed(path, 'IDX file'), path);
+}
+
+/**
+ * Streams the records of an IDX file (raw or gzipped) without loading it: yields one record
+ * (the values of one index along the first dimension, e.g. one 28×28 image) at a time, as a
+ * fresh typed array. The header is checked as in parseIdx; a file that ends early is an error
+ * naming how many records arrived.
+ */
+export async function* streamIdx(path: string): AsyncGenerator<{ index: number; dims: number[]; dtype: IdxDType; data: IdxData }> {
+  requireFile(path, 'IDX file');
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(2);
+  readSync(fd, head, 0, 2, 0);
+  closeSync(fd);
+  const raw = createReadStream(path);
+  const input = isGzip(head) ? raw.pipe(createGunzip()) : raw;
+  let pending: Buffer = Buffer.alloc(0);
+  let header: { dims: number[]; type: { dtype: IdxDType; bytes: number }; recBytes: number; count: number } | null = null;
+  let index = 0;
+  const source = async function* (): AsyncGenerator<Buffer> {
+    try {
+      for await (const c of input) yield c as Buffer;
+    } catch (e) {
+      throw new Error(`IDX ${path}: corrupt or truncated ${isGzip(head) ? 'gzip ' : ''}data (${(e as Error).message})`);
+    }
+  };
+  try {
+    for await (const chunk of source()) {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      if (!header) {
+        if (pending.length < 4) continue;
+        const type = TYPES[pending[2]];
+        if (pending[0] !== 0 || pending[1] !== 0 || !type) {
+          const magic = pending.readUInt32BE(0);
+          throw new Error(`IDX ${path}: wrong magic number 0x${magic.toString(16).padStart(8, '0')} (expected 0x0000TTNN with type TT in 08,09,0b,0c,0d,0e)`);
+        }
+        const hl = 4 + 4 * pending[3];
+        if (pending.length < hl) continue;
+        const dims: number[] = [];
+        for (let i = 0; i < pending[3]; i++) dims.push(pending.readUInt32BE(4 + 4 * i));
+        const per = dims.slice(1).reduce((a, b) => a * b, 1);
+        header = { dims, type, recBytes: per * type.bytes, count: dims.length ? dims[0] : 1 };
+        pending = pending.subarray(hl);
+      }
+      while (header && index < header.count && pending.length >= header.recBytes) {
+        const rec = new Uint8Array(header.recBytes);
+        rec.set(pending.subarray(0, header.recBytes));
+        pending = pending.subarray(header.recBytes);
+        const buf = new Uint8Array(4 + 4 * (header.dims.length - 1) + header.recBytes);
+        // Re-use parseIdx's decoding by framing the record as a small IDX of the remaining dims.
+        buf[2] = Number(Object.entries(TYPES).find(([, t]) => t.dtype === header!.type.dtype)![0]);
+        buf[3] = header.dims.length - 1;
+        header.dims.slice(1).forEach((d, i) => new DataView(buf.buffer).setUint32(4 + 4 * i, d, false));
+        buf.set(rec, 4 + 4 * (header.dims.length - 1));
+        yield { index, dims: header.dims, dtype: header.type.dtype, data: parseIdx(buf, path).data };
+        index++;
+      }
+    }
+  } finally {
+    raw.destroy();
+  }
+  if (!header) throw new Error(`IDX ${path}: file too short for a header`);
+  if (index < header.count) throw new Error(`IDX ${path}: truncated: ${index} of ${header.count} records of [${header.dims.slice(1).join(',')}] ${header.type.dtype}`);
 }
 
 /** Encodes an IDX file (big-endian), e.g. to write test fixtures or export data. */

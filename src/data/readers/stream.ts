@@ -96,3 +96,32 @@ export async function* shuffleStream<T>(source: Iterable<T> | AsyncIterable<T>, 
 export async function* mapStream<T, U>(source: Iterable<T> | AsyncIterable<T>, fn: (x: T) => U | Promise<U>): AsyncGenerator<U> {
   for await (const x of source as AsyncIterable<T>) yield await fn(x);
 }
+
+export interface StreamLoaderOptions<T, B> {
+  batchSize: number;
+  /** Shuffle through a buffer of this many items (default: no shuffle). */
+  shuffleBuffer?: number;
+  gen?: Generator;
+  dropLast?: boolean;
+  /** Builds a batch from items (default: the array of items). */
+  collate?: (items: T[]) => B;
+}
+
+/**
+ * A DataLoader for streams: each epoch (each `for await`) calls `open()` for a fresh stream,
+ * shuffles it through a seeded buffer when asked, and yields collated batches. Use it for data
+ * that does not fit in memory (IMDB files, IDX records, lines of a large file).
+ */
+export class StreamLoader<T, B = T[]> implements AsyncIterable<B> {
+  constructor(readonly open: () => Iterable<T> | AsyncIterable<T>, readonly opts: StreamLoaderOptions<T, B>) {
+    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new RangeError(`StreamLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    const gen = this.opts.gen ?? new Generator(0);
+    let src: Iterable<T> | AsyncIterable<T> = this.open();
+    if (this.opts.shuffleBuffer) src = shuffleStream(src, this.opts.shuffleBuffer, gen);
+    const collate = this.opts.collate ?? ((items: T[]) => items as unknown as B);
+    for await (const items of batchStream(src, this.opts.batchSize, { dropLast: this.opts.dropLast })) yield collate(items);
+  }
+}

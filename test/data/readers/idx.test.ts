@@ -90,3 +90,24 @@ test('Fashion-MNIST from Debian: 60,000 + 10,000 images of 28×28, 10 classes', 
   for (const l of te.labels) counts[l]++;
   assert.deepEqual(counts, new Array(10).fill(1000));
 });
+
+test('streaming records gives the same images as reading whole, raw and gzipped', async () => {
+  const { streamIdx } = await import('../../../src/data/readers/idx.js');
+  for (const f of ['train-images-idx3-ubyte', 'copy.gz']) {
+    const recs: number[][] = [];
+    for await (const r of streamIdx(join(dir, f))) {
+      assert.deepEqual(r.dims, [3, 2, 2]);
+      recs.push([...r.data]);
+    }
+    assert.deepEqual(recs.flat(), pixels);
+    assert.equal(recs.length, 3);
+  }
+  const labels: number[] = [];
+  for await (const r of streamIdx(join(dir, 'train-labels-idx1-ubyte.gz'))) labels.push(r.data[0]);
+  assert.deepEqual(labels, [7, 0, 9]);
+  const short = join(dir, 'short-stream');
+  writeFileSync(short, encodeIdx('int16', [3, 2], [1, 2, 3, 4, 5, 6]).subarray(0, 4 + 8 + 9));
+  await assert.rejects(async () => {
+    for await (const r of streamIdx(short)) void r;
+  }, /short-stream: truncated: 2 of 3 records of \[2\] int16/);
+});

@@ -48,3 +48,24 @@ test('shuffle buffer: a permutation of the input, the same for the same seed', a
   assert.notDeepEqual(a, Array.from({ length: 50 }, (_, i) => i));
   assert.notDeepEqual(await run(2, 10), a);
 });
+
+test('StreamLoader: a fresh stream per epoch, shuffled by a seeded buffer, collated', async () => {
+  const { StreamLoader } = await import('../../../src/data/readers/stream.js');
+  let opened = 0;
+  const loader = new StreamLoader(
+    async function* () {
+      opened++;
+      for (let i = 0; i < 10; i++) yield i;
+    },
+    { batchSize: 4, shuffleBuffer: 5, gen: new Generator(4), collate: (xs: number[]) => xs.reduce((a, b) => a + b, 0) },
+  );
+  const epoch1: number[] = [];
+  for await (const b of loader) epoch1.push(b);
+  const epoch2: number[] = [];
+  for await (const b of loader) epoch2.push(b);
+  assert.equal(opened, 2);
+  assert.equal(epoch1.length, 3);
+  assert.equal(epoch1.reduce((a, b) => a + b, 0), 45);
+  assert.equal(epoch2.reduce((a, b) => a + b, 0), 45);
+  assert.notDeepEqual(epoch1, epoch2);
+});
