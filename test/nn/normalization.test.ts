@@ -46,3 +46,31 @@ test('normalisation layers pass the gradient check', () => {
   checkModuleGrad(new BatchNorm1d(2), [rnd([2, 2, 3], 3)]);
   checkModuleGrad(new BatchNorm2d(2).eval(), [rnd([2, 2, 2, 2], 4)]);
 });
+
+test('model.eval() switches Dropout to identity and BatchNorm to running statistics, as PyTorch', async () => {
+  const { Sequential } = await import('../../src/nn/container.js');
+  const { Dropout } = await import('../../src/nn/dropout.js');
+  const { Generator } = await import('../../src/tensor/random.js');
+  const bn = new BatchNorm1d(2);
+  const drop = new Dropout(0.5, { generator: new Generator(1) });
+  const model = new Sequential(bn, drop);
+  const x = tensor([[1, 10], [3, 20], [5, 60]]);
+  const yTrain = model.forward(x);
+  // Training: batch statistics, then entries zeroed or doubled.
+  const z = [-1.2247, -0.9258, 0, -0.4629, 1.2247, 1.3887];
+  yTrain.data.forEach((v, i) => assert.ok(Math.abs(v) < 1e-6 || Math.abs(v - 2 * z[i]) < 1e-3, `train output ${i}: ${v}`));
+  assert.ok(Array.from(yTrain.data).some((v) => v === 0));
+  const rm = Array.from(bn.runningMean.data);
+  assertClose(rm, [0.3, 3]);
+  model.eval();
+  assert.equal(bn.training, false);
+  assert.equal(drop.training, false);
+  const yEval = model.forward(x);
+  const rv = Array.from(bn.runningVar.data);
+  const expected = [1, 10, 3, 20, 5, 60].map((v, i) => (v - rm[i % 2]) / Math.sqrt(rv[i % 2] + 1e-5));
+  assertClose(yEval, expected, 1e-5);
+  assertClose(bn.runningMean, rm);
+  assertClose(model.forward(x), yEval);
+  model.train();
+  assert.equal(drop.training, true);
+});
