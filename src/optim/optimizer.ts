@@ -42,7 +42,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const name = this.constructor.name;
     if (params.length === 0) throw new Error(`${name}: a parameter group has no parameters`);
     for (const p of params) {
-      if (!p.requiresGrad) throw new Error(`${name}: ${p.describe()} does not require grad and cannot be optimized`);
+      // NOTE: as PyTorch, frozen parameters (requiresGrad false) are accepted; step() skips them (no grad).
       for (const [gi, g] of this.paramGroups.entries()) {
         if (g.params.includes(p)) throw new Error(`${name}: parameter ${p.describe()} appears in more than one group (already in group ${gi})`);
       }

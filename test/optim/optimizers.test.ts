@@ -72,3 +72,18 @@ test('Adagrad follows lr/(1 + (t−1)·lrDecay) and the initial accumulator', ()
   o.step();
   assertClose(p, [-0.5 - 0.5 / Math.sqrt(5)], 1e-6);
 });
+
+test('frozen parameters (e.g. a frozen pre-trained embedding) are accepted and left unchanged, as PyTorch', async () => {
+  const { Embedding } = await import('../../src/nn/embedding.js');
+  const { Linear } = await import('../../src/nn/linear.js');
+  const { Sequential } = await import('../../src/nn/container.js');
+  const emb = Embedding.fromPretrained(tensor([[1, 2], [3, 4]]));
+  const lin = new Linear(2, 1);
+  const model = new Sequential(emb, lin);
+  const o = new O.SGD(model.parameters(), { lr: 0.1 });
+  const before = Array.from(lin.weight.data);
+  A.backward(A.sum(model.forward(tensor([0, 1], { dtype: 'int32' }))));
+  o.step();
+  assertClose(emb.weight, [1, 2, 3, 4]);
+  assert.notDeepEqual(Array.from(lin.weight.data), before);
+});
