@@ -18,6 +18,7 @@ test('PositionalEncoding adds the table and rejects sequences longer than maxLen
   assertClose(y.data.subarray(12, 24), sinusoidTable(3, 4).data, 1e-6);
   assert.throws(() => pe.forward(rnd([2, 4, 4])), /PositionalEncoding: sequence length 4 is longer than maxLen 3/);
   assert.throws(() => new PositionalEncoding(4, { maxLen: 2 }).forward(rnd([3, 1, 4])), /length 3 is longer than maxLen 2/);
+  checkModuleGrad(new PositionalEncoding(4, { dropout: 0, maxLen: 5 }), [rnd([3, 2, 4], 2)]);
 });
 
 test('ClsToken prepends a learned vector and extends the padding mask', () => {
