@@ -50,17 +50,21 @@ const U_RECIP = 8, U_TANH = 9, U_SIGMOID = 10, U_RELU = 11, U_STEP = 12, U_FLOOR
 /** out[i] = op(x[i]) for i in [from, to). Ints: op, x, out. */
 export function unaryRange(from: i32, to: i32, tid: i32, params: usize): void {
   const op = pi(params, 0);
-  const x = <usize>pi(params, 1);
-  const out = <usize>pi(params, 2);
-  for (let i = from; i < to; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, unaryVec(op, v128.load(x + o)));
+  const x = <usize>pi(params, 1) + (<usize>from << 2);
+  const out = <usize>pi(params, 2) + (<usize>from << 2);
+  const end = <usize>(to - from) << 2;
+  // NOTE: one loop per op (the switch outside): a switch inside the loop costs more than the op.
+  switch (op) {
+    case U_EXP: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, exp4(v128.load(x + o))); return;
+    case U_LOG: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, log4(v128.load(x + o))); return;
+    case U_TANH: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, tanh4(v128.load(x + o))); return;
+    case U_SIGMOID: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, sigmoid4(v128.load(x + o))); return;
+    case U_RELU: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, unaryVec(U_RELU, v128.load(x + o))); return;
+    case U_STEP: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, unaryVec(U_STEP, v128.load(x + o))); return;
+    case U_SQUARE: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, unaryVec(U_SQUARE, v128.load(x + o))); return;
+    case U_NEG: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, unaryVec(U_NEG, v128.load(x + o))); return;
   }
-}
-
-/** Exported for other kernels and tests: one exp of a scalar through the vector code. */
-export function expf(x: f32): f32 {
-  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+  for (let o: usize = 0; o < end; o += 16) v128.store(out + o, unaryVec(op, v128.load(x + o)));
 }
 
 // Binary op codes (same order as BINARY_CODES in src/backend/wasm/elementwise.ts).

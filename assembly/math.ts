@@ -7,7 +7,8 @@
  */
 
 /** exp(x): x = n·ln2 + r with |r| ≤ ln2/2, exp(r) by a degree-6 polynomial, 2^n built in the exponent. */
-export function exp4(x: v128): v128 {
+// @inline keeps the polynomial in the calling loop.
+@inline export function exp4(x: v128): v128 {
   // NOTE: min/max (not pmin/pmax) propagate NaN, so NaN inputs come out NaN.
   x = f32x4.max(f32x4.min(x, f32x4.splat(89.0)), f32x4.splat(-104.0));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));

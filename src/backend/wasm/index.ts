@@ -30,11 +30,18 @@ export interface WasmBackend extends Backend {
   relaxed(): boolean;
   /** Current size of the wasm linear memory in bytes (it grows to the largest call, then stays). */
   memoryBytes(): number;
+  /**
+   * Creates the runtime now; false (with the reason in `failure()`) when it cannot start, e.g.
+   * dist/wasm/*.wasm was not built. Lets a default-backend choice fall back to js.
+   */
+  available(): boolean;
+  failure(): string | null;
 }
 
 /** A wasm backend with its own memory and pool; `wasmBackend` is the default one. */
 export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBackend {
   let runtime: Runtime | null = null;
+  let failure: string | null = null;
   const rt = (): Runtime => (runtime ??= new Runtime(opts));
   return {
     ...jsBackend,
@@ -42,6 +49,16 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     threads: () => rt().threads,
     relaxed: () => rt().relaxed,
     memoryBytes: () => rt().memory.buffer.byteLength,
+    available: () => {
+      try {
+        rt();
+        return true;
+      } catch (e) {
+        failure = (e as Error).message;
+        return false;
+      }
+    },
+    failure: () => failure,
     unary: (op, x, out) => unary(rt(), op, x, out),
     leakyRelu: (x, slope, out) => leakyRelu(rt(), x, slope, out),
     clamp: (x, lo, hi, out) => clamp(rt(), x, lo, hi, out),

@@ -43,3 +43,9 @@ test('the non-shared build runs on one thread and matches js', () => {
   jsBackend.matmul(a, b, want, spec);
   close(got, want, 'plain matmul', 1e-4, 1e-4);
 });
+
+test('available() reports a working runtime', () => {
+  const be = createWasmBackend({ threads: 1 }, 'wasm-available');
+  assert.equal(be.available(), true);
+  assert.equal(be.failure(), null);
+});
