@@ -68,7 +68,7 @@ export function floatDistribution(where: string, low: number, high: number, opts
     if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) throw new RangeError(`${where}: step must be a positive number, got ${fmt(step)}`);
     if (!divides(low, high, step)) {
       const k = Math.floor((high - low) / step);
-      throw new RangeError(`${where}: step ${step} does not divide the range [${low}, ${high}] (length ${high - low}); use high ${low + k * step} or another step`);
+      throw new RangeError(`${where}: step ${step} does not divide the range [${low}, ${high}] (length ${high - low}); use high ${Number((low + k * step).toPrecision(12))} or another step`);
     }
   }
   return { kind: 'float', low, high, log, step };

@@ -17,7 +17,7 @@
  */
 import type { Generator } from '../../tensor/random.js';
 import type { Distribution, NumericDistribution } from '../distributions.js';
-import { logGaussMass, sampleTruncNorm, truncNormLogPdf } from './normal.js';
+import { logGaussMass, normLogPdf, sampleTruncNorm } from './normal.js';
 import { stepOf, transformedBounds, untransform } from './random.js';
 
 export interface ParzenOptions {
@@ -78,6 +78,9 @@ export class ParzenEstimator {
   readonly sigmas: number[] = [];
   /** Categorical: one probability row per kernel. */
   readonly rows: number[][] = [];
+  /** Numeric: log of each kernel's mass inside the range, and log of its weight. */
+  private logZ: number[] = [];
+  private logW: number[] = [];
   private low = 0;
   private high = 0;
 
@@ -117,6 +120,8 @@ export class ParzenEstimator {
     const minSigma = opts.considerMagicClip ? (high - low) / Math.min(100, 1 + (mus.length + 1)) : EPS;
     this.mus.push(...mus, 0.5 * (low + high));
     this.sigmas.push(...raw.map((s) => Math.min(maxSigma, Math.max(minSigma, s))), high - low);
+    this.logZ = this.mus.map((mu, k) => logGaussMass((low - mu) / this.sigmas[k]!, (high - mu) / this.sigmas[k]!));
+    this.logW = this.weights.map(Math.log);
   }
 
   /** `size` draws (values for numeric distributions, choice indices for categorical ones). */
@@ -141,18 +146,16 @@ export class ParzenEstimator {
       return Math.log(p);
     }
     const step = stepOf(d);
+    const xt = d.log ? Math.log(x) : x;
+    if (step === 0 && (xt < this.low || xt > this.high)) return -Infinity;
+    const left = d.log ? Math.log(x - step / 2) : x - step / 2;
+    const right = d.log ? Math.log(x + step / 2) : x + step / 2;
     for (let k = 0; k < this.weights.length; k++) {
       const mu = this.mus[k]!;
       const sigma = this.sigmas[k]!;
-      let lp: number;
-      if (step === 0) {
-        lp = truncNormLogPdf(d.log ? Math.log(x) : x, mu, sigma, this.low, this.high);
-      } else {
-        const left = d.log ? Math.log(x - step / 2) : x - step / 2;
-        const right = d.log ? Math.log(x + step / 2) : x + step / 2;
-        lp = logGaussMass((left - mu) / sigma, (right - mu) / sigma) - logGaussMass((this.low - mu) / sigma, (this.high - mu) / sigma);
-      }
-      terms.push(Math.log(this.weights[k]!) + lp);
+      // continuous: truncated-normal density; stepped: its mass on [x − step/2, x + step/2]
+      const lp = step === 0 ? normLogPdf((xt - mu) / sigma) - Math.log(sigma) : logGaussMass((left - mu) / sigma, (right - mu) / sigma);
+      terms.push(this.logW[k]! + lp - this.logZ[k]!);
     }
     return logSumExp(terms);
   }

@@ -2,8 +2,9 @@
  * In-memory storage: the default when createStudy gets no storage (Optuna's InMemoryStorage).
  * Lives and dies with the process; a study here cannot be shared between processes.
  *
- * Every read returns a fresh copy, so callers may keep a FrozenTrial without it changing
- * under them, and no caller can change the stored trial by accident.
+ * Reads return snapshots: a FrozenTrial never changes after it is returned (a write makes a
+ * new snapshot), so callers may keep one. Snapshots are shared between reads (samplers read
+ * every trial for every suggestion); treat them as read-only, as their types say.
  */
 import { hostname } from 'node:os';
 import type { Distribution, ParamValue } from '../distributions.js';
@@ -74,6 +75,7 @@ export class InMemoryStorage implements Storage {
   readonly location = 'memory';
   private studies = new Map<number, MutableStudy>();
   private trials = new Map<number, MutableTrial>();
+  private snapshots = new Map<number, FrozenTrial>();
   private nextStudyId = 1;
   private nextTrialId = 1;
 
@@ -83,10 +85,18 @@ export class InMemoryStorage implements Storage {
     return s;
   }
 
+  /** The stored trial, to change: its snapshot is dropped. */
   private trial(trialId: number): MutableTrial {
     const t = this.trials.get(trialId);
     if (!t) throw new Error(`in-memory storage: no trial with id ${trialId}`);
+    this.snapshots.delete(trialId);
     return t;
+  }
+
+  private snapshot(t: MutableTrial): FrozenTrial {
+    let f = this.snapshots.get(t.trialId);
+    if (!f) this.snapshots.set(t.trialId, (f = freezeTrial(t)));
+    return f;
   }
 
   private record(s: MutableStudy): StudyRecord {
@@ -151,7 +161,7 @@ export class InMemoryStorage implements Storage {
     const t = this.newTrial(this.study(studyId), 'waiting');
     t.systemAttrs.fixedParams = clone(params);
     t.userAttrs = clone(userAttrs);
-    return freezeTrial(t);
+    return this.snapshot(t);
   }
 
   claimTrial(studyId: number): FrozenTrial {
@@ -163,9 +173,10 @@ export class InMemoryStorage implements Storage {
     } else {
       t = this.newTrial(s, 'running');
     }
+    this.snapshots.delete(t.trialId);
     t.systemAttrs.pid = process.pid;
     t.systemAttrs.hostname = hostname();
-    return freezeTrial(t);
+    return this.snapshot(t);
   }
 
   private running(trialId: number, what: string): MutableTrial {
@@ -199,16 +210,18 @@ export class InMemoryStorage implements Storage {
     t.value = value;
     t.datetimeComplete = new Date();
     if (!t.datetimeStart) t.datetimeStart = t.datetimeComplete;
-    return freezeTrial(t);
+    return this.snapshot(t);
   }
 
   getTrial(trialId: number): FrozenTrial {
-    return freezeTrial(this.trial(trialId));
+    const t = this.trials.get(trialId);
+    if (!t) throw new Error(`in-memory storage: no trial with id ${trialId}`);
+    return this.snapshot(t);
   }
 
   getTrials(studyId: number, states?: readonly TrialState[]): FrozenTrial[] {
     const all = this.study(studyId).trials;
-    return (states ? all.filter((t) => states.includes(t.state)) : all).map(freezeTrial);
+    return (states ? all.filter((t) => states.includes(t.state)) : all).map((t) => this.snapshot(t));
   }
 
   failStaleTrials(): FrozenTrial[] {

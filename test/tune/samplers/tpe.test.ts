@@ -1,0 +1,79 @@
+/** TPE: Optuna's gamma/weights/split, startup trials, reproducibility, and better optima than random search. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RandomSampler } from '../../../src/tune/samplers/random.js';
+import { defaultGamma, defaultWeights, splitTrials, TPESampler } from '../../../src/tune/samplers/tpe.js';
+import { createStudy, type Objective } from '../../../src/tune/study.js';
+import type { FrozenTrial } from '../../../src/tune/types.js';
+
+test('gamma and weights are Optuna defaults', () => {
+  assert.deepEqual([0, 1, 9, 10, 11, 100, 250, 300].map(defaultGamma), [0, 1, 1, 1, 2, 10, 25, 25]);
+  assert.deepEqual(defaultWeights(3), [1, 1, 1]);
+  assert.deepEqual(defaultWeights(25), new Array(25).fill(1));
+  const w = defaultWeights(30); // linspace(1/30, 1, 5) then 25 ones
+  assert.equal(w.length, 30);
+  [1 / 30, 1 / 30 + (29 / 30) / 4, 1 / 30 + (29 / 30) / 2, 1 / 30 + (3 * 29) / 30 / 4, 1].forEach((x, i) => assert.ok(Math.abs(w[i]! - x) < 1e-15));
+  assert.deepEqual(w.slice(5), new Array(25).fill(1));
+});
+
+function ft(number: number, state: FrozenTrial['state'], value: number | null, iv: [number, number][] = []): FrozenTrial {
+  return { number, trialId: number + 1, state, value, params: {}, distributions: {}, intermediateValues: new Map(iv), userAttrs: {}, systemAttrs: {}, datetimeStart: null, datetimeComplete: null };
+}
+
+test('split: best complete trials first, then pruned by deepest step and value; both sides by number', () => {
+  const trials = [ft(0, 'complete', 5), ft(1, 'pruned', 9, [[0, 9], [3, 2]]), ft(2, 'complete', 1), ft(3, 'pruned', 1, [[1, 1]]), ft(4, 'pruned', null), ft(5, 'complete', 3)];
+  const [below, above] = splitTrials(trials, 4, 'minimize');
+  assert.deepEqual(below.map((t) => t.number), [0, 1, 2, 5]); // complete 2, 5, 0 then pruned 1 (step 3)
+  assert.deepEqual(above.map((t) => t.number), [3, 4]);
+  const [bMax] = splitTrials(trials, 2, 'maximize');
+  assert.deepEqual(bMax.map((t) => t.number), [0, 5]);
+});
+
+const quadratic: Objective = (t) => {
+  const x = t.suggestFloat('x', -10, 10);
+  const lr = t.suggestFloat('lr', 1e-5, 1, { log: true });
+  return (x - 2) ** 2 + (Math.log10(lr) + 3) ** 2;
+};
+
+test('first nStartupTrials are random, same seed gives the same trials, another seed others', async () => {
+  const run = async (seed: number): Promise<FrozenTrial[]> => {
+    const s = createStudy({ sampler: new TPESampler({ seed }) });
+    await s.optimize(quadratic, { nTrials: 15 });
+    return s.trials;
+  };
+  const [a, b, c] = [await run(7), await run(7), await run(8)];
+  assert.deepEqual(a.map((t) => t.params), b.map((t) => t.params));
+  assert.deepEqual(a.map((t) => t.value), b.map((t) => t.value));
+  assert.notDeepEqual(a.map((t) => t.params), c.map((t) => t.params));
+  const r = createStudy({ sampler: new RandomSampler({ seed: 7 }) });
+  await r.optimize(quadratic, { nTrials: 10 });
+  assert.deepEqual(a.slice(0, 10).map((t) => t.params), r.trials.map((t) => t.params), 'startup trials draw as RandomSampler does');
+});
+
+test('on a seeded 2-d quadratic with a log-scaled parameter TPE beats random search (mean over 6 seeds)', async () => {
+  const mean = async (make: (seed: number) => TPESampler | RandomSampler): Promise<number> => {
+    let sum = 0;
+    for (let seed = 0; seed < 6; seed++) {
+      const s = createStudy({ sampler: make(seed) });
+      await s.optimize(quadratic, { nTrials: 60 });
+      sum += s.bestValue;
+    }
+    return sum / 6;
+  };
+  const tpe = await mean((seed) => new TPESampler({ seed }));
+  const random = await mean((seed) => new RandomSampler({ seed }));
+  assert.ok(tpe < 0.6 * random, `TPE mean best ${tpe} vs random ${random}`);
+});
+
+test('categorical and integer parameters: TPE concentrates on the good choice', async () => {
+  const s = createStudy({ sampler: new TPESampler({ seed: 3 }), direction: 'maximize' });
+  await s.optimize((t) => {
+    const act = t.suggestCategorical('act', ['relu', 'tanh', 'sigmoid', 'elu']);
+    const units = t.suggestInt('units', 16, 256, { log: true });
+    return (act === 'tanh' ? 1 : 0) - Math.abs(Math.log2(units) - 6) / 4;
+  }, { nTrials: 50 });
+  const late = s.trials.slice(25);
+  assert.ok(late.filter((t) => t.params.act === 'tanh').length >= 15, `tanh chosen ${late.filter((t) => t.params.act === 'tanh').length}/25 times after the startup`);
+  assert.equal(s.bestParams.act, 'tanh');
+  assert.ok(s.trials.every((t) => Number.isInteger(t.params.units) && (t.params.units as number) >= 16 && (t.params.units as number) <= 256));
+});
