@@ -4,6 +4,7 @@
  * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerData } from './data.js';
 import { registerExport } from './export.js';
 import { registerRun } from './run.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.name('gradlab').description('A deep-learning lab in TypeScript').version('0.1.0').showHelpAfterError();
   registerRun(program, int);
   registerExport(program);
+  registerData(program);
   return program;
 }
 

@@ -79,3 +79,4 @@ export function kaimingUniform(t: Tensor, o: KaimingOptions = {}): Tensor {
 export function kaimingNormal(t: Tensor, o: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, o), o.generator);
 }
+export { orthogonal_, truncNormal_ } from './init-extra.js';

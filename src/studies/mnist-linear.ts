@@ -133,7 +133,7 @@ export const mnistLinear: Study = {
       test: new DataLoader(test, { batchSize: 1000 }),
       callbacks: [new ProgressBar(), ...tracked(tracker)], log: (l) => o.log('  ' + l),
     });
-    const testEval = evaluate(model, new DataLoader(test, { batchSize: 1000 }), (out, y) => crossEntropy(out, y));
+    const testEval = await evaluate(model, new DataLoader(test, { batchSize: 1000 }), (out, y) => crossEntropy(out, y));
     const { pred, target } = predictClasses(model, new DataLoader(test, { batchSize: 1000 }));
     const cm = confusionMatrix(target, pred, { labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
     tracker?.run.logMatrix('test/confusion', { rows: 10, cols: 10, values: cm.matrix.flat(), rowLabels: cm.labels.map(String), colLabels: cm.labels.map(String) }, epochs);

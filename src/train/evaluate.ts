@@ -8,6 +8,9 @@ import type { Tensor } from '../tensor/tensor.js';
 
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 
+/** Batches of [input, target, ...]: sync (DataLoader, arrays) or async (streaming loaders). */
+export type Batches = Iterable<Tensor[]> | AsyncIterable<Tensor[]>;
+
 export interface EvalResult {
   loss: number;
   /** Present when outputs are class scores [N, C] and targets int32 labels. */
@@ -21,7 +24,8 @@ export function correctCount(output: Tensor, target: Tensor): number | null {
   return sum(eq(argmax(output, 1), target)).item();
 }
 
-export function evaluate(model: Module, loader: Iterable<Tensor[]>, lossFn: LossFn): EvalResult {
+/** Mean loss (and accuracy for classification) over a loader, in eval mode without a graph. */
+export async function evaluate(model: Module, loader: Batches, lossFn: LossFn): Promise<EvalResult> {
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0;
@@ -29,8 +33,8 @@ export function evaluate(model: Module, loader: Iterable<Tensor[]>, lossFn: Loss
   let correct = 0;
   let classification = true;
   try {
-    noGrad(() => {
-      for (const [x, y] of loader) {
+    for await (const [x, y] of loader) {
+      noGrad(() => {
         const out = model.forward(x);
         const n = x.shape[0];
         lossSum += lossFn(out, y).item() * n;
@@ -38,8 +42,8 @@ export function evaluate(model: Module, loader: Iterable<Tensor[]>, lossFn: Loss
         if (c === null) classification = false;
         else correct += c;
         count += n;
-      }
-    });
+      });
+    }
   } finally {
     model.train(wasTraining);
   }

@@ -10,15 +10,16 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { add } from '../autograd/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
-import { EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
+import { Batches, EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
 
 export interface FitOptions {
   model: Module;
   optimizer: Optimizer;
   lossFn: LossFn;
-  train: Iterable<Tensor[]> & { length?: number };
-  val?: Iterable<Tensor[]>;
-  test?: Iterable<Tensor[]>;
+  /** Batches [input, target]: a DataLoader, an array, or a streaming (async) loader. */
+  train: Batches & { length?: number };
+  val?: Batches;
+  test?: Batches;
   epochs: number;
   callbacks?: Callback[];
   /** Extra term added to the training loss (L1 / L2 penalties), computed from the model. */
@@ -68,7 +69,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     let count = 0;
     let correct = 0;
     let classification = true;
-    for (const [x, y] of o.train) {
+    for await (const [x, y] of o.train) {
       optimizer.zeroGrad();
       const out = model.forward(x);
       const dataLoss = lossFn(out, y);
@@ -92,13 +93,13 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     if (classification && count) metrics['train/accuracy'] = correct / count;
     let score = -metrics['train/loss'];
     if (o.val) {
-      const v = evaluate(model, o.val, lossFn);
+      const v = await evaluate(model, o.val, lossFn);
       metrics['val/loss'] = v.loss;
       if (v.accuracy !== undefined) metrics['val/accuracy'] = v.accuracy;
       score = v.accuracy ?? -v.loss;
     }
     if (o.test && o.testEachEpoch) {
-      const t = evaluate(model, o.test, lossFn);
+      const t = await evaluate(model, o.test, lossFn);
       metrics['test/loss'] = t.loss;
       if (t.accuracy !== undefined) metrics['test/accuracy'] = t.accuracy;
     }
@@ -114,7 +115,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     o.log?.(`epoch ${epoch}/${o.epochs}  ${fmt(metrics)}  (${logs.seconds.toFixed(1)} s)`);
   }
   if (keepBest && best) model.loadStateDict(best);
-  const test = o.test ? evaluate(model, o.test, lossFn) : null;
+  const test = o.test ? await evaluate(model, o.test, lossFn) : null;
   if (test) {
     const final: Record<string, number> = { 'test/loss': test.loss };
     if (test.accuracy !== undefined) final['test/accuracy'] = test.accuracy;
