@@ -111,7 +111,7 @@ export function scalarChartSpec(o: ScalarChartOptions): VlSpec {
   }
   const names = o.series.map((s) => s.name);
   const x = { field: 'step', type: 'quantitative', title: o.xTitle ?? 'step', axis: { tickMinStep: 1, format: 'd' } };
-  const yScale = o.logScale ? { type: 'log' } : { zero: false };
+  const yScale = o.logScale ? { type: 'log', nice: false } : { zero: false };
   const long = names.some((n) => n.length > 28);
   const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: long ? 1 : 2, symbolType: 'stroke', symbolSize: 300, labelLimit: 480 };
   const colors = o.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
@@ -158,7 +158,7 @@ export function histogramSpec(title: string, hs: readonly HistogramStep[], o: { 
   const steps = new Set(hs.map((h) => h.step)).size;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title, width: o.width ?? 420, height: o.height ?? Math.min(260, Math.max(60, steps * 18)),
+    title, width: o.width ?? 420, height: o.height ?? Math.min(260, Math.max(96, steps * 22)),
     autosize: { type: 'fit-x', contains: 'padding' },
     data: { values: rows },
     mark: { type: 'rect', tooltip: true },

@@ -8,7 +8,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DataLoader, randomSplit } from '../../src/data/index.js';
 import { loadMnistPackage } from '../../src/data/mnist.js';
 import { TensorDataset } from '../../src/data/dataset.js';
@@ -84,8 +83,3 @@ export async function makeFixture(): Promise<Fixture> {
   return { dir, dbPath, runId: w.id, otherId: other.id, heatmap };
 }
 
-// By hand: `node dist/test/dashboard/fixture.js` builds a database and prints its path.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const f = await makeFixture();
-  process.stdout.write(`${f.dbPath}\n`);
-}

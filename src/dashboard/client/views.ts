@@ -27,6 +27,11 @@ function matches(tag: string, filter: string): boolean {
   return filter === '' || tag.toLowerCase().includes(filter.toLowerCase());
 }
 
+/** A note when several runs are selected but the view shows one. */
+function firstOnly(runs: RunData[], what: string): { key: string; title: string; extraClass: string }[] {
+  return runs.length > 1 ? [{ key: '__first', title: `${what} of ${runs[0]!.info.name} (the first of the ${runs.length} selected runs)`, extraClass: 'heading note' }] : [];
+}
+
 function empty(grid: CardGrid, text: string): void {
   grid.sync([{ key: '__empty', title: text, extraClass: 'empty' }]);
 }
@@ -70,7 +75,7 @@ export function drawHistograms(grid: CardGrid, runs: RunData[], o: ViewOptions):
     return ga - gb || a.localeCompare(b);
   });
   if (tags.length === 0) return empty(grid, 'No histograms logged' + (o.filter ? ` matching '${o.filter}'` : ''));
-  const cards = grid.sync(tags.map((t) => ({ key: t, title: t })));
+  const cards = grid.sync([...firstOnly(runs, 'Histograms'), ...tags.map((t) => ({ key: t, title: t }))]);
   for (const t of tags) {
     const c = cards.get(t)!;
     const hs = run.histograms.get(t)!;
@@ -137,7 +142,7 @@ export function drawMedia(grid: CardGrid, runs: RunData[], o: ViewOptions): void
   if (byKey.size === 0) return empty(grid, 'No media logged' + (o.filter ? ` matching '${o.filter}'` : '') + ' (images, heat-maps, matrices, curves, points, figures, text)');
   const kinds = Object.keys(KIND_TITLES);
   const keys = [...byKey.keys()].sort((a, b) => kinds.indexOf(a.split(':')[0]!) - kinds.indexOf(b.split(':')[0]!) || a.localeCompare(b));
-  const items: { key: string; title: string; extraClass?: string }[] = [];
+  const items: { key: string; title: string; extraClass?: string }[] = firstOnly(runs, 'Media');
   let lastKind = '';
   for (const k of keys) {
     const kind = k.split(':')[0]!;
