@@ -21,6 +21,7 @@ import { SqliteStorage } from './storage/sqlite.js';
 import { trialsDataFrame, type TrialRow } from './table.js';
 import { Trial, TrialPruned, type TrialHost } from './trial.js';
 import {
+  DuplicatedStudyError,
   UnknownStudyError,
   type FinishedState,
   type FrozenTrial,
@@ -262,8 +263,16 @@ export function createStudy(opts: CreateStudyOptions = {}): Study {
   try {
     let rec = storage.getStudy(name);
     if (rec && !opts.loadIfExists) rec = storage.createStudy(name, direction); // throws DuplicatedStudyError
-    if (rec && rec.direction !== direction) throw new Error(`createStudy: study '${name}' in ${storage.location} was created to ${rec.direction}, not ${direction}`);
-    rec ??= storage.createStudy(name, direction);
+    if (!rec) {
+      try {
+        rec = storage.createStudy(name, direction);
+      } catch (e) {
+        // Another worker created it between our look and our insert: load theirs.
+        if (!(e instanceof DuplicatedStudyError && opts.loadIfExists)) throw e;
+        rec = storage.getStudy(name)!;
+      }
+    }
+    if (opts.direction && rec.direction !== opts.direction) throw new Error(`createStudy: study '${name}' in ${storage.location} was created to ${rec.direction}, not ${direction}`);
     storage.failStaleTrials(rec.studyId);
     return new Study(name, rec.studyId, rec.direction, storage, opts.sampler ?? new TPESampler(), opts.pruner ?? new MedianPruner(), owned);
   } catch (e) {
