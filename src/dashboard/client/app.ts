@@ -24,7 +24,7 @@ const state = {
   error: '' as string,
 };
 
-const opts: ViewOptions = { smoothing: 0, logScale: false, filter: '', onlyDiffs: false, mediaStep: new Map(), onChange: () => draw() };
+const opts: ViewOptions = { smoothing: 0, logScale: false, filter: '', onlyDiffs: false, mediaStep: new Map() };
 const grids = new Map<Tab, CardGrid>();
 
 function readHash(): void {

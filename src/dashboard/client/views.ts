@@ -20,7 +20,6 @@ export interface ViewOptions {
   onlyDiffs: boolean;
   /** Chosen step per media tag key (`kind:tag`); absent: the latest. */
   mediaStep: Map<string, number>;
-  onChange: () => void;
 }
 
 function matches(tag: string, filter: string): boolean {
