@@ -25,7 +25,7 @@ export interface StudyLike {
   readonly trials: FrozenTrial[];
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const completeTrials = (s: StudyLike): FrozenTrial[] => s.trials.filter((t) => t.state === 'complete' && Number.isFinite(t.value));
 
