@@ -6,7 +6,7 @@
  * ones it holds, and redraws what changed: a run in training fills in as it goes.
  */
 import type { RunInfo, RunStatus } from '../../track/types.js';
-import { formatNumber } from '../../track/report-specs.js';
+import { PALETTE, formatNumber } from '../../track/report-specs.js';
 import { ApiError, CardGrid, byId, fill, formatDuration, formatTime, getJson, h } from './dom.js';
 import { lastValues, loadRun, refreshRun, type RunData } from './state.js';
 import { drawCompare, drawHistograms, drawMedia, drawScalars, type ViewOptions } from './views.js';
@@ -69,7 +69,7 @@ function drawSidebar(): void {
 }
 
 function swatchColor(i: number): string {
-  return ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#ff9da6', '#9d755d', '#79706e'][i % 10]!;
+  return PALETTE[i % PALETTE.length]!;
 }
 
 function drawHeader(): void {
