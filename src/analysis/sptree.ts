@@ -26,6 +26,7 @@ export class SPTree {
   /** The point stored in a leaf (-1 when empty). */
   private point: Int32Array = new Int32Array(0);
   private stack: Int32Array = new Int32Array(64);
+  private readonly delta = new Float64Array(3);
   private readonly y: Float64Array;
 
   /** Builds the tree over n points of dimension dim (2 or 3), row-major in y. */
@@ -160,11 +161,10 @@ export class SPTree {
     let sumQ = 0;
     let top = 0;
     this.stack[top++] = 0;
-    const delta = new Float64Array(3);
+    const delta = this.delta;
     while (top > 0) {
       const c = this.stack[--top];
       const cnt = this.count[c];
-      if (cnt === 0) continue;
       let d2 = 0;
       let dup = true;
       for (let a = 0; a < D; a++) {
@@ -177,7 +177,7 @@ export class SPTree {
       if (leaf || this.maxWidth2[c] / d2 < theta2) {
         if (leaf && dup) continue;
         let q = dof / (dof + d2);
-        if (dof !== 1) q = q ** expo;
+        if (dof !== 1) q = expo === 1.5 ? q * Math.sqrt(q) : q ** expo;
         sumQ += cnt * q;
         const mult = cnt * q * q;
         for (let a = 0; a < D; a++) force[a] += mult * delta[a];
@@ -188,7 +188,7 @@ export class SPTree {
           this.stack = s;
         }
         const first = this.child[c];
-        for (let k = 0; k < this.nch; k++) this.stack[top++] = first + k;
+        for (let k = 0; k < this.nch; k++) if (this.count[first + k] > 0) this.stack[top++] = first + k;
       }
     }
     return sumQ;

@@ -227,7 +227,7 @@ function bhObjective(P: SparseP, n: number, D: number, dof: number, angle: numbe
           d2 += t * t;
         }
         let q = dof / (dof + d2);
-        if (dof !== 1) q = q ** expo;
+        if (dof !== 1) q = expo === 1.5 ? q * Math.sqrt(q) : q ** expo;
         const f = p * q;
         for (let a = 0; a < D; a++) grad[i * D + a] += f * (y[i * D + a] - y[j * D + a]);
         if (computeError) kl += p * Math.log(Math.max(p, FLOAT32_TINY) / Math.max(q / sumQ, FLOAT32_TINY));

