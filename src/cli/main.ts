@@ -4,8 +4,10 @@
  * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerDashboard } from './dashboard.js';
 import { registerData } from './data.js';
 import { registerExport } from './export.js';
+import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 
 function int(v: string): number {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   const program = new Command();
   program.name('gradlab').description('A deep-learning lab in TypeScript').version('0.1.0').showHelpAfterError();
   registerRun(program, int);
+  registerDashboard(program);
+  registerReport(program);
   registerExport(program);
   registerData(program);
   return program;

@@ -4,6 +4,8 @@ import { setBackend } from '../backend/index.js';
 import { findStudy, studies } from '../studies/index.js';
 import { StudyTracking } from '../studies/tracking.js';
 import { RunStore, defaultDbPath } from '../track/store.js';
+import { writeRunReport } from '../track/report.js';
+import { dirname, join, relative } from 'node:path';
 
 export function registerRun(program: Command, int: (v: string) => number): void {
   program
@@ -43,10 +45,18 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         tracking.finish(e);
         throw e;
       }
+      const reports: string[] = [];
       if (store && tracking.runIds.length) {
         out.write(`recorded run${tracking.runIds.length > 1 ? 's' : ''} ${tracking.runIds.join(', ')} in ${store.path} (see them with: npx gradlab dashboard)\n`);
+        // Every study run ends with its report: HTML with the plots as SVG, and a Markdown summary.
+        const dir = join(dirname(store.path), 'reports');
+        for (const id of tracking.runIds) {
+          const f = await writeRunReport(store, id, dir);
+          reports.push(f.html);
+          out.write(`report: ${relative(process.cwd(), f.html)} and ${relative(process.cwd(), f.md)}\n`);
+        }
       }
       store?.close();
-      if (opts.json) process.stdout.write(JSON.stringify({ ...result, runs: tracking.runIds }) + '\n');
+      if (opts.json) process.stdout.write(JSON.stringify({ ...result, runs: tracking.runIds, reports }) + '\n');
     });
 }

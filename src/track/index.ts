@@ -11,3 +11,5 @@ export { imageGrid, type GridOptions } from './images.js';
 export { exportTensorBoard, type ExportOptions, type ExportResult } from './tensorboard/export.js';
 export { EventFileWriter } from './tensorboard/writer.js';
 export { readRecords, decodeEvent } from './tensorboard/reader.js';
+export { writeRunReport, type ReportFiles } from './report.js';
+export { writeStudyReport, type StudyReportFiles } from './report-study.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunStore } from '../../src/track/store.js';
 
@@ -56,6 +56,12 @@ test('mnist-mlp --json: one JSON line, same seed gives the same numbers', () => 
   assert.equal(last['train/loss'].value, ra.history[0]['train/loss']);
   assert.equal(last['val/accuracy'].value, ra.history[0]['val/accuracy']);
   assert.ok(store.tags(ra.runs[0]).histograms.some((t) => t.startsWith('weights/')));
+  // ...and ends with its report, next to the database.
+  assert.equal(ra.reports.length, 1);
+  assert.ok(ra.reports[0].startsWith(join(dirname(db), 'reports')), ra.reports[0]);
+  const html = readFileSync(ra.reports[0], 'utf8');
+  assert.match(html, /<svg/);
+  assert.match(html, /train\/loss/);
   store.close();
 });
 
