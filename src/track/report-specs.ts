@@ -58,10 +58,13 @@ export const SPLITS = ['train', 'val', 'valid', 'validation', 'test', 'eval'];
 /**
  * Group scalar tags into charts: tags '<split>/<metric>' share the chart '<metric>'; every other
  * tag is a chart of its own. Charts come in the order of their first tag (tags sorted).
+ * 'final/<metric>' tags (one value logged after training: the kept model's test scores) are
+ * summaries, shown with the final metrics rather than as one-point charts.
  */
 export function groupScalarTags(tags: readonly string[]): { chart: string; tags: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const tag of [...tags].sort()) {
+    if (tag.startsWith('final/')) continue;
     const i = tag.indexOf('/');
     const chart = i > 0 && SPLITS.includes(tag.slice(0, i)) ? tag.slice(i + 1) : tag;
     const g = groups.get(chart);

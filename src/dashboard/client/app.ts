@@ -104,7 +104,7 @@ function drawHeader(): void {
     h('span', {}, `started ${formatTime(r.startedAt)}`), h('span', {}, formatDuration(end - r.startedAt)), h('span', { class: 'muted' }, r.codeVersion),
     r.error ? h('span', { class: 'error' }, r.error) : null);
   const last = lastValues(runs[0]!);
-  const pick = [...last.keys()].filter((t) => /^(train|val|test)\//.test(t)).sort();
+  const pick = [...last.keys()].filter((t) => /^(train|val|test|final)\//.test(t)).sort();
   fill(chips, ...pick.map((t) => h('span', { class: 'chip', 'data-tag': t, 'data-value': String(last.get(t)!.value) }, h('span', {}, t), h('b', {}, formatNumber(last.get(t)!.value)))));
 }
 
