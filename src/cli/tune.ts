@@ -1,0 +1,179 @@
+/**
+ * `gradlab tune`: hyper-parameter search from the command line (src/tune/).
+ *
+ *   gradlab tune demo [--objective quadratic|mlp] [--trials n] [--sampler tpe|random|grid]
+ *                     [--pruner median|none] [--storage path | --in-memory] [--study name]
+ *                     [--seed n] [--timeout s] [--track] [--verbose]
+ *       tunes a built-in objective with a known answer (src/tune/demo.ts) and prints the best
+ *       trial and the trials. A study of the same name in the storage is resumed.
+ *   gradlab tune show <study> [--storage path]    the study's best trial and its trials
+ *   gradlab tune list [--storage path]            the studies in a storage
+ *
+ * Storage defaults to $GRADLAB_DB or ./runs/gradlab.db (the run store's file, tables tune_*).
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { RunStore, defaultDbPath } from '../track/store.js';
+import { mlpObjective, quadratic, type DemoObjective } from '../tune/demo.js';
+import { logStudyToRun } from '../tune/plots.js';
+import { formatValue } from '../tune/progress.js';
+import { MedianPruner, NopPruner } from '../tune/pruners.js';
+import type { Pruner, Sampler } from '../tune/samplers/base.js';
+import { GridSampler } from '../tune/samplers/grid.js';
+import { RandomSampler } from '../tune/samplers/random.js';
+import { TPESampler } from '../tune/samplers/tpe.js';
+import { sqlitePath } from '../tune/storage/sqlite.js';
+import { createStudy, getAllStudySummaries, loadStudy, type Study } from '../tune/study.js';
+import { formatTable } from '../tune/table.js';
+import type { FrozenTrial } from '../tune/types.js';
+
+function intArg(min: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+function choice<T extends string>(allowed: readonly T[]): (v: string) => T {
+  return (v) => {
+    if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}, got '${v}'`);
+    return v as T;
+  };
+}
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number > 0, got '${v}'`);
+  return n;
+}
+
+const storageOf = (opt: string | undefined): string => opt ?? process.env.GRADLAB_DB ?? defaultDbPath();
+
+/** For reading verbs: the storage must exist (no empty database is created by looking). */
+function existingStorage(opt: string | undefined): string {
+  const path = storageOf(opt);
+  if (!existsSync(sqlitePath(path))) throw new Error(`no study database at ${sqlitePath(path)} (run 'gradlab tune demo' or a study first, or pass --storage)`);
+  return path;
+}
+const out = (s: string): void => void process.stdout.write(s);
+
+function paramsText(t: FrozenTrial): string {
+  return Object.entries(t.params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatValue(v) : JSON.stringify(v)}`)
+    .join(', ');
+}
+
+/** Counts by state, the best trial, then the trials as a table. */
+export function describeStudy(study: Study, where: string): string {
+  const trials = study.trials;
+  const count = (s: FrozenTrial['state']): number => trials.filter((t) => t.state === s).length;
+  const running = count('running') + count('waiting');
+  let text = `study '${study.studyName}' (${study.direction}) in ${where}: ${trials.length} trials (${count('complete')} complete, ${count('pruned')} pruned, ${count('fail')} failed${running ? `, ${running} running or waiting` : ''})\n`;
+  if (count('complete') > 0) {
+    const best = study.bestTrial;
+    text += `best trial ${best.number}: value ${formatValue(best.value)}\n`;
+    for (const [k, v] of Object.entries(best.params)) text += `  ${k} = ${typeof v === 'number' ? formatValue(v) : JSON.stringify(v)}\n`;
+  } else {
+    text += 'no complete trial yet\n';
+  }
+  const rows = study.trialsDataFrame();
+  const cols = rows.length ? ['number', 'value', ...Object.keys(rows[0]!).filter((c) => c.startsWith('params_')), 'duration', 'state'] : [];
+  return rows.length ? `${text}\n${formatTable(rows, cols)}` : text;
+}
+
+interface DemoOptions {
+  objective: 'quadratic' | 'mlp';
+  trials: number;
+  sampler: 'tpe' | 'random' | 'grid';
+  pruner: 'median' | 'none';
+  storage?: string;
+  inMemory?: boolean;
+  study?: string;
+  seed: number;
+  timeout?: number;
+  track?: boolean;
+  verbose?: boolean;
+}
+
+async function demo(o: DemoOptions): Promise<void> {
+  const demoObj: DemoObjective = o.objective === 'mlp' ? mlpObjective({ seed: o.seed }) : quadratic;
+  const sampler: Sampler = o.sampler === 'grid' ? new GridSampler(demoObj.grid, { seed: o.seed }) : o.sampler === 'random' ? new RandomSampler({ seed: o.seed }) : new TPESampler({ seed: o.seed });
+  const pruner: Pruner = o.pruner === 'none' ? new NopPruner() : new MedianPruner({ nWarmupSteps: o.objective === 'mlp' ? 5 : 0 });
+  const path = o.inMemory ? null : storageOf(o.storage);
+  const name = o.study ?? `demo-${demoObj.name}-${o.sampler}`;
+  const study = createStudy({ studyName: name, storage: path, sampler, pruner, direction: 'minimize', loadIfExists: true });
+  try {
+    const before = study.trials.length;
+    out(`tuning ${demoObj.name}: ${demoObj.description}\n${before ? `resuming study '${name}' (${before} trials so far)\n` : ''}`);
+    await study.optimize(demoObj.objective, {
+      nTrials: o.trials,
+      ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
+      ...(o.verbose ? { showProgressBar: false } : {}),
+      onTrialEnd: o.verbose
+        ? (s, t) => {
+            const best = s.getTrials({ states: ['complete'] }).length ? ` Best is trial ${s.bestTrial.number} with value: ${formatValue(s.bestValue)}.` : '';
+            const how = t.state === 'complete' ? `finished with value: ${formatValue(t.value)} and parameters: {${paramsText(t)}}.` : `${t.state} (parameters: {${paramsText(t)}}).`;
+            process.stderr.write(`Trial ${t.number} ${how}${best}\n`);
+          }
+        : undefined,
+    });
+    out(describeStudy(study, path ?? 'memory'));
+    if (demoObj.optimum !== undefined && study.getTrials({ states: ['complete'] }).length) out(`known optimum: ${demoObj.optimum} (gap ${formatValue(study.bestValue - demoObj.optimum)})\n`);
+    if (o.track) {
+      const store = RunStore.open(storageOf(o.storage));
+      try {
+        const run = store.startRun({ name: `tune-${name}`, study: 'tune', config: { objective: demoObj.name, sampler: o.sampler, pruner: o.pruner, trials: o.trials }, seed: o.seed });
+        logStudyToRun(study, run);
+        run.finish();
+        out(`tracked as run ${run.id} (${run.name}) in ${store.path}\n`);
+      } finally {
+        store.close();
+      }
+    }
+  } finally {
+    study.close();
+  }
+}
+
+export function registerTune(program: Command): void {
+  const tune = program.command('tune').description('hyper-parameter search (Optuna-style studies: TPE, random and grid samplers, pruning)');
+  tune
+    .command('demo')
+    .description('tune a built-in objective with a known optimum and print the best trial')
+    .option('--objective <name>', 'quadratic (instant) or mlp (S2 in miniature: dropout and L1 on a small MLP)', choice(['quadratic', 'mlp'] as const), 'quadratic')
+    .option('--trials <n>', 'trials to run', intArg(1), 30)
+    .option('--sampler <name>', 'tpe, random or grid', choice(['tpe', 'random', 'grid'] as const), 'tpe')
+    .option('--pruner <name>', 'median or none', choice(['median', 'none'] as const), 'median')
+    .option('--storage <path>', 'SQLite file for the study (default $GRADLAB_DB or ./runs/gradlab.db)')
+    .option('--in-memory', 'keep the study in memory only')
+    .option('--study <name>', 'study name (default demo-<objective>-<sampler>); an existing one is resumed')
+    .option('--seed <n>', 'sampler seed', intArg(0), 0)
+    .option('--timeout <seconds>', 'start no trial after this many seconds', positive)
+    .option('--track', 'also record the study (plots, table, values) as a run in the run store')
+    .option('--verbose', 'print a line per finished trial on stderr')
+    .action(async (opts: DemoOptions) => demo(opts));
+  tune
+    .command('show <study>')
+    .description("print a study's best trial and its trials")
+    .option('--storage <path>', 'SQLite file (default $GRADLAB_DB or ./runs/gradlab.db)')
+    .action((name: string, opts: { storage?: string }) => {
+      const path = existingStorage(opts.storage);
+      const study = loadStudy({ studyName: name, storage: path });
+      try {
+        out(describeStudy(study, path));
+      } finally {
+        study.close();
+      }
+    });
+  tune
+    .command('list')
+    .description('list the studies in a storage')
+    .option('--storage <path>', 'SQLite file (default $GRADLAB_DB or ./runs/gradlab.db)')
+    .action((opts: { storage?: string }) => {
+      const path = existingStorage(opts.storage);
+      const rows = getAllStudySummaries(path).map((s) => ({ study: s.studyName, direction: s.direction, trials: s.nTrials, best: s.bestValue, started: s.datetimeStart.toISOString() }));
+      out(rows.length ? formatTable(rows) : `no studies in ${path}\n`);
+    });
+}
