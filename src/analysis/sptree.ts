@@ -18,7 +18,7 @@ export class SPTree {
   private lo: Float64Array = new Float64Array(0);
   private width: Float64Array = new Float64Array(0);
   private maxWidth2: Float64Array = new Float64Array(0);
-  /** Sum of the coordinates of the points under the cell (D each). */
+  /** Sum of the coordinates of the points under the cell (D each); their mean once built. */
   private comSum: Float64Array = new Float64Array(0);
   private count: Int32Array = new Int32Array(0);
   /** First child cell, or -1 for a leaf. */
@@ -51,6 +51,11 @@ export class SPTree {
     }
     this.setMaxWidth(root);
     for (let i = 0; i < n; i++) this.insert(i);
+    // Centres of mass, once, so that queries need no division.
+    for (let c = 0; c < this.size; c++) {
+      const k = this.count[c];
+      for (let a = 0; a < dim; a++) this.comSum[c * dim + a] = k > 0 ? this.comSum[c * dim + a] / k : 0;
+    }
   }
 
   private grow(cap: number): void {
@@ -168,7 +173,7 @@ export class SPTree {
       let d2 = 0;
       let dup = true;
       for (let a = 0; a < D; a++) {
-        const t = y[i * D + a] - this.comSum[c * D + a] / cnt;
+        const t = y[i * D + a] - this.comSum[c * D + a];
         delta[a] = t;
         d2 += t * t;
         if (Math.abs(t) > 1e-6) dup = false;

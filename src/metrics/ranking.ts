@@ -120,7 +120,10 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return dir * a;
 }
 
-/** Precision-recall curve: precision and recall by decreasing threshold... reversed as sklearn returns them (recall decreasing, ending at (recall 0, precision 1)). */
+/**
+ * Precision-recall curve in sklearn's order: thresholds increasing, recall decreasing, with a
+ * final point (recall 0, precision 1) that has no threshold. With no positives recall is all 1.
+ */
 export function precisionRecallCurve(yTrue: Vector, yScore: Vector, opts: { posLabel?: number } = {}): PrCurve {
   const { t, s } = binaryInputs('precisionRecallCurve', yTrue, yScore);
   return prFromPositives(positives('precisionRecallCurve', t, opts.posLabel), s);
