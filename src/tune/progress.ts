@@ -49,7 +49,8 @@ export function optimizeProgress(opts: ProgressOptions): OptimizeProgress {
   return {
     update(done, best) {
       const secs = (Date.now() - t0) / 1000;
-      const rate = secs > 0 ? (done / secs).toPrecision(3) : '–';
+      const r = secs > 0 ? done / secs : NaN;
+      const rate = Number.isNaN(r) ? '–' : r >= 100 ? String(Math.round(r)) : r.toPrecision(3);
       bar.update(byCount ? done : Math.min(total, Math.floor(secs)), { best: formatValue(best), rate });
     },
     stop() {
