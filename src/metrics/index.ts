@@ -4,3 +4,4 @@ export * from './classification.js';
 export * from './ranking.js';
 export * from './clustering.js';
 export * from './accumulator.js';
+export * from './records.js';
