@@ -1,6 +1,9 @@
 /** The Parzen estimator: Optuna's bandwidth rule, mixture weights, and proper (normalised) densities. */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Generator } from '../../../src/tensor/random.js';
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../../src/tune/distributions.js';
 import { bandwidths, ParzenEstimator, type ParzenOptions } from '../../../src/tune/samplers/parzen.js';
@@ -70,4 +73,40 @@ test('draws respect the range and the grid, and follow the kernels', () => {
   const df2 = new ParzenEstimator([0.2], df, opts).sample(gen, 100);
   assert.deepEqual([...new Set(df2)].sort(), [0.1, 0.2, 0.3, 0.4, 0.5].filter((v) => df2.includes(v)));
   assert.ok(df2.every((v) => [0.1, 0.2, 0.3, 0.4, 0.5].includes(v)));
+});
+
+interface OptunaCase {
+  name: string;
+  distribution: { kind: 'float' | 'int'; low: number; high: number; log: boolean; step: number | null } | { kind: 'categorical'; choices: string[] };
+  observations: number[];
+  points: number[];
+  logPdf: number[];
+}
+
+/** test/tune/fixtures/optuna-parzen.json, found by walking up from this compiled file to the repository. */
+function optunaCases(): OptunaCase[] {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'test', 'tune', 'fixtures', 'optuna-parzen.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('optuna-parzen.json not found above the test file');
+    dir = up;
+  }
+  return JSON.parse(readFileSync(join(dir, 'test', 'tune', 'fixtures', 'optuna-parzen.json'), 'utf8')) as OptunaCase[];
+}
+
+test("log densities equal Optuna 5.0's _ParzenEstimator on every kind of distribution (fixtures/optuna_parzen.py)", () => {
+  for (const c of optunaCases()) {
+    const src = c.distribution;
+    const d =
+      src.kind === 'categorical'
+        ? categoricalDistribution(c.name, src.choices)
+        : src.kind === 'int'
+          ? intDistribution(c.name, src.low, src.high, { log: src.log, step: src.step ?? 1 })
+          : floatDistribution(c.name, src.low, src.high, { log: src.log, ...(src.step !== null ? { step: src.step } : {}) });
+    const pe = new ParzenEstimator(c.observations, d, opts);
+    c.points.forEach((x, i) => {
+      const got = pe.logPdf(x);
+      assert.ok(Math.abs(got - c.logPdf[i]!) <= 1e-9 * Math.max(1, Math.abs(c.logPdf[i]!)), `${c.name} at ${x}: ${got} vs Optuna ${c.logPdf[i]}`);
+    });
+  }
 });
