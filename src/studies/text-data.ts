@@ -1,0 +1,266 @@
+/**
+ * The text side shared by the S3 and S4 studies (s3-cnn, s3-attention, s3-transformer,
+ * s4-compare): which corpus, tokenised and split; a vocabulary from the training split with
+ * pretrained 100-d vectors; and batches of token indices padded only to each batch's longest text.
+ *
+ * Corpus (`--set data=`): 'spam' (default) is the SpamAssassin e-mails installed with gradlab,
+ * ham/spam or easy-ham/hard-ham/spam, split 70/15/15 with the seed; 'imdb' reads an aclImdb
+ * folder (`--set imdb=/path/to/aclImdb` or $GRADLAB_IMDB): its train folder split 85/15 into
+ * train and validation, its test folder as test. `--set limit=N` keeps N texts (spam: a seeded
+ * random subset; imdb: N/2 per class from train and from test) for quick runs and tests.
+ * Vectors: wink's 100-d (default) or a GloVe text file (`--set glove=/path/glove.6B.100d.txt`).
+ */
+import { embeddingMatrix, embeddingTensor, coverageLine } from '../data/embeddings/embedding.js';
+import { loadGlove } from '../data/embeddings/glove.js';
+import type { WordVectors } from '../data/embeddings/vectors.js';
+import { loadWinkVectors } from '../data/embeddings/wink.js';
+import { findImdb, IMDB_HOWTO, loadImdb } from '../data/readers/imdb.js';
+import { loadSpamAssassin, SPAM_CLASSES, SPAM_CLASSES3 } from '../data/readers/spam.js';
+import { tokenize } from '../data/text/tokenizer.js';
+import { Vocabulary } from '../data/text/vocab.js';
+import type { Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { StudyOptions } from './study.js';
+
+// ---------- --set parameters ----------
+
+/** A string parameter, or the default. */
+export function param(o: StudyOptions, key: string, dflt: string): string {
+  return o.params?.[key] ?? dflt;
+}
+
+/** A numeric parameter; errors name the key and the value. */
+export function numParam(o: StudyOptions, key: string, dflt: number, check: (v: number) => boolean = Number.isFinite): number {
+  const s = o.params?.[key];
+  if (s === undefined) return dflt;
+  const v = Number(s);
+  if (s.trim() === '' || !check(v)) throw new RangeError(`--set ${key}=${s}: not a valid value (e.g. --set ${key}=${dflt})`);
+  return v;
+}
+
+export const isPosInt = (v: number): boolean => Number.isInteger(v) && v > 0;
+
+/** A comma-separated list parameter checked against the allowed names. */
+export function listParam<T extends string>(o: StudyOptions, key: string, dflt: readonly T[], allowed: readonly T[]): T[] {
+  const s = o.params?.[key];
+  if (s === undefined) return [...dflt];
+  const items = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (items.length === 1 && items[0] === 'all') return [...allowed];
+  for (const it of items) {
+    if (!(allowed as readonly string[]).includes(it)) throw new RangeError(`--set ${key}=${s}: unknown '${it}' (choose from ${allowed.join(', ')} or all)`);
+  }
+  if (items.length === 0) throw new RangeError(`--set ${key}= is empty (choose from ${allowed.join(', ')})`);
+  return items as T[];
+}
+
+/** A yes/no parameter (true/false, yes/no, 1/0). */
+export function boolParam(o: StudyOptions, key: string, dflt: boolean): boolean {
+  const s = o.params?.[key];
+  if (s === undefined) return dflt;
+  if (/^(1|true|yes|on)$/i.test(s)) return true;
+  if (/^(0|false|no|off)$/i.test(s)) return false;
+  throw new RangeError(`--set ${key}=${s}: expected true or false`);
+}
+
+// ---------- corpus ----------
+
+export interface TextCorpus {
+  source: 'spam' | 'imdb';
+  /** One line for the log. */
+  description: string;
+  classes: readonly string[];
+  /** Tokens of every text (each cut to maxTokens, never empty: an empty text becomes ['<unk>']). */
+  tokens: string[][];
+  labels: Int32Array;
+  /** Indices into tokens/labels. */
+  train: Int32Array;
+  val: Int32Array;
+  test: Int32Array;
+}
+
+/** 70/15/15 of a seeded permutation, with the remainder going to the first parts (randomSplit's rule). */
+function splitIndices(n: number, fractions: number[], gen: Generator): Int32Array[] {
+  const counts = fractions.map((f) => Math.floor(f * n));
+  let rest = n - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; rest > 0; i = (i + 1) % counts.length, rest--) counts[i]++;
+  const perm = gen.permutation(n);
+  const out: Int32Array[] = [];
+  let off = 0;
+  for (const c of counts) {
+    out.push(perm.slice(off, off + c));
+    off += c;
+  }
+  return out;
+}
+
+function tok(text: string, maxTokens: number): string[] {
+  const t = tokenize(text);
+  if (t.length === 0) return ['<unk>'];
+  return t.length > maxTokens ? t.slice(0, maxTokens) : t;
+}
+
+/**
+ * The corpus named by `--set data=` (spam or imdb). threeWay picks easy-ham/hard-ham/spam on
+ * the e-mails (IMDB stays neg/pos: it has no third class).
+ */
+export function loadTextCorpus(o: StudyOptions, opts: { threeWay?: boolean; maxTokens?: number; gen: Generator }): TextCorpus {
+  const data = param(o, 'data', 'spam');
+  const maxTokens = opts.maxTokens ?? 1000;
+  const limit = o.params?.limit !== undefined ? numParam(o, 'limit', 0, (v) => Number.isInteger(v) && v >= 10) : undefined;
+  if (data === 'spam') {
+    const c = loadSpamAssassin();
+    let keep = Int32Array.from({ length: c.n }, (_, i) => i);
+    if (limit !== undefined && limit < c.n) keep = opts.gen.permutation(c.n).slice(0, limit).sort();
+    const all = opts.threeWay ? c.labels3 : c.labels;
+    const labels = Int32Array.from(keep, (i) => all[i]);
+    const tokens = Array.from(keep, (i) => tok(c.texts[i], maxTokens));
+    const [train, val, test] = splitIndices(keep.length, [0.7, 0.15, 0.15], opts.gen);
+    const classes = opts.threeWay ? SPAM_CLASSES3 : SPAM_CLASSES;
+    return {
+      source: 'spam', classes, tokens, labels, train, val, test,
+      description: `SpamAssassin e-mails: ${keep.length}${limit !== undefined ? ` (--set limit=${limit})` : ''}, ${classes.join(' / ')}, split ${train.length}/${val.length}/${test.length}`,
+    };
+  }
+  if (data === 'imdb') {
+    const dir = o.params?.imdb ?? findImdb();
+    if (!dir) throw new Error(`--set data=imdb needs the aclImdb folder: --set imdb=/path/to/aclImdb (or set GRADLAB_IMDB); ${IMDB_HOWTO}`);
+    const per = limit !== undefined ? Math.max(1, Math.floor(limit / 2)) : undefined;
+    const tr = loadImdb(dir, { split: 'train', limit: per });
+    const te = loadImdb(dir, { split: 'test', limit: per });
+    const tokens = [...tr.texts, ...te.texts].map((t) => tok(t, maxTokens));
+    const labels = new Int32Array(tr.n + te.n);
+    labels.set(tr.labels, 0);
+    labels.set(te.labels, tr.n);
+    const [trIdx, valIdx] = splitIndices(tr.n, [0.85, 0.15], opts.gen);
+    const test = Int32Array.from({ length: te.n }, (_, i) => tr.n + i);
+    return {
+      source: 'imdb', classes: tr.classes, tokens, labels, train: trIdx, val: valIdx, test,
+      description: `IMDB reviews from ${dir}: ${tr.n} train + ${te.n} test${limit !== undefined ? ` (--set limit=${limit})` : ''}, neg / pos, split ${trIdx.length}/${valIdx.length}/${test.length}`,
+    };
+  }
+  throw new RangeError(`--set data=${data}: unknown corpus (choose spam or imdb)`);
+}
+
+/** Class counts of a set of indices. */
+export function classCountsOf(labels: Int32Array, idx: Int32Array, k: number): number[] {
+  const c = new Array<number>(k).fill(0);
+  for (const i of idx) c[labels[i]]++;
+  return c;
+}
+
+/** Accuracy of always predicting the training split's most frequent class, on `idx`. */
+export function majorityAccuracy(c: TextCorpus, idx: Int32Array): { label: number; accuracy: number } {
+  const counts = classCountsOf(c.labels, c.train, c.classes.length);
+  const label = counts.indexOf(Math.max(...counts));
+  let hit = 0;
+  for (const i of idx) if (c.labels[i] === label) hit++;
+  return { label, accuracy: idx.length ? hit / idx.length : NaN };
+}
+
+// ---------- vectors and vocabulary ----------
+
+/** wink's 100-d vectors, or the GloVe file of `--set glove=`. */
+export function loadVectors(o: StudyOptions): { vectors: WordVectors; name: string } {
+  const glove = o.params?.glove;
+  if (glove) return { vectors: loadGlove(glove), name: `GloVe ${glove}` };
+  return { vectors: loadWinkVectors(), name: 'wink 100-d' };
+}
+
+export interface TextVocab {
+  vocab: Vocabulary;
+  /** Pretrained rows [vocab.size, dim] (pad row zero; words without a vector random, seeded). */
+  weight: Tensor;
+  dim: number;
+  coverage: string;
+}
+
+/** Vocabulary of the training split (minFreq 2, `--set vocab=` entries, default 20,000) with its vector matrix. */
+export function buildVocab(o: StudyOptions, c: TextCorpus, vectors: WordVectors, gen: Generator): TextVocab {
+  const maxSize = numParam(o, 'vocab', 20000, (v) => Number.isInteger(v) && v >= 10);
+  const vocab = Vocabulary.build(Array.from(c.train, (i) => c.tokens[i]), { minFreq: 2, maxSize });
+  const m = embeddingMatrix(vocab, vectors, { missing: 'random', gen: gen.fork() });
+  return { vocab, weight: embeddingTensor(m), dim: m.dim, coverage: `vocabulary ${vocab.size.toLocaleString('en-US')} words: ${coverageLine(m)}` };
+}
+
+// ---------- batches ----------
+
+export interface TextBatchOptions {
+  batchSize: number;
+  /** Longest sequence kept (texts are cut at the end). */
+  maxLen: number;
+  /** Pad every batch to at least this length (convolutions need room). Default 1. */
+  minLen?: number;
+  shuffle?: boolean;
+  gen?: Generator;
+}
+
+/**
+ * Batches [ids int32 [B, T], labels int32 [B]] over a set of texts. Each text is encoded once;
+ * a batch is padded (with the vocabulary's pad index) to its longest text, capped at maxLen.
+ * With shuffle, each epoch groups texts of similar length into batches (shuffled within
+ * pools of 50 batches, then the batches shuffled); without, batches follow length order.
+ */
+export class TextBatches implements Iterable<Tensor[]> {
+  private readonly ids: Int32Array[];
+  private readonly y: Int32Array;
+  readonly padIndex: number;
+
+  constructor(vocab: Vocabulary, c: TextCorpus, readonly indices: Int32Array, readonly o: TextBatchOptions) {
+    if (!isPosInt(o.batchSize) || !isPosInt(o.maxLen)) throw new RangeError(`TextBatches: batchSize ${o.batchSize} and maxLen ${o.maxLen} must be positive integers`);
+    this.padIndex = vocab.padIndex;
+    this.ids = Array.from(indices, (i) => vocab.encode(c.tokens[i].slice(0, o.maxLen)));
+    this.y = Int32Array.from(indices, (i) => c.labels[i]);
+  }
+
+  get length(): number {
+    return Math.ceil(this.ids.length / this.o.batchSize);
+  }
+
+  /** The order of texts this epoch, cut into batches. */
+  private batches(): Int32Array[] {
+    const n = this.ids.length;
+    const bs = this.o.batchSize;
+    const lens = Array.from(this.ids, (t) => t.length);
+    let order: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
+    if (this.o.shuffle && this.o.gen) order = this.o.gen.permutation(n);
+    const pool = this.o.shuffle ? bs * 50 : n;
+    const out: Int32Array[] = [];
+    for (let s = 0; s < n; s += pool) {
+      const chunk = Array.from(order.subarray(s, Math.min(n, s + pool)));
+      chunk.sort((a, b) => lens[a] - lens[b] || a - b);
+      for (let k = 0; k < chunk.length; k += bs) out.push(Int32Array.from(chunk.slice(k, k + bs)));
+    }
+    if (this.o.shuffle && this.o.gen) this.o.gen.shuffle(out);
+    return out;
+  }
+
+  /** One batch of the given local rows (0..indices.length-1). */
+  batch(rows: ArrayLike<number>): Tensor[] {
+    let T = this.o.minLen ?? 1;
+    for (let k = 0; k < rows.length; k++) T = Math.max(T, this.ids[rows[k]].length);
+    const ids = new Int32Array(rows.length * T).fill(this.padIndex);
+    const y = new Int32Array(rows.length);
+    for (let k = 0; k < rows.length; k++) {
+      ids.set(this.ids[rows[k]], k * T);
+      y[k] = this.y[rows[k]];
+    }
+    return [new Tensor(ids, [rows.length, T]), new Tensor(y, [rows.length])];
+  }
+
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    for (const b of this.batches()) yield this.batch(b);
+  }
+}
+
+/** The padding mask of an index batch: int32 [B, T], 1 where the token is padding. */
+export function padMask(ids: Tensor, padIndex: number): Tensor {
+  const d = ids.data as Int32Array;
+  const m = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) m[i] = d[i] === padIndex ? 1 : 0;
+  return new Tensor(m, [...ids.shape]);
+}
+
+/** Seconds since t0 (performance.now()), one decimal. */
+export function secondsSince(t0: number): string {
+  return ((performance.now() - t0) / 1000).toFixed(1);
+}
