@@ -151,6 +151,8 @@ export class Study implements TrialHost {
     const frozen = this.storage.claimTrial(this.studyId);
     const trial = new Trial(this, frozen.trialId, frozen.number);
     this.sampler.beforeTrial?.(this.view, frozen);
+    const relative = this.sampler.sampleRelative?.(this.view, this.storage.getTrial(frozen.trialId));
+    if (relative && Object.keys(relative.params).length > 0) this.storage.setTrialSystemAttr(frozen.trialId, 'relativeParams', relative as unknown as JsonValue);
     return trial;
   }
 

@@ -4,7 +4,9 @@
  *
  * Each suggest is validated here (errors name the call, the parameter and the values), then
  * answered by: the value already suggested under that name in this trial (same distribution
- * only), else a value fixed by study.enqueueTrial, else the study's sampler. Every answer is
+ * only), else a value fixed by study.enqueueTrial, else the sampler's joint proposal made when
+ * the trial started (multivariate TPE; same distribution only), else the sampler's draw for
+ * this one parameter. Every answer is
  * written to storage at once, so a crash leaves what the trial had tried.
  */
 import {
@@ -19,7 +21,7 @@ import {
   type ParamValue,
   type RangeOptions,
 } from './distributions.js';
-import type { Pruner, Sampler, StudyView } from './samplers/base.js';
+import type { Pruner, RelativeSample, Sampler, StudyView } from './samplers/base.js';
 import type { FrozenTrial, JsonValue, Storage } from './types.js';
 
 /** Throw this from an objective to end the trial as 'pruned' (Optuna's TrialPruned). */
@@ -86,8 +88,11 @@ export class Trial {
       return t.params[name]!;
     }
     const fixed = (t.systemAttrs.fixedParams as Record<string, ParamValue> | undefined)?.[name];
+    const relative = t.systemAttrs.relativeParams as unknown as RelativeSample | undefined;
     let value: ParamValue;
-    if (fixed !== undefined) {
+    if (fixed === undefined && relative && name in relative.params && sameDistribution(relative.distributions[name]!, d)) {
+      value = relative.params[name]!;
+    } else if (fixed !== undefined) {
       if (!contains(d, fixed)) {
         if (d.kind === 'categorical' || typeof fixed !== 'number') throw new RangeError(`${where}: enqueued value ${JSON.stringify(fixed)} of parameter '${name}' is not in ${describe(d)}`);
         process.emitWarning(`${where}: enqueued value ${fixed} of parameter '${name}' is outside ${describe(d)}; it is used anyway`, 'TuneWarning');

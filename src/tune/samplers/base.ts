@@ -18,9 +18,20 @@ export interface StudyView {
   stop(): void;
 }
 
+/** Parameters a sampler chose together for a trial before the objective runs. */
+export interface RelativeSample {
+  params: Record<string, ParamValue>;
+  distributions: Record<string, Distribution>;
+}
+
 export interface Sampler {
   /** Called once a trial is claimed, before the objective runs. */
   beforeTrial?(study: StudyView, trial: FrozenTrial): void;
+  /**
+   * Optional joint proposal (Optuna's sample_relative), asked right after beforeTrial: a
+   * suggest call whose name and distribution match one of these gets its value from here.
+   */
+  sampleRelative?(study: StudyView, trial: FrozenTrial): RelativeSample | null;
   /** A value for one parameter (external representation: a number or one of the choices). */
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue;
   /** Called after the trial is finished (stored), with its final state. */

@@ -78,9 +78,8 @@ export class ParzenEstimator {
   readonly sigmas: number[] = [];
   /** Categorical: one probability row per kernel. */
   readonly rows: number[][] = [];
-  /** Numeric: log of each kernel's mass inside the range, and log of its weight. */
+  /** Numeric: log of each kernel's mass inside the range. */
   private logZ: number[] = [];
-  private logW: number[] = [];
   private low = 0;
   private high = 0;
 
@@ -121,42 +120,74 @@ export class ParzenEstimator {
     this.mus.push(...mus, 0.5 * (low + high));
     this.sigmas.push(...raw.map((s) => Math.min(maxSigma, Math.max(minSigma, s))), high - low);
     this.logZ = this.mus.map((mu, k) => logGaussMass((low - mu) / this.sigmas[k]!, (high - mu) / this.sigmas[k]!));
-    this.logW = this.weights.map(Math.log);
+  }
+
+  /** Index of a kernel drawn by the mixture weights. */
+  pickKernel(gen: Generator): number {
+    return pick(gen, this.weights);
+  }
+
+  /** One draw from kernel k (a value, or a choice index for categorical). */
+  sampleKernel(gen: Generator, k: number): number {
+    const d = this.distribution;
+    if (d.kind === 'categorical') return pick(gen, this.rows[k]!);
+    return untransform(d, sampleTruncNorm(gen, this.mus[k]!, this.sigmas[k]!, this.low, this.high));
   }
 
   /** `size` draws (values for numeric distributions, choice indices for categorical ones). */
   sample(gen: Generator, size: number): number[] {
     const out: number[] = [];
-    const d = this.distribution;
-    for (let i = 0; i < size; i++) {
-      const k = pick(gen, this.weights);
-      if (d.kind === 'categorical') out.push(pick(gen, this.rows[k]!));
-      else out.push(untransform(d, sampleTruncNorm(gen, this.mus[k]!, this.sigmas[k]!, this.low, this.high)));
-    }
+    for (let i = 0; i < size; i++) out.push(this.sampleKernel(gen, this.pickKernel(gen)));
     return out;
+  }
+
+  /** log density (continuous) or log probability (stepped, integer, categorical) of x under each kernel, weights left out. */
+  kernelLogPdfs(x: number): number[] {
+    const d = this.distribution;
+    if (d.kind === 'categorical') return this.rows.map((row) => Math.log(row[x]!));
+    const step = stepOf(d);
+    const xt = d.log ? Math.log(x) : x;
+    if (step === 0 && (xt < this.low || xt > this.high)) return this.mus.map(() => -Infinity);
+    const left = d.log ? Math.log(x - step / 2) : x - step / 2;
+    const right = d.log ? Math.log(x + step / 2) : x + step / 2;
+    return this.mus.map((mu, k) => {
+      const sigma = this.sigmas[k]!;
+      // continuous: truncated-normal density; stepped: its mass on [x − step/2, x + step/2]
+      const lp = step === 0 ? normLogPdf((xt - mu) / sigma) - Math.log(sigma) : logGaussMass((left - mu) / sigma, (right - mu) / sigma);
+      return lp - this.logZ[k]!;
+    });
   }
 
   /** log density (continuous) or log probability (stepped, integer, categorical) of one value. */
   logPdf(x: number): number {
-    const d = this.distribution;
-    const terms: number[] = [];
-    if (d.kind === 'categorical') {
-      let p = 0;
-      this.rows.forEach((row, k) => (p += this.weights[k]! * row[x]!));
-      return Math.log(p);
+    const lps = this.kernelLogPdfs(x);
+    return logSumExp(lps.map((lp, k) => Math.log(this.weights[k]!) + lp));
+  }
+}
+
+/**
+ * Optuna's multivariate TPE estimator: one ParzenEstimator per parameter over the same trials;
+ * a draw picks one kernel (one past trial, or the prior) and draws every parameter from it, and
+ * the density is the mixture of the kernels' products.
+ */
+export class MultivariateParzenEstimator {
+  constructor(readonly parts: readonly ParzenEstimator[]) {
+    if (parts.length === 0) throw new RangeError('MultivariateParzenEstimator: needs at least one parameter');
+  }
+
+  sample(gen: Generator, size: number): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < size; i++) {
+      const k = this.parts[0]!.pickKernel(gen);
+      out.push(this.parts.map((p) => p.sampleKernel(gen, k)));
     }
-    const step = stepOf(d);
-    const xt = d.log ? Math.log(x) : x;
-    if (step === 0 && (xt < this.low || xt > this.high)) return -Infinity;
-    const left = d.log ? Math.log(x - step / 2) : x - step / 2;
-    const right = d.log ? Math.log(x + step / 2) : x + step / 2;
-    for (let k = 0; k < this.weights.length; k++) {
-      const mu = this.mus[k]!;
-      const sigma = this.sigmas[k]!;
-      // continuous: truncated-normal density; stepped: its mass on [x − step/2, x + step/2]
-      const lp = step === 0 ? normLogPdf((xt - mu) / sigma) - Math.log(sigma) : logGaussMass((left - mu) / sigma, (right - mu) / sigma);
-      terms.push(this.logW[k]! + lp - this.logZ[k]!);
-    }
-    return logSumExp(terms);
+    return out;
+  }
+
+  logPdf(xs: readonly number[]): number {
+    const w = this.parts[0]!.weights;
+    const sums = w.map((wk) => Math.log(wk));
+    this.parts.forEach((p, d) => p.kernelLogPdfs(xs[d]!).forEach((lp, k) => (sums[k]! += lp)));
+    return logSumExp(sums);
   }
 }

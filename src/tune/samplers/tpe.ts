@@ -14,12 +14,18 @@
  *     log l(x) − log g(x) (the first on ties).
  * priorWeight 1, considerMagicClip true, considerEndpoints false (see parzen.ts).
  * Single-valued ranges (low = high, one choice) are returned without drawing.
+ *
+ * multivariate: true (Optuna ≥ 5 makes it the default for one objective; here it is opt-in):
+ * when a trial starts, the parameters that every complete or pruned trial has with the same
+ * distribution are proposed together: l and g become mixtures over past trials of products of
+ * the per-parameter kernels (same bandwidths), and the 24 candidates are joint draws. Other
+ * parameters fall back to the univariate rule above.
  */
 import type { Generator } from '../../tensor/random.js';
-import { choiceIndex, singleValue, toExternal, type Distribution, type ParamValue } from '../distributions.js';
+import { choiceIndex, sameDistribution, singleValue, toExternal, type Distribution, type ParamValue } from '../distributions.js';
 import { lastStep, type FrozenTrial, type StudyDirection } from '../types.js';
-import { samplerGenerator, type Sampler, type SeedOptions, type StudyView } from './base.js';
-import { ParzenEstimator } from './parzen.js';
+import { samplerGenerator, type RelativeSample, type Sampler, type SeedOptions, type StudyView } from './base.js';
+import { MultivariateParzenEstimator, ParzenEstimator } from './parzen.js';
 import { sampleUniform } from './random.js';
 
 /** Optuna's default_gamma: how many of n trials count as good. */
@@ -48,6 +54,8 @@ export interface TPESamplerOptions extends SeedOptions {
   priorWeight?: number;
   considerMagicClip?: boolean;
   considerEndpoints?: boolean;
+  /** Propose the parameters all past trials share jointly (default false). */
+  multivariate?: boolean;
 }
 
 type Score = [number, number];
@@ -75,26 +83,54 @@ export function splitTrials(trials: readonly FrozenTrial[], nBelow: number, dire
   return [ordered.slice(0, k).sort(byNumber), ordered.slice(k).sort(byNumber)];
 }
 
-/** The parameter's values in these trials (choice indices for categorical; others skipped). */
+/** A parameter value as the estimator reads it (choice index for categorical), or null when unusable. */
+function internal(d: Distribution, v: ParamValue | undefined): number | null {
+  if (v === undefined) return null;
+  if (d.kind === 'categorical') {
+    const i = choiceIndex(d, v);
+    return i >= 0 ? i : null;
+  }
+  return typeof v === 'number' && Number.isFinite(v) && (!d.log || v > 0) ? v : null;
+}
+
+/** The parameter's values in these trials (trials without a usable value skipped). */
 function observations(trials: readonly FrozenTrial[], name: string, d: Distribution): number[] {
   const out: number[] = [];
   for (const t of trials) {
-    if (!(name in t.params)) continue;
-    const v = t.params[name];
-    if (d.kind === 'categorical') {
-      const i = choiceIndex(d, v);
-      if (i >= 0) out.push(i);
-    } else if (typeof v === 'number' && Number.isFinite(v) && (!d.log || v > 0)) {
-      out.push(v);
-    }
+    const x = internal(d, t.params[name]);
+    if (x !== null) out.push(x);
   }
   return out;
+}
+
+/** Columns of values for trials holding every parameter (Optuna's rule for the joint estimator). */
+function jointObservations(trials: readonly FrozenTrial[], space: readonly [string, Distribution][]): number[][] {
+  const cols: number[][] = space.map(() => []);
+  for (const t of trials) {
+    const row = space.map(([n, d]) => internal(d, t.params[n]));
+    if (row.every((x) => x !== null)) row.forEach((x, j) => cols[j]!.push(x!));
+  }
+  return cols;
+}
+
+/** Parameters every trial has with the same distribution, sorted by name (single values left out). */
+export function intersectionSearchSpace(trials: readonly FrozenTrial[]): [string, Distribution][] {
+  let space: Map<string, Distribution> | null = null;
+  for (const t of trials) {
+    if (space === null) {
+      space = new Map(Object.entries(t.distributions));
+      continue;
+    }
+    for (const [n, d] of space) if (!t.distributions[n] || !sameDistribution(t.distributions[n]!, d)) space.delete(n);
+  }
+  return [...(space ?? new Map<string, Distribution>())].filter(([, d]) => singleValue(d) === undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export class TPESampler implements Sampler {
   readonly generator: Generator;
   readonly nStartupTrials: number;
   readonly nEiCandidates: number;
+  readonly multivariate: boolean;
   private readonly gamma: (n: number) => number;
   private readonly parzen: ConstructorParameters<typeof ParzenEstimator>[2];
 
@@ -105,6 +141,7 @@ export class TPESampler implements Sampler {
     if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0) throw new RangeError(`TPESampler: nStartupTrials must be an integer ≥ 0, got ${this.nStartupTrials}`);
     if (!Number.isInteger(this.nEiCandidates) || this.nEiCandidates < 1) throw new RangeError(`TPESampler: nEiCandidates must be an integer ≥ 1, got ${this.nEiCandidates}`);
     this.gamma = opts.gamma ?? defaultGamma;
+    this.multivariate = opts.multivariate ?? false;
     this.parzen = {
       priorWeight: opts.priorWeight ?? 1,
       considerMagicClip: opts.considerMagicClip ?? true,
@@ -132,5 +169,33 @@ export class TPESampler implements Sampler {
       }
     }
     return toExternal(d, best);
+  }
+
+  sampleRelative(study: StudyView): RelativeSample | null {
+    if (!this.multivariate) return null;
+    const trials = study.getTrials({ states: ['complete', 'pruned'] });
+    if (trials.length < this.nStartupTrials) return null;
+    const space = intersectionSearchSpace(trials);
+    if (space.length === 0) return null;
+    const [below, above] = splitTrials(trials, this.gamma(trials.length), study.direction);
+    const fit = (side: FrozenTrial[]): MultivariateParzenEstimator => {
+      const cols = jointObservations(side, space);
+      return new MultivariateParzenEstimator(space.map(([, d], j) => new ParzenEstimator(cols[j]!, d, this.parzen)));
+    };
+    const l = fit(below);
+    const g = fit(above);
+    let best: number[] | null = null;
+    let bestScore = -Infinity;
+    for (const c of l.sample(this.generator, this.nEiCandidates)) {
+      const score = l.logPdf(c) - g.logPdf(c);
+      if (best === null || score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+    }
+    return {
+      params: Object.fromEntries(space.map(([n, d], j) => [n, toExternal(d, best![j]!)])),
+      distributions: Object.fromEntries(space),
+    };
   }
 }

@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Generator } from '../../../src/tensor/random.js';
-import { categoricalDistribution, floatDistribution, intDistribution } from '../../../src/tune/distributions.js';
-import { bandwidths, ParzenEstimator, type ParzenOptions } from '../../../src/tune/samplers/parzen.js';
+import { categoricalDistribution, floatDistribution, intDistribution, type Distribution } from '../../../src/tune/distributions.js';
+import { bandwidths, MultivariateParzenEstimator, ParzenEstimator, type ParzenOptions } from '../../../src/tune/samplers/parzen.js';
 import { defaultWeights } from '../../../src/tune/samplers/tpe.js';
 
 const opts: ParzenOptions = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, weights: defaultWeights };
@@ -75,38 +75,55 @@ test('draws respect the range and the grid, and follow the kernels', () => {
   assert.ok(df2.every((v) => [0.1, 0.2, 0.3, 0.4, 0.5].includes(v)));
 });
 
+type DistJson = { kind: 'float' | 'int'; low: number; high: number; log: boolean; step: number | null } | { kind: 'categorical'; choices: string[] };
+
 interface OptunaCase {
   name: string;
-  distribution: { kind: 'float' | 'int'; low: number; high: number; log: boolean; step: number | null } | { kind: 'categorical'; choices: string[] };
+  distribution: DistJson;
   observations: number[];
   points: number[];
   logPdf: number[];
 }
 
+interface OptunaFixture {
+  univariate: OptunaCase[];
+  joint: { names: string[]; distributions: DistJson[]; observations: number[][]; points: number[][]; logPdf: number[] };
+}
+
+function toDistribution(name: string, src: DistJson): Distribution {
+  if (src.kind === 'categorical') return categoricalDistribution(name, src.choices);
+  if (src.kind === 'int') return intDistribution(name, src.low, src.high, { log: src.log, step: src.step ?? 1 });
+  return floatDistribution(name, src.low, src.high, { log: src.log, ...(src.step !== null ? { step: src.step } : {}) });
+}
+
 /** test/tune/fixtures/optuna-parzen.json, found by walking up from this compiled file to the repository. */
-function optunaCases(): OptunaCase[] {
+function optunaFixture(): OptunaFixture {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'test', 'tune', 'fixtures', 'optuna-parzen.json'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error('optuna-parzen.json not found above the test file');
     dir = up;
   }
-  return JSON.parse(readFileSync(join(dir, 'test', 'tune', 'fixtures', 'optuna-parzen.json'), 'utf8')) as OptunaCase[];
+  return JSON.parse(readFileSync(join(dir, 'test', 'tune', 'fixtures', 'optuna-parzen.json'), 'utf8')) as OptunaFixture;
 }
 
 test("log densities equal Optuna 5.0's _ParzenEstimator on every kind of distribution (fixtures/optuna_parzen.py)", () => {
-  for (const c of optunaCases()) {
-    const src = c.distribution;
-    const d =
-      src.kind === 'categorical'
-        ? categoricalDistribution(c.name, src.choices)
-        : src.kind === 'int'
-          ? intDistribution(c.name, src.low, src.high, { log: src.log, step: src.step ?? 1 })
-          : floatDistribution(c.name, src.low, src.high, { log: src.log, ...(src.step !== null ? { step: src.step } : {}) });
-    const pe = new ParzenEstimator(c.observations, d, opts);
+  for (const c of optunaFixture().univariate) {
+    const pe = new ParzenEstimator(c.observations, toDistribution(c.name, c.distribution), opts);
     c.points.forEach((x, i) => {
       const got = pe.logPdf(x);
       assert.ok(Math.abs(got - c.logPdf[i]!) <= 1e-9 * Math.max(1, Math.abs(c.logPdf[i]!)), `${c.name} at ${x}: ${got} vs Optuna ${c.logPdf[i]}`);
     });
   }
+});
+
+test("the multivariate estimator's joint log density equals Optuna's on four mixed parameters", () => {
+  const j = optunaFixture().joint;
+  const mpe = new MultivariateParzenEstimator(j.names.map((n, d) => new ParzenEstimator(j.observations[d]!, toDistribution(n, j.distributions[d]!), opts)));
+  j.logPdf.forEach((expected, i) => {
+    const got = mpe.logPdf(j.names.map((_, d) => j.points[d]![i]!));
+    assert.ok(Math.abs(got - expected) <= 1e-9 * Math.abs(expected), `point ${i}: ${got} vs Optuna ${expected}`);
+  });
+  const draws = mpe.sample(new Generator(0), 50);
+  assert.ok(draws.every((x) => x.length === 4 && x[0]! >= 0.1 && x[0]! <= 0.5 && [0, 1].includes(x[2]!) && x[3]! % 16 === 0));
 });

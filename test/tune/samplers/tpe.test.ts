@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RandomSampler } from '../../../src/tune/samplers/random.js';
-import { defaultGamma, defaultWeights, splitTrials, TPESampler } from '../../../src/tune/samplers/tpe.js';
+import { floatDistribution } from '../../../src/tune/distributions.js';
+import { defaultGamma, defaultWeights, intersectionSearchSpace, splitTrials, TPESampler } from '../../../src/tune/samplers/tpe.js';
 import { createStudy, type Objective } from '../../../src/tune/study.js';
 import type { FrozenTrial } from '../../../src/tune/types.js';
 
@@ -76,4 +77,41 @@ test('categorical and integer parameters: TPE concentrates on the good choice', 
   assert.ok(late.filter((t) => t.params.act === 'tanh').length >= 15, `tanh chosen ${late.filter((t) => t.params.act === 'tanh').length}/25 times after the startup`);
   assert.equal(s.bestParams.act, 'tanh');
   assert.ok(s.trials.every((t) => Number.isInteger(t.params.units) && (t.params.units as number) >= 16 && (t.params.units as number) <= 256));
+});
+
+test('multivariate: joint proposals over the parameters all trials share, recorded on the trial; better than random here', async () => {
+  const s = createStudy({ sampler: new TPESampler({ seed: 0, multivariate: true }) });
+  await s.optimize((t) => {
+    const v = quadratic(t) as number;
+    if (t.number >= 12) t.suggestInt('extra', 0, 3); // not in every trial: sampled one at a time
+    return v;
+  }, { nTrials: 30 });
+  const later = s.trials.slice(10);
+  for (const t of later) {
+    const rel = t.systemAttrs.relativeParams as { params: Record<string, number>; distributions: Record<string, unknown> };
+    assert.deepEqual(Object.keys(rel.params), ['lr', 'x'], `trial ${t.number}`);
+    assert.deepEqual([t.params.lr, t.params.x], [rel.params.lr, rel.params.x]);
+  }
+  assert.equal(s.trials[5]!.systemAttrs.relativeParams, undefined, 'startup trials are random');
+  let mv = 0;
+  let random = 0;
+  for (let seed = 0; seed < 6; seed++) {
+    const a = createStudy({ sampler: new TPESampler({ seed, multivariate: true }) });
+    await a.optimize(quadratic, { nTrials: 60 });
+    mv += a.bestValue / 6;
+    const b = createStudy({ sampler: new RandomSampler({ seed }) });
+    await b.optimize(quadratic, { nTrials: 60 });
+    random += b.bestValue / 6;
+  }
+  assert.ok(mv < 0.6 * random, `multivariate TPE mean best ${mv} vs random ${random}`);
+});
+
+test('intersection search space: shared parameters with equal distributions, sorted, single values left out', () => {
+  const t = (number: number, distributions: FrozenTrial['distributions']): FrozenTrial => ({ ...ft(number, 'complete', 1), distributions });
+  const f01 = floatDistribution('a', 0, 1);
+  const space = intersectionSearchSpace([
+    t(0, { b: f01, a: f01, c: f01, one: floatDistribution('one', 2, 2) }),
+    t(1, { a: f01, b: f01, c: floatDistribution('c', 0, 2), one: floatDistribution('one', 2, 2) }),
+  ]);
+  assert.deepEqual(space.map(([n]) => n), ['a', 'b']);
 });
