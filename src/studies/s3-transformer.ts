@@ -55,7 +55,7 @@ export class TextTransformer extends Module {
     const E = weight.shape[1];
     if (o.dModel % o.heads !== 0) {
       const divisors = Array.from({ length: o.dModel }, (_, i) => i + 1).filter((d) => o.dModel % d === 0 && d <= 32);
-      throw new RangeError(`s3-transformer: ${o.heads} heads do not divide the model width ${o.dModel} (choose heads in ${divisors.join(', ')}, or set dModel, e.g. --set dModel=${Math.round(o.dModel / o.heads) * o.heads} for ${o.heads} heads)`);
+      throw new RangeError(`s3-transformer: ${o.heads} heads do not divide the model width ${o.dModel} (choose heads in ${divisors.join(', ')}, or set dModel, e.g. --set dModel=${Math.max(1, Math.floor(o.dModel / o.heads)) * o.heads} for ${o.heads} heads)`);
     }
     this.embedding = Embedding.fromPretrained(weight, { freeze: true, paddingIdx: padIndex });
     if (o.dModel !== E) this.project = new Linear(E, o.dModel, { generator: o.gen });
