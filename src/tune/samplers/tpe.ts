@@ -56,6 +56,11 @@ export interface TPESamplerOptions extends SeedOptions {
   considerEndpoints?: boolean;
   /** Propose the parameters all past trials share jointly (default false). */
   multivariate?: boolean;
+  /**
+   * Count other workers' running trials as bad ("above") so that parallel workers do not
+   * propose the same point (Optuna's constant_liar; default false).
+   */
+  constantLiar?: boolean;
 }
 
 type Score = [number, number];
@@ -68,7 +73,7 @@ function prunedScore(t: FrozenTrial, direction: StudyDirection): Score {
   return [-step, direction === 'minimize' ? v : -v];
 }
 
-/** Split complete + pruned trials into (below, above), each ordered by trial number. */
+/** Split complete + pruned trials into (below, above), each ordered by trial number; running trials go above. */
 export function splitTrials(trials: readonly FrozenTrial[], nBelow: number, direction: StudyDirection): [FrozenTrial[], FrozenTrial[]] {
   const sign = direction === 'minimize' ? 1 : -1;
   const complete = trials.filter((t) => t.state === 'complete').sort((a, b) => sign * (a.value! - b.value!) || a.number - b.number);
@@ -80,7 +85,8 @@ export function splitTrials(trials: readonly FrozenTrial[], nBelow: number, dire
   const ordered = [...complete, ...pruned];
   const k = Math.max(0, Math.min(nBelow, ordered.length));
   const byNumber = (a: FrozenTrial, b: FrozenTrial): number => a.number - b.number;
-  return [ordered.slice(0, k).sort(byNumber), ordered.slice(k).sort(byNumber)];
+  const running = trials.filter((t) => t.state === 'running');
+  return [ordered.slice(0, k).sort(byNumber), [...ordered.slice(k), ...running].sort(byNumber)];
 }
 
 /** A parameter value as the estimator reads it (choice index for categorical), or null when unusable. */
@@ -131,6 +137,7 @@ export class TPESampler implements Sampler {
   readonly nStartupTrials: number;
   readonly nEiCandidates: number;
   readonly multivariate: boolean;
+  readonly constantLiar: boolean;
   private readonly gamma: (n: number) => number;
   private readonly parzen: ConstructorParameters<typeof ParzenEstimator>[2];
 
@@ -142,6 +149,7 @@ export class TPESampler implements Sampler {
     if (!Number.isInteger(this.nEiCandidates) || this.nEiCandidates < 1) throw new RangeError(`TPESampler: nEiCandidates must be an integer ≥ 1, got ${this.nEiCandidates}`);
     this.gamma = opts.gamma ?? defaultGamma;
     this.multivariate = opts.multivariate ?? false;
+    this.constantLiar = opts.constantLiar ?? false;
     this.parzen = {
       priorWeight: opts.priorWeight ?? 1,
       considerMagicClip: opts.considerMagicClip ?? true,
@@ -150,12 +158,20 @@ export class TPESampler implements Sampler {
     };
   }
 
-  sampleIndependent(study: StudyView, _trial: FrozenTrial, name: string, d: Distribution): ParamValue {
+  /** The trials TPE learns from (null before nStartupTrials are complete or pruned) and n for gamma. */
+  private history(study: StudyView, trial: FrozenTrial): { trials: FrozenTrial[]; n: number } | null {
+    const states = this.constantLiar ? (['complete', 'pruned', 'running'] as const) : (['complete', 'pruned'] as const);
+    const trials = study.getTrials({ states }).filter((t) => t.trialId !== trial.trialId);
+    const n = trials.filter((t) => t.state !== 'running').length;
+    return n < this.nStartupTrials ? null : { trials, n };
+  }
+
+  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, d: Distribution): ParamValue {
     const only = singleValue(d);
     if (only !== undefined) return only;
-    const trials = study.getTrials({ states: ['complete', 'pruned'] });
-    if (trials.length < this.nStartupTrials) return sampleUniform(this.generator, d);
-    const [below, above] = splitTrials(trials, this.gamma(trials.length), study.direction);
+    const h = this.history(study, trial);
+    if (!h) return sampleUniform(this.generator, d);
+    const [below, above] = splitTrials(h.trials, this.gamma(h.n), study.direction);
     const l = new ParzenEstimator(observations(below, name, d), d, this.parzen);
     const g = new ParzenEstimator(observations(above, name, d), d, this.parzen);
     const candidates = l.sample(this.generator, this.nEiCandidates);
@@ -171,13 +187,13 @@ export class TPESampler implements Sampler {
     return toExternal(d, best);
   }
 
-  sampleRelative(study: StudyView): RelativeSample | null {
+  sampleRelative(study: StudyView, trial: FrozenTrial): RelativeSample | null {
     if (!this.multivariate) return null;
-    const trials = study.getTrials({ states: ['complete', 'pruned'] });
-    if (trials.length < this.nStartupTrials) return null;
-    const space = intersectionSearchSpace(trials);
+    const h = this.history(study, trial);
+    if (!h) return null;
+    const space = intersectionSearchSpace(h.trials.filter((t) => t.state !== 'running'));
     if (space.length === 0) return null;
-    const [below, above] = splitTrials(trials, this.gamma(trials.length), study.direction);
+    const [below, above] = splitTrials(h.trials, this.gamma(h.n), study.direction);
     const fit = (side: FrozenTrial[]): MultivariateParzenEstimator => {
       const cols = jointObservations(side, space);
       return new MultivariateParzenEstimator(space.map(([, d], j) => new ParzenEstimator(cols[j]!, d, this.parzen)));

@@ -28,6 +28,20 @@ test('split: best complete trials first, then pruned by deepest step and value; 
   assert.deepEqual(above.map((t) => t.number), [3, 4]);
   const [bMax] = splitTrials(trials, 2, 'maximize');
   assert.deepEqual(bMax.map((t) => t.number), [0, 5]);
+  // constant liar: another worker's running trial counts as bad
+  const [, aboveLiar] = splitTrials([...trials, ft(6, 'running', null)], 4, 'minimize');
+  assert.deepEqual(aboveLiar.map((t) => t.number), [3, 4, 6]);
+});
+
+test('constant liar: parallel async trials still sample inside the ranges and finish', async () => {
+  const s = createStudy({ sampler: new TPESampler({ seed: 2, constantLiar: true, nStartupTrials: 4 }) });
+  await s.optimize(async (t) => {
+    const v = quadratic(t) as number;
+    await new Promise((r) => setImmediate(r));
+    return v;
+  }, { nTrials: 16, nJobs: 4 });
+  assert.equal(s.getTrials({ states: ['complete'] }).length, 16);
+  assert.ok(s.trials.every((t) => (t.params.x as number) >= -10 && (t.params.x as number) <= 10));
 });
 
 const quadratic: Objective = (t) => {
