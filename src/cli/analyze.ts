@@ -20,6 +20,34 @@ import { tsne } from '../analysis/tsne.js';
 import { loadDigits } from '../data/datasets/digits.js';
 import { loadMnistPackage } from '../data/mnist.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purity } from '../metrics/clustering.js';
+import { pointsRecord } from '../metrics/records.js';
+import { RunStore, defaultDbPath } from '../track/store.js';
+import type { Run } from '../track/run.js';
+import type { JsonValue } from '../track/types.js';
+
+interface TrackOpts {
+  db?: string;
+  track: boolean;
+}
+
+/** Records an analysis as a run of the study 'analyze' in the store (unless --no-track). */
+function recordAnalysis(o: TrackOpts, name: string, config: Record<string, JsonValue>, log: (run: Run) => void): string | null {
+  if (!o.track) return null;
+  const store = RunStore.open(o.db ?? process.env.GRADLAB_DB ?? defaultDbPath());
+  try {
+    const run = store.startRun({ name: `analyze/${name}`, study: 'analyze', config });
+    try {
+      run.batch(() => log(run));
+      run.finish('finished');
+    } catch (e) {
+      run.fail(e);
+      throw e;
+    }
+    return `recorded run ${run.id} in ${store.path} (see it with: npx gradlab dashboard)`;
+  } finally {
+    store.close();
+  }
+}
 
 export interface LabelledPoints {
   x: DenseMatrix;
@@ -118,7 +146,9 @@ export function registerAnalyze(program: Command): void {
     .option('--dims <d>', 'embedding dimensions (2 or 3; the plot shows the first two)', int, 2)
     .option('--iter <n>', 'iterations', int, 1000)
     .option('--seed <s>', 'random seed', int, 0)
-    .action(async (o: { dataset: string; path?: string; n?: number; pca?: number; out: string; points?: string; perplexity: number; method: string; dims: number; iter: number; seed: number }) => {
+    .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
+    .option('--no-track', 'do not record the result in the run store')
+    .action(async (o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; out: string; points?: string; perplexity: number; method: string; dims: number; iter: number; seed: number }) => {
       const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), ...(o.pca !== undefined ? { pca: o.pca } : {}), ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
       if (o.method !== 'barnes_hut' && o.method !== 'exact') throw new Error(`analyze tsne: --method must be barnes_hut or exact, got '${o.method}'`);
       process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
@@ -128,10 +158,16 @@ export function registerAnalyze(program: Command): void {
         onProgress: (p) => process.stderr.write(`  iteration ${p.iteration}: KL ${p.kl.toFixed(4)}${p.exaggerated ? ' (exaggerated)' : ''}, gradient norm ${p.gradNorm.toExponential(2)}\n`),
       });
       const trust = trustworthiness(data.x, { data: r.embedding, rows: r.rows, cols: r.cols }, 5);
-      const svg = await renderSvg(scatterSpec(r.embedding, r.cols, data.labels, `t-SNE of ${data.name} (perplexity ${o.perplexity}, KL ${r.kl.toFixed(3)})`));
+      const spec = scatterSpec(r.embedding, r.cols, data.labels, `t-SNE of ${data.name} (perplexity ${o.perplexity}, KL ${r.kl.toFixed(3)})`);
+      const svg = await renderSvg(spec);
       writeFileSync(o.out, svg);
+      const recorded = recordAnalysis(o, `tsne-${data.name}`, { dataset: data.name, n: data.x.rows, perplexity: o.perplexity, method: o.method, dims: o.dims, iter: o.iter }, (run) => {
+        run.logPoints('tsne/points', pointsRecord(r, data.labels, `t-SNE of ${data.name}`), 0);
+        run.logFigure('tsne/plot', { format: 'vega-lite', spec: spec as Record<string, JsonValue> }, 0);
+        run.logScalars({ 'tsne/kl': r.kl, 'tsne/trustworthiness@5': trust }, 0);
+      });
       if (o.points) writeFileSync(o.points, JSON.stringify({ dataset: data.name, dims: r.cols, kl: r.kl, embedding: Array.from(r.embedding), labels: Array.from(data.labels) }));
-      process.stdout.write(`KL divergence ${r.kl.toFixed(4)} after ${r.nIter + 1} iterations (${((Date.now() - t0) / 1000).toFixed(1)} s), trustworthiness(5) ${trust.toFixed(4)}\nwrote ${o.out}${o.points ? ` and ${o.points}` : ''}\n`);
+      process.stdout.write(`KL divergence ${r.kl.toFixed(4)} after ${r.nIter + 1} iterations (${((Date.now() - t0) / 1000).toFixed(1)} s), trustworthiness(5) ${trust.toFixed(4)}\nwrote ${o.out}${o.points ? ` and ${o.points}` : ''}\n${recorded ? recorded + '\n' : ''}`);
     });
   analyze
     .command('kmeans')
@@ -143,10 +179,16 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--k <k>', 'number of clusters', int)
     .option('--n-init <n>', 'k-means++ restarts (best inertia kept)', int, 10)
     .option('--seed <s>', 'random seed', int, 0)
-    .action((o: { dataset: string; path?: string; n?: number; pca?: number; k: number; nInit: number; seed: number }) => {
+    .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
+    .option('--no-track', 'do not record the result in the run store')
+    .action((o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; k: number; nInit: number; seed: number }) => {
       const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), pca: o.pca ?? 0, ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
       const r = kmeans(data.x, { k: o.k, nInit: o.nInit, seed: o.seed });
       const rep = clusterReport(data.labels, r.labels);
-      process.stdout.write(`k-means on ${data.x.rows} ${data.name} points, k = ${o.k}, inertia ${r.inertia.toFixed(1)}\n${rep.text}\n`);
+      const recorded = recordAnalysis(o, `kmeans-${data.name}-k${o.k}`, { dataset: data.name, n: data.x.rows, k: o.k, nInit: o.nInit, pca: o.pca ?? 0 }, (run) => {
+        run.logScalars({ 'kmeans/purity': rep.purity, 'kmeans/ari': rep.ari, 'kmeans/nmi': rep.nmi, 'kmeans/inertia': r.inertia }, 0);
+        run.logText('kmeans/report', rep.text, 0);
+      });
+      process.stdout.write(`k-means on ${data.x.rows} ${data.name} points, k = ${o.k}, inertia ${r.inertia.toFixed(1)}\n${rep.text}\n${recorded ? recorded + '\n' : ''}`);
     });
 }

@@ -4,6 +4,7 @@
  * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerDashboard } from './dashboard.js';
 import { registerData } from './data.js';
 import { registerExport } from './export.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerExport(program);
   registerData(program);
+  registerAnalyze(program);
   return program;
 }
 

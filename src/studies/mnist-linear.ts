@@ -20,9 +20,8 @@ import { xavierUniform, zeros_ } from '../nn/init.js';
 import { SGD } from '../optim/sgd.js';
 import { DataLoader, Subset, TensorDataset, mnistDataset, randomSplit } from '../data/index.js';
 import { fit } from '../train/fit.js';
-import { evaluate, predictClasses } from '../train/evaluate.js';
 import { ProgressBar } from '../train/progress.js';
-import { confusionMatrix } from '../metrics/classification.js';
+import { classificationReport, confusionLines } from './classification-report.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 /** Softmax regression with its gradients written out by hand. */
@@ -133,14 +132,13 @@ export const mnistLinear: Study = {
       test: new DataLoader(test, { batchSize: 1000 }),
       callbacks: [new ProgressBar(), ...tracked(tracker)], log: (l) => o.log('  ' + l),
     });
-    const testEval = await evaluate(model, new DataLoader(test, { batchSize: 1000 }), (out, y) => crossEntropy(out, y));
-    const { pred, target } = predictClasses(model, new DataLoader(test, { batchSize: 1000 }));
-    const cm = confusionMatrix(target, pred, { labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
-    tracker?.run.logMatrix('test/confusion', { rows: 10, cols: 10, values: cm.matrix.flat(), rowLabels: cm.labels.map(String), colLabels: cm.labels.map(String) }, epochs);
-    o.log(`  best epoch ${result.bestEpoch}: test accuracy ${testEval.accuracy!.toFixed(4)}`);
+    const testEval = result.test!;
+    const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    const rep = classificationReport(model, new DataLoader(test, { batchSize: 1000 }), digits, tracker?.run ?? null, epochs);
+    const cm = rep.confusion;
+    o.log(`  best epoch ${result.bestEpoch}: test accuracy ${testEval.accuracy!.toFixed(4)}, macro F1 ${rep.f1.toFixed(4)}`);
     o.log('  confusion matrix (rows: true digit, columns: predicted):');
-    o.log('       ' + cm.labels.map((l) => String(l).padStart(4)).join(''));
-    cm.matrix.forEach((row, i) => o.log(`    ${i}  ` + row.map((v) => String(v).padStart(4)).join('')));
+    for (const line of confusionLines(cm, digits)) o.log('  ' + line);
     // The most frequent confusion between two different digits, both directions together.
     let worst = { a: 0, b: 0, count: -1 };
     for (let a = 0; a < 10; a++) for (let b = a + 1; b < 10; b++) {

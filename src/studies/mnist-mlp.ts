@@ -12,6 +12,9 @@ import { DataLoader, mnistDataset, randomSplit } from '../data/index.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
+import { classificationReport } from './classification-report.js';
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export function mlp(sizes: number[], gen: Generator): Sequential {
   const layers = [];
@@ -34,20 +37,22 @@ export const mnistMlp: Study = {
     const model = mlp([784, 100, 100, 100, 10], gen.fork());
     o.log(`mnist-mlp: ${data.length} digits split 8000/1000/1000, ${model.countParameters()} parameters, seed ${o.seed}`);
     const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+    const tracker = o.tracking.variant('mlp', { layers: [784, 100, 100, 100, 10], optimizer: 'Adam', lr: 1e-3, batchSize: 300, epochs });
     const result = await fit({
       model, optimizer, epochs,
       lossFn: (out, y) => crossEntropy(out, y),
       train: new DataLoader(train, { batchSize: 300, shuffle: true, generator: gen.fork() }),
       val: new DataLoader(val, { batchSize: 1000 }),
       test: new DataLoader(test, { batchSize: 1000 }),
-      callbacks: [new ProgressBar(), ...tracked(o.tracking.variant('mlp', { layers: [784, 100, 100, 100, 10], optimizer: 'Adam', lr: 1e-3, batchSize: 300, epochs }))],
+      callbacks: [new ProgressBar(), ...tracked(tracker)],
       log: o.log,
     });
     const t = result.test!;
-    o.log(`best epoch ${result.bestEpoch}: test accuracy ${t.accuracy!.toFixed(4)}, test loss ${t.loss.toFixed(4)}`);
+    const rep = classificationReport(model, new DataLoader(test, { batchSize: 1000 }), DIGITS, tracker?.run ?? null, epochs);
+    o.log(`best epoch ${result.bestEpoch}: test accuracy ${t.accuracy!.toFixed(4)}, test loss ${t.loss.toFixed(4)}, macro F1 ${rep.f1.toFixed(4)}`);
     return {
       study: this.name, seed: o.seed, epochs, testAccuracy: t.accuracy!, testLoss: t.loss,
-      bestEpoch: result.bestEpoch, history: historyRows(result.history),
+      bestEpoch: result.bestEpoch, history: historyRows(result.history), macroF1: rep.f1, confusion: rep.confusion.matrix,
     };
   },
 };

@@ -13,9 +13,8 @@ import { Adam } from '../optim/adam.js';
 import { DataLoader, TensorDataset, randomSplit } from '../data/index.js';
 import { bagTensors, emailBagOfEmbeddings } from '../data/embeddings/bag.js';
 import { fit } from '../train/fit.js';
-import { predictClasses } from '../train/evaluate.js';
 import { ProgressBar } from '../train/progress.js';
-import { confusionMatrix } from '../metrics/classification.js';
+import { classificationReport, confusionLines } from './classification-report.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 export const spamEmbeddings: Study = {
@@ -55,14 +54,14 @@ export const spamEmbeddings: Study = {
       callbacks: [new ProgressBar(), ...tracked(tracker)], log: o.log,
     });
     const t = result.test!;
-    const { pred, target } = predictClasses(model, new DataLoader(test, { batchSize: 1000 }));
-    const cm = confusionMatrix(target, pred, { labels: classes.map((_, i) => i) });
-    tracker?.run.logMatrix('test/confusion', { rows: classes.length, cols: classes.length, values: cm.matrix.flat(), rowLabels: [...classes], colLabels: [...classes] }, epochs);
-    o.log(`best epoch ${result.bestEpoch}: test accuracy ${t.accuracy!.toFixed(4)}, test loss ${t.loss.toFixed(4)}`);
-    o.log(`confusion (rows true, columns predicted; ${classes.join(', ')}): ${JSON.stringify(cm.matrix)}`);
+    const rep = classificationReport(model, new DataLoader(test, { batchSize: 1000 }), classes, tracker?.run ?? null, epochs);
+    const cm = rep.confusion;
+    o.log(`best epoch ${result.bestEpoch}: test accuracy ${t.accuracy!.toFixed(4)}, test loss ${t.loss.toFixed(4)}, macro F1 ${rep.f1.toFixed(4)}, AUC ${rep.auc.map((a) => a.toFixed(4)).join(' / ')}`);
+    o.log('confusion matrix (rows: true class, columns: predicted):');
+    for (const line of confusionLines(cm, classes)) o.log(line);
     return {
       study: this.name, seed: o.seed, epochs, testAccuracy: t.accuracy!, testLoss: t.loss, bestEpoch: result.bestEpoch,
-      history: historyRows(result.history), classes: [...classes], confusion: cm.matrix, tokenCoverage: bag.tokenCoverage,
+      history: historyRows(result.history), classes: [...classes], confusion: cm.matrix, macroF1: rep.f1, auc: rep.auc, tokenCoverage: bag.tokenCoverage,
     };
   },
 };

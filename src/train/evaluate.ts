@@ -3,6 +3,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { argmax } from '../autograd/ops/reduce.js';
 import { eq } from '../autograd/ops/elementwise.js';
 import { sum } from '../autograd/ops/reduce.js';
+import { softmax } from '../autograd/ops/nn.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -52,27 +53,44 @@ export async function evaluate(model: Module, loader: Batches, lossFn: LossFn): 
   return r;
 }
 
-/** Predicted classes (argmax) and true labels over a loader, in eval mode without a graph. */
-export function predictClasses(model: Module, loader: Iterable<Tensor[]>): { pred: Int32Array; target: Int32Array } {
+/** Class scores (softmax probabilities), predicted classes and true labels over a loader. */
+export interface Predictions {
+  /** [n, classes] row-major probabilities. */
+  probs: Float32Array;
+  classes: number;
+  pred: Int32Array;
+  target: Int32Array;
+}
+
+/** Runs the model over a loader in eval mode without a graph and collects its predictions. */
+export function predictClasses(model: Module, loader: Iterable<Tensor[]>): Predictions {
   const wasTraining = model.training;
   model.eval();
+  const probs: Float32Array[] = [];
   const preds: Int32Array[] = [];
   const targets: Int32Array[] = [];
+  let classes = 0;
   try {
     noGrad(() => {
       for (const [x, y] of loader) {
-        preds.push(argmax(model.forward(x), 1).data as Int32Array);
+        const out = model.forward(x);
+        classes = out.shape[1];
+        probs.push(Float32Array.from(softmax(out, 1).data));
+        preds.push(argmax(out, 1).data as Int32Array);
         targets.push(y.data as Int32Array);
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  const cat = (parts: Int32Array[]): Int32Array => {
-    const out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
+  const cat = <T extends Float32Array | Int32Array>(parts: T[], make: (n: number) => T): T => {
+    const out = make(parts.reduce((a, p) => a + p.length, 0));
     let off = 0;
     for (const p of parts) { out.set(p, off); off += p.length; }
     return out;
   };
-  return { pred: cat(preds), target: cat(targets) };
+  return {
+    probs: cat(probs, (n) => new Float32Array(n)), classes,
+    pred: cat(preds, (n) => new Int32Array(n)), target: cat(targets, (n) => new Int32Array(n)),
+  };
 }

@@ -1,7 +1,7 @@
 export { fit } from './fit.js';
 export type { FitOptions, FitResult } from './fit.js';
 export { evaluate, correctCount, predictClasses } from './evaluate.js';
-export type { EvalResult, LossFn, Batches } from './evaluate.js';
+export type { EvalResult, LossFn, Batches, Predictions } from './evaluate.js';
 export { ProgressBar } from './progress.js';
 export type { Callback, EpochLogs, BatchLogs, FitContext } from './callbacks.js';
 export { EarlyStopping } from './early-stopping.js';

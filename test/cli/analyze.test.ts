@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { clusterReport, loadForAnalysis, registerAnalyze, renderSvg, scatterSpec } from '../../src/cli/analyze.js';
 import { Generator } from '../../src/tensor/random.js';
+import { RunStore } from '../../src/track/store.js';
 
 /** A small digits-format file: 3 well-separated "classes" of 64-pixel rows. */
 function fakeDigits(dir: string, n: number): string {
@@ -61,19 +62,32 @@ test('analyze kmeans and tsne run end to end on a digits-format file', async () 
     const path = fakeDigits(dir, 60);
     const program = new Command().exitOverride();
     registerAnalyze(program);
-    const km = await capture(() => program.parseAsync(['node', 'gradlab', 'analyze', 'kmeans', '--dataset', 'digits', '--path', path, '--k', '3'], { from: 'node' }));
+    const db = join(dir, 'runs.db');
+    const km = await capture(() => program.parseAsync(['node', 'gradlab', 'analyze', 'kmeans', '--dataset', 'digits', '--path', path, '--k', '3', '--db', db], { from: 'node' }));
     assert.match(km, /k-means on 60 digits points, k = 3/);
     assert.match(km, /overall purity 1\.0000 {3}ARI 1\.0000/);
     const out = join(dir, 'map.svg');
     const ptsFile = join(dir, 'pts.json');
     const program2 = new Command().exitOverride();
     registerAnalyze(program2);
-    const ts = await capture(() => program2.parseAsync(['node', 'gradlab', 'analyze', 'tsne', '--path', path, '--perplexity', '10', '--iter', '300', '--out', out, '--points', ptsFile], { from: 'node' }));
+    const ts = await capture(() => program2.parseAsync(['node', 'gradlab', 'analyze', 'tsne', '--path', path, '--perplexity', '10', '--iter', '300', '--out', out, '--points', ptsFile, '--db', db], { from: 'node' }));
     assert.match(ts, /KL divergence \d+\.\d{4} after 300 iterations/);
     assert.match(readFileSync(out, 'utf8'), /^<svg/);
     const pts = JSON.parse(readFileSync(ptsFile, 'utf8')) as { embedding: number[]; labels: number[] };
     assert.equal(pts.embedding.length, 120);
     assert.equal(pts.labels.length, 60);
+    // Both analyses are recorded in the run store: the map as a point set and a figure, k-means as scalars.
+    const store = RunStore.open(db, { readonly: true });
+    const runs = store.listRuns({ study: 'analyze' });
+    assert.deepEqual(runs.map((r) => r.name).sort(), ['analyze/kmeans-digits-k3', 'analyze/tsne-digits']);
+    const tsneRun = runs.find((r) => r.name === 'analyze/tsne-digits')!;
+    const points = store.media(tsneRun.id, { kind: 'points' });
+    assert.equal(points.length, 1);
+    assert.equal(store.media(tsneRun.id, { kind: 'figure' }).length, 1);
+    const kmRun = runs.find((r) => r.name === 'analyze/kmeans-digits-k3')!;
+    assert.equal(store.lastScalars(kmRun.id)['kmeans/purity'].value, 1);
+    assert.match(km, /recorded run \w+ in /);
+    store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
