@@ -3,7 +3,7 @@
  *
  *   gradlab tune demo [--objective quadratic|mlp] [--trials n] [--sampler tpe|random|grid]
  *                     [--pruner median|none] [--storage path | --in-memory] [--study name]
- *                     [--seed n] [--timeout s] [--track] [--verbose]
+ *                     [--seed n] [--multivariate] [--timeout s] [--track] [--verbose]
  *       tunes a built-in objective with a known answer (src/tune/demo.ts) and prints the best
  *       trial and the trials. A study of the same name in the storage is resumed.
  *   gradlab tune show <study> [--storage path]    the study's best trial and its trials
@@ -95,11 +95,12 @@ interface DemoOptions {
   timeout?: number;
   track?: boolean;
   verbose?: boolean;
+  multivariate?: boolean;
 }
 
 async function demo(o: DemoOptions): Promise<void> {
   const demoObj: DemoObjective = o.objective === 'mlp' ? mlpObjective({ seed: o.seed }) : quadratic;
-  const sampler: Sampler = o.sampler === 'grid' ? new GridSampler(demoObj.grid, { seed: o.seed }) : o.sampler === 'random' ? new RandomSampler({ seed: o.seed }) : new TPESampler({ seed: o.seed });
+  const sampler: Sampler = o.sampler === 'grid' ? new GridSampler(demoObj.grid, { seed: o.seed }) : o.sampler === 'random' ? new RandomSampler({ seed: o.seed }) : new TPESampler({ seed: o.seed, multivariate: o.multivariate ?? false });
   const pruner: Pruner = o.pruner === 'none' ? new NopPruner() : new MedianPruner({ nWarmupSteps: o.objective === 'mlp' ? 5 : 0 });
   const path = o.inMemory ? null : storageOf(o.storage);
   const name = o.study ?? `demo-${demoObj.name}-${o.sampler}`;
@@ -150,6 +151,7 @@ export function registerTune(program: Command): void {
     .option('--in-memory', 'keep the study in memory only')
     .option('--study <name>', 'study name (default demo-<objective>-<sampler>); an existing one is resumed')
     .option('--seed <n>', 'sampler seed', intArg(0), 0)
+    .option('--multivariate', 'TPE proposes the parameters jointly (Optuna 5 default)')
     .option('--timeout <seconds>', 'start no trial after this many seconds', positive)
     .option('--track', 'also record the study (plots, table, values) as a run in the run store')
     .option('--verbose', 'print a line per finished trial on stderr')
