@@ -11,3 +11,4 @@ export * as io from './io/index.js';
 export * as track from './track/index.js';
 export * as metrics from './metrics/index.js';
 export * as analysis from './analysis/index.js';
+export * as tune from './tune/index.js';

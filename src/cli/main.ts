@@ -10,6 +10,7 @@ import { registerData } from './data.js';
 import { registerExport } from './export.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerTune } from './tune.js';
 
 function int(v: string): number {
   const n = Number(v);
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerData(program);
   registerAnalyze(program);
+  registerTune(program);
   return program;
 }
 
