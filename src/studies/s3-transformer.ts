@@ -129,7 +129,6 @@ export const s3Transformer: Study = {
     // The default cuts the corpus to 1,000 texts; --set limit=all keeps everything.
     const params = { ...o.params };
     if (params.limit === undefined) params.limit = '1000';
-    if (params.limit === 'all') delete params.limit;
     const t0 = performance.now();
     const c = loadTextCorpus({ ...o, params }, { gen: gen.fork(), maxTokens: maxLen });
     const { vectors, name: vecName } = loadVectors(o);

@@ -7,7 +7,7 @@
  * ham/spam or easy-ham/hard-ham/spam, split 70/15/15 with the seed; 'imdb' reads an aclImdb
  * folder (`--set imdb=/path/to/aclImdb` or $GRADLAB_IMDB): its train folder split 85/15 into
  * train and validation, its test folder as test. `--set limit=N` keeps N texts (spam: a seeded
- * random subset; imdb: N/2 per class from train and from test) for quick runs and tests.
+ * random subset; imdb: N/2 per class from train and from test; `all`: everything).
  * Vectors: wink's 100-d (default) or a GloVe text file (`--set glove=/path/glove.6B.100d.txt`).
  */
 import { embeddingMatrix, embeddingTensor, coverageLine } from '../data/embeddings/embedding.js';
@@ -106,7 +106,7 @@ function tok(text: string, maxTokens: number): string[] {
 export function loadTextCorpus(o: StudyOptions, opts: { threeWay?: boolean; maxTokens?: number; gen: Generator }): TextCorpus {
   const data = param(o, 'data', 'spam');
   const maxTokens = opts.maxTokens ?? 1000;
-  const limit = o.params?.limit !== undefined ? numParam(o, 'limit', 0, (v) => Number.isInteger(v) && v >= 10) : undefined;
+  const limit = o.params?.limit !== undefined && o.params.limit !== 'all' ? numParam(o, 'limit', 0, (v) => Number.isInteger(v) && v >= 10) : undefined;
   if (data === 'spam') {
     const c = loadSpamAssassin();
     let keep = Int32Array.from({ length: c.n }, (_, i) => i);
@@ -162,7 +162,7 @@ export function majorityAccuracy(c: TextCorpus, idx: Int32Array): { label: numbe
 /** wink's 100-d vectors, or the GloVe file of `--set glove=`. */
 export function loadVectors(o: StudyOptions): { vectors: WordVectors; name: string } {
   const glove = o.params?.glove;
-  if (glove) return { vectors: loadGlove(glove), name: `GloVe ${glove}` };
+  if (glove) return { vectors: loadGlove(glove, { cache: true }), name: `GloVe ${glove}` };
   return { vectors: loadWinkVectors(), name: 'wink 100-d' };
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -72,4 +72,20 @@ test('s4-compare runs each loss and each optimizer on an aclImdb folder', async 
   const opts = await s4Compare.run({ epochs: 2, seed: 1, log: () => {}, tracking: StudyTracking.off('s4-compare', 1), params: { data: 'imdb', imdb: dir, batch: '8' } });
   assert.equal((opts.variants as unknown[]).length, 9);
   await assert.rejects(s4Compare.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s4-compare', 1), params: { compare: 'seeds' } }), /--set compare=seeds/);
+});
+
+test('s4-compare reads GloVe text vectors with --set glove=', async (t) => {
+  if (missing) return t.skip(SKIP);
+  const dir = makeTinyImdb(10);
+  const glove = join(mkdtempSync(join(tmpdir(), 'gradlab-glove-')), 'glove.4d.txt');
+  const words: [string, number[]][] = [
+    ['great', [1, 0, 0, 0.5]], ['wonderful', [0.9, 0.1, 0, 0.5]], ['excellent', [1, 0.2, 0, 0.4]], ['loved', [0.8, 0, 0.1, 0.5]],
+    ['terrible', [-1, 0, 0, 0.5]], ['awful', [-0.9, 0.1, 0, 0.5]], ['boring', [-1, 0.2, 0, 0.4]], ['hated', [-0.8, 0, 0.1, 0.5]],
+    ['the', [0, 0, 1, 0]], ['movie', [0, 1, 0, 0]],
+  ];
+  writeFileSync(glove, words.map(([w, v]) => `${w} ${v.join(' ')}`).join('\n') + '\n');
+  const lines: string[] = [];
+  const r = await s4Compare.run({ epochs: 30, seed: 1, log: (l) => lines.push(l), tracking: StudyTracking.off('s4-compare', 1), params: { data: 'imdb', imdb: dir, glove, compare: 'none', batch: '8', lr: '0.01', hidden: '16', dropout: '0' } });
+  assert.ok(lines.some((l) => l.startsWith(`GloVe ${glove}: `)));
+  assert.ok(r.testAccuracy >= 0.9, `accuracy ${r.testAccuracy} with sentiment-bearing 4-d vectors`);
 });
