@@ -34,6 +34,7 @@ import { fit, type FitResult } from '../train/fit.js';
 import type { Callback } from '../train/callbacks.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import type { StudyConfig } from './tracking.js';
+import { classificationReport } from './classification-report.js';
 
 export interface RegConfig {
   dropout: number;
@@ -185,6 +186,7 @@ export const s2Regularization: Study = {
         config, data, epochs, gen: new Generator(modelSeed), lr, batchSize, callbacks: tracked(tracker),
         log: (l) => { if (++line % every === 0 || line === 1) o.log(`  ${name}: ${l}`); },
       });
+      classificationReport(r.model, new DataLoader(data.test, { batchSize: 1000 }), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], tracker?.run ?? null, epochs);
       const h = r.history;
       let minVal = Infinity, minValEpoch = 0;
       for (const e of h) if (e.metrics['val/loss'] < minVal) { minVal = e.metrics['val/loss']; minValEpoch = e.epoch; }

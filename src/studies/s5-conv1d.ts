@@ -24,7 +24,8 @@ import { crossEntropy } from '../nn/functional.js';
 import { DataLoader } from '../data/index.js';
 import { fit } from '../train/fit.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
-import { digitsSplits, makeOptimizer } from './s5-usps.js';
+import { DIGIT_NAMES, digitsSplits, makeOptimizer } from './s5-usps.js';
+import { classificationReport } from './classification-report.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 /** [N, L] → [N, 1, L]: a flat signal as one channel. */
@@ -100,6 +101,7 @@ export const s5Conv1d: Study = {
         test: new DataLoader(test, { batchSize: 1000 }),
         callbacks: [cp, ...tracked(tracker)],
       });
+      classificationReport(model, new DataLoader(test, { batchSize: 1000 }), DIGIT_NAMES, tracker?.run ?? null, epochs);
       results[kind] = cp.accuracy;
       histories[kind] = historyRows(r.history);
       if (kind === models[0]) testLoss = r.test!.loss;

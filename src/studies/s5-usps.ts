@@ -29,6 +29,9 @@ import { DataLoader, Subset, TensorDataset, randomSplit } from '../data/index.js
 import { loadDigits } from '../data/datasets/digits.js';
 import { fit } from '../train/fit.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
+import { classificationReport } from './classification-report.js';
+
+export const DIGIT_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export interface DigitsSplits {
   /** All 1,797 digits: x [n, 64] in [0, 1], y [n] int32. */
@@ -94,10 +97,11 @@ export const s5Usps: Study = {
         callbacks: tracked(tracker),
         log: (l) => { if (++line % 25 === 0) o.log(`  h=${h} ${l}`); },
       });
-      const row = { hidden: h, testAccuracy: r.test!.accuracy!, testLoss: r.test!.loss, bestEpoch: r.bestEpoch, seconds: (performance.now() - t0) / 1000 };
+      const rep = classificationReport(model, new DataLoader(test, { batchSize: 1000 }), DIGIT_NAMES, tracker?.run ?? null, epochs);
+      const row = { hidden: h, testAccuracy: r.test!.accuracy!, testLoss: r.test!.loss, macroF1: rep.f1, bestEpoch: r.bestEpoch, seconds: (performance.now() - t0) / 1000 };
       rows.push(row);
       histories[`h${h}`] = historyRows(r.history);
-      o.log(`  hidden ${h}: test accuracy ${row.testAccuracy.toFixed(3)} (best epoch ${row.bestEpoch}, ${row.seconds.toFixed(1)} s)`);
+      o.log(`  hidden ${h}: test accuracy ${row.testAccuracy.toFixed(3)}, macro F1 ${row.macroF1.toFixed(3)} (best epoch ${row.bestEpoch}, ${row.seconds.toFixed(1)} s)`);
     }
     o.log('hidden units   test accuracy   report (USPS)');
     for (const r of rows) o.log(`${String(r.hidden).padStart(12)}   ${r.testAccuracy.toFixed(3).padStart(13)}   ${REPORT[r.hidden] !== undefined ? REPORT[r.hidden].toFixed(2).padStart(13) : '—'.padStart(13)}`);
