@@ -2,7 +2,10 @@
 
 export interface Cell {
   times?: number[];
+  /** Median of times. */
   ms?: number;
+  /** Fastest of times (less sensitive to background load than the median). */
+  minMs?: number;
   note?: string;
 }
 
@@ -31,6 +34,12 @@ function gemmN(w: string): number {
 function fmt(w: string, c: Cell | undefined): string {
   if (!c) return '–';
   if (c.ms === undefined) return c.note ? `n/a¹` : '–';
+  if (c.note) return `${fmtValue(w, c.ms)}²`;
+  return fmtValue(w, c.ms);
+}
+
+function fmtValue(w: string, ms: number): string {
+  const c = { ms };
   const n = gemmN(w);
   if (n) return `${(2 * n ** 3 / c.ms / 1e6).toFixed(1)} GFLOPS`;
   return c.ms >= 100 ? c.ms.toFixed(0) : c.ms.toFixed(1);
@@ -58,7 +67,10 @@ export function formatReport(r: Report): string {
   for (const w of r.workloads) {
     const cells = cols.map((s) => fmt(w.name, w.cells[s.id]));
     if (hasTorch) cells.push(fmt(w.name, bestTorch(w.cells)));
-    for (const s of r.systems) { const n = w.cells[s.id]?.note; if (n) notes.add(`${s.label} on ${w.name}: ${n}`); }
+    for (const s of r.systems) {
+      const c = w.cells[s.id];
+      if (c?.note && c.ms === undefined) notes.add(`${s.label} on ${w.name}: ${c.note}`);
+    }
     lines.push(`| ${DESCRIPTION[w.name] ?? w.name} | ${cells.join(' | ')} |`);
   }
   lines.push('', 'Speed of gradlab wasm (all threads) relative to each peer (peer time / gradlab time; > 1 means gradlab is faster):', '');
@@ -74,6 +86,7 @@ export function formatReport(r: Report): string {
   }
   lines.push('', 'Background load (1-minute load average at the start → end of each workload): ' +
     r.workloads.map((w) => `${w.name} ${w.loadStart.toFixed(1)}→${w.loadEnd.toFixed(1)}`).join(', ') + '.');
+  lines.push('', '² One run only, without warm-up: a single run took longer than the time budget.');
   if (notes.size) lines.push('', '¹ Not run:', ...[...notes].map((n) => `- ${n}`));
   for (const n of r.notes) lines.push(`- ${n}`);
   return lines.join('\n');

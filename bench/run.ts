@@ -6,7 +6,8 @@
  * bench/results/<date>.json and bench/RESULTS.md. Benchmarks are not tests: nothing here asserts.
  *
  * Options: --only W1-1024,W2   --reps 5   --budget 60 (seconds per system and workload; slow
- * systems get fewer repetitions, at least one)   --skip tfjs-cpu,torch,gradlab-js
+ * systems get fewer repetitions, at least one; a TF.js step over 4× the budget is stopped and
+ * reported)   --skip tfjs-cpu,torch,gradlab-js
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -54,7 +55,7 @@ function gradlabSystem(id: string, label: string, backendName: string): System {
 }
 
 /** A child process speaking the line protocol of tfjs-server.ts and torch_bench.py. */
-async function serverSystem(id: string, label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<System | string> {
+async function serverSystem(id: string, label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = Infinity): Promise<System | string> {
   let child: ChildProcessWithoutNullStreams;
   try {
     child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -74,16 +75,44 @@ async function serverSystem(id: string, label: string, cmd: string, args: string
   } catch (e) {
     return (e as Error).message;
   }
+  let dead: string | null = null;
   return {
     id, label,
     async run(w) {
+      if (dead) return dead;
       child.stdin.write(`${w}\n`);
-      const line = (await next()).trim();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<string>((resolve) => {
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      let line: string;
+      try {
+        line = (await Promise.race([next(), timeout])).trim();
+      } catch (e) {
+        dead = `stopped: ${(e as Error).message.slice(0, 300)}`;
+        return dead;
+      }
+      clearTimeout(timer);
+      if (line === 'timeout') {
+        // The child is stuck in one long step: stop it; later workloads report why.
+        dead = `stopped: one ${w} run took over ${(timeoutMs / 1000).toFixed(0)} s`;
+        child.kill();
+        return dead;
+      }
       const v = Number(line);
       return Number.isFinite(v) ? v : line;
     },
     close() { child.stdin.end(); child.kill(); },
   };
+}
+
+/** Writes bench/results/<date>.json and, for a full run, bench/RESULTS.md. */
+function save(report: Report, markdown: boolean): void {
+  const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.date.slice(0, 19).replace(/:/g, '-');
+  writeFileSync(`${dir}${stamp}.json`, JSON.stringify(report, null, 2) + '\n');
+  if (markdown) writeFileSync(fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url)), formatReport(report) + '\n');
 }
 
 function median(xs: number[]): number {
@@ -109,11 +138,10 @@ async function main(): Promise<void> {
     gradlabSystem('gradlab-js', 'gradlab js', 'js'),
   ].filter((s) => !skip.has(s.id));
   const notes: string[] = [];
-  const here = fileURLToPath(new URL('.', import.meta.url));
   const tfjsServer = fileURLToPath(new URL('./tfjs-server.js', import.meta.url));
   for (const [id, b] of [['tfjs-wasm', 'wasm'], ['tfjs-cpu', 'cpu']]) {
     if (skip.has(id)) continue;
-    const s = await serverSystem(id, `TF.js ${b}`, process.execPath, [tfjsServer, b], process.env);
+    const s = await serverSystem(id, `TF.js ${b}`, process.execPath, [tfjsServer, b], process.env, 4 * budgetMs);
     if (typeof s === 'string') notes.push(s); else systems.push(s);
   }
   const torchPy = fileURLToPath(new URL('../../bench/torch_bench.py', import.meta.url));
@@ -132,7 +160,6 @@ async function main(): Promise<void> {
       }
     }
   }
-  void here;
 
   const report: Report = {
     date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
@@ -146,11 +173,20 @@ async function main(): Promise<void> {
       // Warm-up: V8 runs new wasm in its baseline tier until the optimizing tier takes over.
       const warm = w.startsWith('W1') ? 5 : 2;
       let first: number | string = 0;
+      let slow = false;
       for (let i = 0; i < warm; i++) {
         first = await s.run(w);
-        if (typeof first === 'string' || first * (i + 1) > budgetMs) break;
+        if (typeof first === 'string') break;
+        if (first > budgetMs) { slow = true; break; }
+        if (first * (i + 1) > budgetMs) break;
       }
       if (typeof first === 'string') { cells.set(s.id, { note: first }); continue; }
+      if (slow) {
+        // One run already exceeds the budget: it is the only (unwarmed) sample.
+        cells.set(s.id, { times: [first], note: 'one run only (slower than the budget)' });
+        plan.set(s.id, 1);
+        continue;
+      }
       plan.set(s.id, Math.max(1, Math.min(reps, Math.floor(budgetMs / Math.max(first, 1e-3)))));
       cells.set(s.id, { times: [] });
     }
@@ -163,19 +199,13 @@ async function main(): Promise<void> {
         c.times.push(t);
       }
     }
-    for (const c of cells.values()) if (c.times) c.ms = median(c.times);
+    for (const c of cells.values()) if (c.times?.length) { c.ms = median(c.times); c.minMs = Math.min(...c.times); }
     report.workloads.push({ name: w, loadStart, loadEnd: loadavg()[0], cells: Object.fromEntries(cells) });
     process.stderr.write(`${w} done\n`);
+    save(report, !only.length); // after every workload, so a long run leaves its results behind
   }
   for (const s of systems) s.close();
-
-  const text = formatReport(report);
-  console.log(text);
-  const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const stamp = report.date.slice(0, 19).replace(/:/g, '-');
-  writeFileSync(`${dir}${stamp}.json`, JSON.stringify(report, null, 2) + '\n');
-  if (!only.length) writeFileSync(fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url)), text + '\n');
+  console.log(formatReport(report));
   process.exit(0);
 }
 
