@@ -1,8 +1,9 @@
 /**
  * Reductions on wasm: sum / max / min over any axes that coalesce into one contiguous block,
  * i.e. x viewed as [outer, n, inner] reduced over n (the last axis, axis 0, a middle block).
- * Delegated to js: prod, non-float32 data, tiny or empty inputs, and axis sets that leave
- * two separate reduced blocks (e.g. axes 0 and 2 of a 3-d tensor); argmax/argmin.
+ * Axis sets that leave separate reduced blocks (e.g. axes 0 and 2 of [N, C, L], a conv bias
+ * gradient) are reduced block by block, last block first. Delegated to js: prod, non-float32
+ * data, tiny or empty inputs; argmax/argmin.
  */
 import type { Data, ReduceOp, Shape } from '../backend.js';
 import * as js from '../js/reduce.js';
@@ -37,6 +38,19 @@ export function reduce(rt: Runtime, op: ReduceOp, x: Data, shape: Shape, axes: r
   const code = CODES[op];
   const total = sizeOf(shape);
   const g = code === undefined ? null : reduceGeometry(shape, axes);
+  if (g === null && code !== undefined && x instanceof Float32Array && out instanceof Float32Array && total >= TINY) {
+    // Split axes: reduce the last contiguous block of axes, then the rest (their indices are
+    // unchanged because they come before the block).
+    const sorted = [...axes].sort((p, q) => p - q);
+    let j = sorted.length - 1;
+    while (j > 0 && sorted[j - 1] === sorted[j] - 1) j--;
+    const block = sorted.slice(j);
+    const midShape = shape.filter((_, d) => !block.includes(d));
+    const tmp = new Float32Array(sizeOf(midShape));
+    reduce(rt, op, x, shape, block, tmp);
+    reduce(rt, op, tmp, midShape, sorted.slice(0, j), out);
+    return;
+  }
   if (code === undefined || g === null || !(x instanceof Float32Array) || !(out instanceof Float32Array) ||
     total < TINY || g.n === 1 || !rt.fits(total + out.length + 32)) {
     js.reduce(op, x, shape, axes, out);
