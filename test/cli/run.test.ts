@@ -11,7 +11,7 @@ const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const db = join(mkdtempSync(join(tmpdir(), 'gradlab-cli-')), 'runs.db');
 
 function gradlab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, GRADLAB_BACKEND: 'js', GRADLAB_DB: db } });
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, GRADLAB_DB: db } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
