@@ -9,6 +9,7 @@ export { gemmPackB, gemmTiles } from './gemm';
 export { unaryRange, binaryFlat, binaryRows, leakyReluRange, clampRange } from './elementwise';
 export { reduceRows, reduceCols } from './reduce';
 export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange } from './nn';
+export { gatherRows } from './layout';
 
 /** First free byte after the module's static data; the JS arena starts above it. */
 export function heapBase(): usize {

@@ -5,17 +5,18 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * one contiguous block of axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep.
+ * any axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep, permute, sliceCopy.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
- * softplus logSigmoid erf, binary pow, where, reduce prod and split axis sets, argReduce,
- * permute, sliceCopy, sliceAdd, gather, scatterAdd, indexSelect, indexAdd, cast, fill.
+ * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
+ * scatterAdd, indexSelect, indexAdd, cast, fill.
  *
  * The runtime (module, memory, threads) is created on the first kernel call, synchronously.
  */
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { binary, clamp, leakyRelu, unary } from './elementwise.js';
+import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
 import { reduce } from './reduce.js';
@@ -65,6 +66,8 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     binary: (op, a, aShape, b, bShape, out, outShape) => binary(rt(), op, a, aShape, b, bShape, out, outShape),
     reduce: (op, x, shape, axes, out) => reduce(rt(), op, x, shape, axes, out),
     matmul: (a, b, out, spec) => matmul(rt(), a, b, out, spec),
+    permute: (x, shape, perm, out) => permute(rt(), x, shape, perm, out),
+    sliceCopy: (x, shape, begin, step, out, outShape) => sliceCopy(rt(), x, shape, begin, step, out, outShape),
     softmax: (x, outer, n, inner, log, out) => softmax(rt(), x, outer, n, inner, log, out),
     im2col: (x, n, c, spec, out) => im2col(rt(), x, n, c, spec, out),
     col2im: (cols, n, c, spec, out) => col2im(rt(), cols, n, c, spec, out),

@@ -21,7 +21,7 @@ import { Pool, type RangeFn } from './pool.js';
 /** Range kernels exported by assembly/index.ts, addressed by index in the pool. */
 export const KERNELS = [
   'gemmPackB', 'gemmTiles', 'unaryRange', 'binaryFlat', 'binaryRows', 'leakyReluRange', 'clampRange',
-  'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange',
+  'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange', 'gatherRows',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
