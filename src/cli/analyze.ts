@@ -10,8 +10,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { View, parse } from 'vega';
-import { compile } from 'vega-lite';
 import { kmeans } from '../analysis/kmeans.js';
 import type { DenseMatrix } from '../analysis/matrix.js';
 import { trustworthiness } from '../analysis/neighbors.js';
@@ -22,6 +20,8 @@ import { loadMnistPackage } from '../data/mnist.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purity } from '../metrics/clustering.js';
 import { pointsRecord } from '../metrics/records.js';
 import { RunStore, defaultDbPath } from '../track/store.js';
+import { renderSvg as renderVegaLiteSvg } from '../track/report-svg.js';
+import type { VlSpec } from '../track/report-specs.js';
 import type { Run } from '../track/run.js';
 import type { JsonValue } from '../track/types.js';
 
@@ -97,15 +97,9 @@ export function scatterSpec(points: Float64Array, dims: number, labels: ArrayLik
   };
 }
 
-/** Renders a Vega-Lite spec to an SVG string with a headless Vega view (no canvas, no DOM). */
+/** Renders a Vega-Lite spec to an SVG string (track's headless renderer). */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const vg = compile(spec as unknown as Parameters<typeof compile>[0]).spec;
-  const view = new View(parse(vg), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderVegaLiteSvg(spec as VlSpec);
 }
 
 /** Per-cluster purity table and overall scores of a k-means run, as printed by the CLI. */

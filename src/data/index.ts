@@ -3,7 +3,6 @@ export type { Dataset } from './dataset.js';
 export { DataLoader } from './dataloader.js';
 export type { DataLoaderOptions } from './dataloader.js';
 export { loadMnistPackage, mnistDataset } from './mnist.js';
-export type { ImageSet } from './mnist.js';
 export * from './readers/idx.js';
 export * from './readers/libsvm.js';
 export * from './readers/spam.js';

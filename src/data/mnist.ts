@@ -7,15 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { TensorDataset } from './dataset.js';
+import type { ImageSet } from './readers/idx.js';
 
-export interface ImageSet {
-  /** [n, rows·cols] values in [0, 1], row-major per image. */
-  images: Float32Array;
-  labels: Int32Array;
-  n: number;
-  rows: number;
-  cols: number;
-}
+export type { ImageSet };
 
 function packageDir(): string {
   const req = createRequire(import.meta.url);
@@ -51,7 +45,7 @@ export function loadMnistPackage(): ImageSet {
     labels.fill(c, off, off + d.length / 784);
     off += d.length / 784;
   });
-  cache = { images, labels, n, rows: 28, cols: 28 };
+  cache = { images, labels, n, rows: 28, cols: 28, dim: 784, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
   return cache;
 }
 
