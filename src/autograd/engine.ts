@@ -8,7 +8,7 @@
  */
 import { shapeStr, sameShape } from '../backend/shape.js';
 import { backend } from '../backend/index.js';
-import { Tensor, allocData } from '../tensor/tensor.js';
+import { SliceGrad, Tensor, allocData } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
 
 export interface BackwardOptions {
@@ -74,6 +74,27 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  // Sums that the engine allocated itself: only these may be added into in place (a rule may
+  // return the same tensor for several inputs, e.g. add passes g to both).
+  const owned = new Set<Tensor>();
+  const accumulate = (x: Tensor, gx: Tensor | SliceGrad): void => {
+    const prev = grads.get(x);
+    if (!(gx instanceof Tensor)) {
+      let target = prev;
+      if (!target) target = new Tensor(allocData(gx.src.dtype, x.size), x.shape);
+      else if (!owned.has(target)) target = copyOf(target);
+      owned.add(target);
+      backend().sliceAdd(gx.src.data, gx.src.shape, target.data, target.shape, gx.begin, gx.step);
+      grads.set(x, target);
+    } else if (!prev) grads.set(x, gx);
+    else if (owned.has(prev) && prev.dtype === gx.dtype) {
+      backend().binary('add', prev.data, prev.shape, gx.data, gx.shape, prev.data, prev.shape);
+    } else {
+      const sum = addInto(prev, gx);
+      owned.add(sum);
+      grads.set(x, sum);
+    }
+  };
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -81,7 +102,10 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
       if (!g) continue;
       grads.delete(t);
       const node = t.gradFn;
-      if (!node || retained.has(t)) t.grad = t.grad ? addInto(t.grad, g) : copyOf(g);
+      // From here g belongs to this node's rule, which may hand it (or views of it) to several
+      // inputs: it must never be added into in place again.
+      const mine = owned.delete(g);
+      if (!node || retained.has(t)) t.grad = t.grad ? addInto(t.grad, g) : mine && !node ? g : copyOf(g);
       if (!node) continue;
       if (!node.backward) {
         throw new Error(`backward: the graph through '${node.op}' (output ${t.describe()}) was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go back through it twice`);
@@ -92,11 +116,10 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
         const x = node.inputs[k];
         const gx = inGrads[k];
         if (!gx || !x.requiresGrad) continue;
-        if (!sameShape(gx.shape, x.shape)) {
+        if (gx instanceof Tensor && !sameShape(gx.shape, x.shape)) {
           throw new Error(`backward: rule of '${node.op}' returned a gradient of shape ${shapeStr(gx.shape)} for input ${k} of shape ${shapeStr(x.shape)}`);
         }
-        const prev = grads.get(x);
-        grads.set(x, prev ? addInto(prev, gx) : gx);
+        accumulate(x, gx);
       }
     }
   });

@@ -4,10 +4,10 @@
  * the output gets a GradNode whose backward closure holds what the rule needs (and nothing once
  * the graph is freed).
  */
-import type { Tensor } from '../tensor/tensor.js';
+import type { SliceGrad, Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 
-export type BackwardRule = (grad: Tensor) => (Tensor | null)[];
+export type BackwardRule = (grad: Tensor) => (Tensor | SliceGrad | null)[];
 
 export function needsGrad(...inputs: Tensor[]): boolean {
   if (!isGradEnabled()) return false;

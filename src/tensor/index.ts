@@ -1,5 +1,5 @@
 export { Tensor, allocData, dtypeOf, isFloat } from './tensor.js';
-export type { GradNode, NestedArray } from './tensor.js';
+export type { GradNode, NestedArray, SliceGrad } from './tensor.js';
 export * from './creation.js';
 export { Generator, defaultGenerator, manualSeed } from './random.js';
 export { formatTensor } from './print.js';

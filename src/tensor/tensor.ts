@@ -12,6 +12,20 @@
 import type { DType, Data, Shape } from '../backend/backend.js';
 import { shapeStr, sizeOf, stridesOf } from '../backend/shape.js';
 
+/**
+ * A gradient that is zero except in a strided window: what slicing's backward returns. The
+ * engine adds `src` into the window of the input's accumulated gradient instead of building a
+ * full-size tensor of zeros for every slice (which made an LSTM over L steps cost O(L²)).
+ */
+export interface SliceGrad {
+  readonly kind: 'slice';
+  /** The gradient of the slice. */
+  readonly src: Tensor;
+  /** Start and step per dim of the window inside the input. */
+  readonly begin: readonly number[];
+  readonly step: readonly number[];
+}
+
 /** One recorded operation in the autograd graph: what produced a tensor, and how to go back. */
 export interface GradNode {
   /** Op name, e.g. 'matmul'. */
@@ -22,7 +36,7 @@ export interface GradNode {
    * Given dL/d(output), the gradient for each input (null where an input needs none).
    * Set to null once the graph is freed after backward().
    */
-  backward: ((grad: Tensor) => (Tensor | null)[]) | null;
+  backward: ((grad: Tensor) => (Tensor | SliceGrad | null)[]) | null;
 }
 
 export function dtypeOf(data: Data): DType {

@@ -112,11 +112,7 @@ export function slice(x: Tensor, ranges: readonly (Range | null)[]): Tensor {
   if (sameShape(shape, x.shape)) return x;
   const out = empty(shape, x.dtype);
   backend().sliceCopy(x.data, x.shape, begin, step, out.data, shape);
-  return record('slice', [x], out, (g) => {
-    const gx = empty(x.shape, g.dtype);
-    backend().sliceAdd(g.data, g.shape, gx.data, x.shape, begin, step);
-    return [gx];
-  });
+  return record('slice', [x], out, (g) => [{ kind: 'slice', src: g, begin, step }]);
 }
 
 /** x.narrow(dim, start, length). */
