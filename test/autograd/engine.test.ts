@@ -72,3 +72,22 @@ test('gradcheck catches a wrong rule', () => {
   assert.equal(r.ok, false);
   assert.match(r.message, /analytic .* vs numeric/);
 });
+
+test('a gradient handed to two inputs is never added into in place (no aliasing between them)', () => {
+  const a = g.ones([3], { dtype: 'float64', requiresGrad: true });
+  const b = g.ones([3], { dtype: 'float64', requiresGrad: true });
+  // add's rule gives the same tensor to a and b; a then receives a second contribution.
+  const loss = a.add(b).sum().add(a.mul(2).sum()).add(b.select(0, 0).mul(5));
+  loss.backward();
+  assertClose(a.grad!, [3, 3, 3]);
+  assertClose(b.grad!, [6, 1, 1]);
+});
+
+test('slices of one tensor accumulate their windows into one gradient', () => {
+  const x = g.arange(0, 12).double().reshape([3, 4]).requiresGrad_();
+  let loss = g.scalar(0, 'float64');
+  for (let t = 0; t < 4; t++) loss = loss.add(x.select(1, t).mul(t + 1).sum());
+  loss = loss.add(x.narrow(0, 1, 2).sum());
+  loss.backward();
+  assertClose(x.grad!, [1, 2, 3, 4, 2, 3, 4, 5, 2, 3, 4, 5]);
+});
