@@ -160,7 +160,7 @@ function attentionReport(model: AttentionClassifier, c: TextCorpus, test: TextBa
 
 export const s3Attention: Study = {
   name: 's3-attention',
-  title: 'S3 attention poolings vs mean of embeddings (LSTMs: --set models=all), SGD 0.01, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~10 min on 2 cores',
+  title: 'S3 attention poolings vs mean of embeddings (LSTMs: --set models=all), SGD 0.01, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~10 min of CPU (js backend)',
   defaultEpochs: 10,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;

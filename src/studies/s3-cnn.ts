@@ -67,7 +67,7 @@ export class TextCNN extends Module {
 
 export const s3Cnn: Study = {
   name: 's3-cnn',
-  title: 'S3 text CNN, 1/2/4 conv1d layers (16→128 channels) over frozen 100-d vectors vs the majority class; default 5 epochs, max length 100, ~10 min on 2 cores',
+  title: 'S3 text CNN, 1/2/4 conv1d layers (16→128 channels) over frozen 100-d vectors vs the majority class; default 5 epochs, max length 100, ~6 min of CPU (js backend)',
   defaultEpochs: 5,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;

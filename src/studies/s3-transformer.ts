@@ -113,7 +113,7 @@ function logAttention(run: Run, model: TextTransformer, c: TextCorpus, test: Tex
 
 export const s3Transformer: Study = {
   name: 's3-transformer',
-  title: 'S3 transformer encoder (L blocks, MLP 100→500→100, dropout 0.2, pooling or CLS, sinusoidal PE option); default 1 block, 1,000 e-mails, max length 64, 5 epochs, ~5 min on 2 cores',
+  title: 'S3 transformer encoder (L blocks, MLP 100→500→100, dropout 0.2, pooling or CLS, sinusoidal PE option); default 1 block, 1,000 e-mails, max length 64, 5 epochs, ~4 min of CPU (js backend)',
   defaultEpochs: 5,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
