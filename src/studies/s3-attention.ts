@@ -8,7 +8,7 @@
  *   mlp-value       q(t) = Linear(mean) and a value network v(x): output Σ p_i·v(x_i)
  *   lstm-attention  LSTM over the embeddings, learned-q attention over its outputs
  *   lstm            LSTM, last hidden state (no attention)
- * Default models: the five poolings; the two LSTMs (much slower) with `--set models=all`.
+ * The LSTMs cost ~5× a pooling model per epoch (`--set models=` picks a subset).
  * Protocol: SGD lr 0.01, batch 64, max length 200 (`--set optimizer=adam`, `lr=`, `batch=`,
  * `maxLen=`, `hidden=` LSTM units, `models=mean,learned,...`). The kept model is the best epoch
  * by validation accuracy (the "early stopping" of the report).
@@ -160,7 +160,7 @@ function attentionReport(model: AttentionClassifier, c: TextCorpus, test: TextBa
 
 export const s3Attention: Study = {
   name: 's3-attention',
-  title: 'S3 attention poolings vs mean of embeddings (LSTMs: --set models=all), SGD 0.01, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~10 min of CPU (js backend)',
+  title: 'S3 attention poolings vs mean of embeddings and LSTMs, SGD 0.01, batch 64, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~10 min on 2 cores (wasm)',
   defaultEpochs: 10,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
@@ -176,8 +176,7 @@ export const s3Attention: Study = {
       if (s.trim() === '' || !(v >= 0)) throw new RangeError(`--set alpha=${alphaParam}: '${s}' is not a number ≥ 0`);
       return v;
     });
-    // The LSTMs cost ~20× a pooling model per epoch on the js backend: asked for, not default.
-    const defaultModels: AttentionModel[] = alphaParam === '' ? ['mean', 'learned', 'linear', 'mlp', 'mlp-value'] : ['learned'];
+    const defaultModels: AttentionModel[] = alphaParam === '' ? [...ATTENTION_MODELS] : ['learned'];
     const models = listParam<AttentionModel>(o, 'models', defaultModels, ATTENTION_MODELS);
     const t0 = performance.now();
     const c = loadTextCorpus(o, { gen: gen.fork(), maxTokens: maxLen });
@@ -186,7 +185,6 @@ export const s3Attention: Study = {
     o.log(`s3-attention: ${c.description}`);
     o.log(`${vecName}: ${tv.coverage}; ready in ${secondsSince(t0)} s`);
     o.log(`${optName} lr ${lr}, batch ${batch}, max length ${maxLen}, ${epochs} epochs; models ${models.join(', ')}${alphaParam ? `; entropy penalty α ∈ {${alphas.join(', ')}}` : ''}`);
-    if (o.params?.models === undefined && alphaParam === '') o.log('(the LSTM models are slow on 2 cores: add them with --set models=all, or --set models=lstm,lstm-attention)');
     const train = new TextBatches(tv.vocab, c, c.train, { batchSize: batch, maxLen, shuffle: true, gen: gen.fork() });
     const val = new TextBatches(tv.vocab, c, c.val, { batchSize: 256, maxLen });
     const test = new TextBatches(tv.vocab, c, c.test, { batchSize: 256, maxLen });

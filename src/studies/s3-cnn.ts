@@ -67,12 +67,12 @@ export class TextCNN extends Module {
 
 export const s3Cnn: Study = {
   name: 's3-cnn',
-  title: 'S3 text CNN, 1/2/4 conv1d layers (16→128 channels) over frozen 100-d vectors vs the majority class; default 5 epochs, max length 100, ~6 min of CPU (js backend)',
+  title: 'S3 text CNN, 1/2/4 conv1d layers (16→128 channels) over frozen 100-d vectors vs the majority class; max length 200, default 5 epochs, ~3 min on 2 cores (wasm)',
   defaultEpochs: 5,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const maxLen = numParam(o, 'maxLen', 100, isPosInt);
+    const maxLen = numParam(o, 'maxLen', 200, isPosInt);
     const batch = numParam(o, 'batch', 64, isPosInt);
     const layerList = listParam(o, 'layers', ['1', '2', '4'], ['1', '2', '3', '4', '5']).map(Number);
     const freezeParam = param(o, 'freeze', 'true');

@@ -113,12 +113,12 @@ function logAttention(run: Run, model: TextTransformer, c: TextCorpus, test: Tex
 
 export const s3Transformer: Study = {
   name: 's3-transformer',
-  title: 'S3 transformer encoder (L blocks, MLP 100→500→100, dropout 0.2, pooling or CLS, sinusoidal PE option); default 1 block, 1,000 e-mails, max length 64, 5 epochs, ~4 min of CPU (js backend)',
+  title: 'S3 transformer encoder (L blocks, MLP 100→500→100, dropout 0.2, pooling or CLS, sinusoidal PE option); default 1 block, 2,000 e-mails, max length 128, 5 epochs (--set layers=3 limit=all maxLen=500 for the protocol), ~4 min on 2 cores (wasm)',
   defaultEpochs: 5,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const maxLen = numParam(o, 'maxLen', 64, isPosInt);
+    const maxLen = numParam(o, 'maxLen', 128, isPosInt);
     const batch = numParam(o, 'batch', 16, isPosInt);
     const layers = numParam(o, 'layers', 1, isPosInt);
     const heads = numParam(o, 'heads', 1, isPosInt);
@@ -126,9 +126,9 @@ export const s3Transformer: Study = {
     const optName = listParam<OptimizerName>(o, 'optimizer', ['sgd'], OPTIMIZERS)[0];
     const lr = numParam(o, 'lr', DEFAULT_LR[optName], (v) => v > 0);
     const variants = listParam<TransformerVariant>(o, 'variants', ['pool'], TRANSFORMER_VARIANTS);
-    // The default cuts the corpus to 1,000 texts; --set limit=all keeps everything.
+    // The default cuts the corpus to 2,000 texts; --set limit=all keeps everything.
     const params = { ...o.params };
-    if (params.limit === undefined) params.limit = '1000';
+    if (params.limit === undefined) params.limit = '2000';
     const t0 = performance.now();
     const c = loadTextCorpus({ ...o, params }, { gen: gen.fork(), maxTokens: maxLen });
     const { vectors, name: vecName } = loadVectors(o);
