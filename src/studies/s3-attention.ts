@@ -160,7 +160,7 @@ function attentionReport(model: AttentionClassifier, c: TextCorpus, test: TextBa
 
 export const s3Attention: Study = {
   name: 's3-attention',
-  title: 'S3 attention poolings vs mean of embeddings and LSTMs, SGD 0.01, batch 64, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~10 min on 2 cores (wasm)',
+  title: 'S3 attention poolings vs mean of embeddings and LSTMs, SGD 0.01, batch 64, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~7 min on 2 cores (wasm)',
   defaultEpochs: 10,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;

@@ -108,7 +108,7 @@ function numList(o: StudyOptions, key: string, dflt: number[], ok: (v: number) =
 
 export const s4Compare: Study = {
   name: 's4-compare',
-  title: 'S4 optimizers / activations / losses: MLP on averaged 100-d word vectors, e-mails easy-ham / hard-ham / spam (or IMDB), batch 400; 50 epochs, ~3 min for the 9 optimizers on 2 cores (wasm)',
+  title: 'S4 optimizers / activations / losses: MLP on averaged 100-d word vectors, e-mails easy-ham / hard-ham / spam (or IMDB), batch 400; 50 epochs, ~2 min for the 9 optimizers on 2 cores (wasm)',
   defaultEpochs: 50,
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
