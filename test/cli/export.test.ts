@@ -4,24 +4,12 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Command } from 'commander';
 import { registerExport } from '../../src/cli/export.js';
 import { RunStore } from '../../src/track/store.js';
 import { decodeEvent, readRecords } from '../../src/track/tensorboard/reader.js';
+import { runCli } from '../cli-helpers.js';
 
-async function gradlab(args: string[]): Promise<string> {
-  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-  registerExport(program);
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['node', 'gradlab', ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
-}
+const gradlab = (args: string[]): Promise<string> => runCli(registerExport, args);
 
 test('export tensorboard <name> --db --out writes the run\'s events and says where', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gradlab-cli-export-'));

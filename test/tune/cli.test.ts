@@ -4,24 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Command } from 'commander';
 import { registerTune } from '../../src/cli/tune.js';
 import { RunStore } from '../../src/track/store.js';
 import { loadStudy } from '../../src/tune/study.js';
+import { runCli } from '../cli-helpers.js';
 
-async function gradlab(args: string[]): Promise<string> {
-  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-  registerTune(program);
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['node', 'gradlab', ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
-}
+const gradlab = (args: string[]): Promise<string> => runCli(registerTune, args);
 
 test('tune demo prints the best trial and the table; a second run resumes the study; show and list read it back', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'gradlab-cli-tune-')), 'g.db');
