@@ -126,13 +126,14 @@ function int(v: string): number {
 
 export function registerAnalyze(program: Command): void {
   const analyze = program.command('analyze').description('t-SNE maps and k-means clusters of a dataset (study S5)');
-  analyze
-    .command('tsne')
-    .description('t-SNE map of a dataset, written as an SVG scatter plot coloured by label')
+  const withDataset = (cmd: Command, pcaHelp: string): Command => cmd
     .option('--dataset <name>', 'digits or mnist', 'digits')
     .option('--path <file>', 'digits.csv(.gz) to read instead of python3-sklearn\'s copy')
     .option('--n <count>', 'use only the first n samples', int)
-    .option('--pca <dims>', 'reduce to this many PCA dimensions first (default: 50 for mnist, none for digits)', int)
+    .option('--pca <dims>', pcaHelp, int);
+  withDataset(analyze
+    .command('tsne')
+    .description('t-SNE map of a dataset, written as an SVG scatter plot coloured by label'), 'reduce to this many PCA dimensions first (default: 50 for mnist, none for digits)')
     .option('--out <file>', 'SVG file to write', 'tsne.svg')
     .option('--points <file>', 'also write the embedding and labels as JSON')
     .option('--perplexity <p>', 'perplexity', num, 30)
@@ -163,13 +164,9 @@ export function registerAnalyze(program: Command): void {
       if (o.points) writeFileSync(o.points, JSON.stringify({ dataset: data.name, dims: r.cols, kl: r.kl, embedding: Array.from(r.embedding), labels: Array.from(data.labels) }));
       process.stdout.write(`KL divergence ${r.kl.toFixed(4)} after ${r.nIter + 1} iterations (${((Date.now() - t0) / 1000).toFixed(1)} s), trustworthiness(5) ${trust.toFixed(4)}\nwrote ${o.out}${o.points ? ` and ${o.points}` : ''}\n${recorded ? recorded + '\n' : ''}`);
     });
-  analyze
+  withDataset(analyze
     .command('kmeans')
-    .description('k-means clusters of a dataset with per-cluster purity, ARI and NMI against the labels')
-    .option('--dataset <name>', 'digits or mnist', 'digits')
-    .option('--path <file>', 'digits.csv(.gz) to read instead of python3-sklearn\'s copy')
-    .option('--n <count>', 'use only the first n samples', int)
-    .option('--pca <dims>', 'reduce to this many PCA dimensions first', int)
+    .description('k-means clusters of a dataset with per-cluster purity, ARI and NMI against the labels'), 'reduce to this many PCA dimensions first')
     .requiredOption('--k <k>', 'number of clusters', int)
     .option('--n-init <n>', 'k-means++ restarts (best inertia kept)', int, 10)
     .option('--seed <s>', 'random seed', int, 0)
