@@ -96,7 +96,8 @@ export function softmaxCols(from: i32, to: i32, tid: i32, params: usize): void {
 
 /**
  * im2col / col2im over planes (b, ch) in [from, to). Ints: x, cols, ih, iw, oh, ow, kh, kw,
- * sh, sw, ph, pw, dh, dw, adjoint (0: cols = unfold(x); 1: x += fold(cols)).
+ * sh, sw, ph, pw, dh, dw, adjoint (0: cols = unfold(x); 1: x += fold(cols)), batchInner (cols
+ * laid out [C·K, N, L] instead of [N, C·K, L]), n (batch), c (channels).
  */
 export function windowRange(from: i32, to: i32, tid: i32, params: usize): void {
   const x = <usize>pi(params, 0);
@@ -105,11 +106,19 @@ export function windowRange(from: i32, to: i32, tid: i32, params: usize): void {
   const kh = pi(params, 6), kw = pi(params, 7), sh = pi(params, 8), sw = pi(params, 9);
   const ph = pi(params, 10), pw = pi(params, 11), dh = pi(params, 12), dw = pi(params, 13);
   const adjoint = pi(params, 14) != 0;
+  const batchInner = pi(params, 15) != 0;
+  const nb = pi(params, 16), nc = pi(params, 17);
+  const l = <usize>oh * <usize>ow;
+  const k = <usize>kh * <usize>kw;
+  // Distance between the rows of consecutive kernel positions, and the first row of a plane.
+  const rowStep = (batchInner ? <usize>nb * l : l) << 2;
   for (let plane = from; plane < to; plane++) {
     const src = x + ((<usize>plane * <usize>ih * <usize>iw) << 2);
-    let col = cols + ((<usize>plane * <usize>kh * <usize>kw * <usize>oh * <usize>ow) << 2);
+    const b = <usize>(plane / nc), ch = <usize>(plane % nc);
+    const first = batchInner ? (ch * k * <usize>nb + b) * l : <usize>plane * k * l;
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
+        let col = cols + (first << 2) + <usize>(ki * kw + kj) * rowStep;
         const shift = kj * dw - pw;
         // Output columns whose input column is inside the image: x0 ≤ x < x1.
         let x0 = 0;

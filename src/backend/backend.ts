@@ -123,12 +123,26 @@ export interface Backend {
   softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void;
 
   /**
-   * Unfold sliding windows: x [N, C, ...in] → cols [N, C·∏kernel, ∏out] (zero padding).
-   * Used by convolution (then a GEMM) and pooling.
+   * Unfold sliding windows: x [N, C, ...in] → cols [N, C·∏kernel, ∏out] (zero padding); with
+   * batchInner, cols [C·∏kernel, N, ∏out], so that a convolution over the whole batch is one
+   * GEMM (weight [out, C·∏kernel] · cols [C·∏kernel, N·∏out]).
    */
-  im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void;
+  im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
   /** Adjoint of im2col: accumulates cols back into out [N, C, ...in] (out is zeroed by the caller). */
-  col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void;
+  col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
+
+  /**
+   * Max over each window of x [N, C, ...in] → out [N, C, ...out]. Padding never wins; the first
+   * maximum wins ties and NaN propagates (as in PyTorch). argmax[i] is the winner's index inside
+   * its input plane (∏in values), -1 when the window holds only padding.
+   */
+  maxPool(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, argmax: Int32Array): void;
+  /** Adjoint of maxPool: gx[plane, argmax[i]] += g[i]; gx [N, C, ...in] is zeroed by the caller. */
+  maxPoolBackward(g: FloatData, n: number, c: number, spec: WindowSpec, argmax: Int32Array, gx: FloatData): void;
+  /** Sum of each window (zero padding) times scale[l], one scale per output position: average pooling. */
+  avgPool(x: FloatData, n: number, c: number, spec: WindowSpec, scale: Float64Array, out: FloatData): void;
+  /** Adjoint of avgPool: every input of window l gets g·scale[l]; gx is zeroed by the caller. */
+  avgPoolBackward(g: FloatData, n: number, c: number, spec: WindowSpec, scale: Float64Array, gx: FloatData): void;
 
   /** out[i] = x[i] converted to out's type (float → int truncates toward zero). */
   cast(x: Data, out: Data): void;

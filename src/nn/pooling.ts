@@ -1,9 +1,9 @@
 /**
  * Pooling as in torch.nn: MaxPool1d/2d, AvgPool1d/2d (ceil mode, count-include-pad) and the
  * adaptive average poolings (global pooling when the output size is 1). Max and average pools
- * unfold windows (im2col) and reduce over the window axis; adaptive pooling multiplies by a
- * constant averaging matrix. Gradients come from those ops (ties in a max window split the
- * gradient, where PyTorch picks one entry; with real-valued inputs ties do not occur).
+ * run the fused window kernels (the maxPool / avgPool ops: the max gradient goes to the first
+ * maximum of each window, as in PyTorch); adaptive pooling multiplies by a constant averaging
+ * matrix.
  */
 import type { WindowSpec } from '../backend/backend.js';
 import { shapeStr } from '../backend/shape.js';
@@ -43,13 +43,6 @@ function prepare(op: string, x: Tensor, nsp: number, kernel: number[], stride: n
   return { xb, unbatched, spec: { inSize, outSize, kernel, stride, padding, dilation } };
 }
 
-/** Windows as [N, C, K, L] (L = ∏ output sizes). */
-function windows(xb: Tensor, spec: WindowSpec): Tensor {
-  const k = spec.kernel.reduce((a, b) => a * b, 1);
-  const l = spec.outSize.reduce((a, b) => a * b, 1);
-  return A.reshape(A.unfold(xb, spec), [xb.shape[0], xb.shape[1], k, l]);
-}
-
 abstract class MaxPoolNd extends Module {
   readonly kernelSize: number[];
   readonly stride: number[];
@@ -70,14 +63,7 @@ abstract class MaxPoolNd extends Module {
 
   forward(x: Tensor): Tensor {
     const { xb, spec, unbatched } = prepare(this.constructor.name, x, this.nsp, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode);
-    let w = windows(xb, spec);
-    if (this.padding.some((p) => p > 0) || this.ceilMode) {
-      // Padding must never win the max: mark window slots that fall outside the input.
-      const ones = new Tensor(new Float32Array(spec.inSize.reduce((a, b) => a * b, 1)).fill(1), [1, 1, ...spec.inSize]);
-      const inside = windows(ones, spec);
-      w = A.where(inside, w, -Infinity);
-    }
-    const out = A.reshape(A.max(w, 2), [xb.shape[0], xb.shape[1], ...spec.outSize]);
+    const out = A.maxPool(xb, spec);
     return unbatched ? A.squeeze(out, 0) : out;
   }
 
@@ -119,9 +105,9 @@ abstract class AvgPoolNd extends Module {
   }
 
   /** PyTorch's divisor per output position: the window clipped to the padded (or real) input. */
-  private divisors(spec: WindowSpec): Float32Array {
+  private divisors(spec: WindowSpec): Float64Array {
     const per = spec.outSize.map((o, i) => {
-      const d = new Float32Array(o);
+      const d = new Float64Array(o);
       const len = spec.inSize[i];
       const p = spec.padding[i];
       for (let j = 0; j < o; j++) {
@@ -134,7 +120,7 @@ abstract class AvgPoolNd extends Module {
       return d;
     });
     const total = spec.outSize.reduce((a, b) => a * b, 1);
-    const out = new Float32Array(total);
+    const out = new Float64Array(total);
     if (per.length === 1) out.set(per[0]);
     else for (let a = 0; a < spec.outSize[0]; a++) for (let b = 0; b < spec.outSize[1]; b++) out[a * spec.outSize[1] + b] = per[0][a] * per[1][b];
     if (this.divisorOverride !== undefined) out.fill(this.divisorOverride);
@@ -144,9 +130,7 @@ abstract class AvgPoolNd extends Module {
   forward(x: Tensor): Tensor {
     const ones = this.kernelSize.map(() => 1);
     const { xb, spec, unbatched } = prepare(this.constructor.name, x, this.nsp, this.kernelSize, this.stride, this.padding, ones, this.ceilMode);
-    const summed = A.sum(windows(xb, spec), 2); // [N, C, L]
-    const div = new Tensor(this.divisors(spec), [summed.shape[2]]);
-    const out = A.reshape(A.div(summed, div), [xb.shape[0], xb.shape[1], ...spec.outSize]);
+    const out = A.avgPool(xb, spec, this.divisors(spec).map((d) => 1 / d));
     return unbatched ? A.squeeze(out, 0) : out;
   }
 

@@ -65,3 +65,54 @@ test('adamStep matches the textbook update on the first step', () => {
   // m̂ = g, v̂ = g² → step = lr · g / (|g| + eps) ≈ 0.1
   assert.ok(Math.abs(p[0] - (1 - 0.1 * 0.5 / (0.5 + 1e-8))) < 1e-12);
 });
+
+test('im2col batch-inner layout is the batch-outer one with the first two axes swapped', () => {
+  const spec = { inSize: [4, 5], outSize: [3, 2], kernel: [2, 2], stride: [1, 2], padding: [0, 0], dilation: [1, 1] };
+  const n = 3, c = 2, k = 4, l = 6;
+  const x = Float32Array.from({ length: n * c * 20 }, (_, i) => i * 0.5 - 7);
+  const outer = new Float32Array(n * c * k * l);
+  const inner = new Float32Array(n * c * k * l);
+  be.im2col(x, n, c, spec, outer);
+  be.im2col(x, n, c, spec, inner, true);
+  for (let b = 0; b < n; b++) for (let r = 0; r < c * k; r++) for (let j = 0; j < l; j++) {
+    assert.equal(inner[(r * n + b) * l + j], outer[(b * c * k + r) * l + j]);
+  }
+  // The adjoints agree too: folding the same windows gives the same image.
+  const a = new Float32Array(x.length);
+  const b2 = new Float32Array(x.length);
+  be.col2im(outer, n, c, spec, a);
+  be.col2im(inner, n, c, spec, b2, true);
+  assert.deepEqual(Array.from(b2), Array.from(a));
+});
+
+test('maxPool: padding never wins, the first maximum wins ties, NaN propagates; the adjoint routes to the winner', () => {
+  const spec = { inSize: [5], outSize: [3], kernel: [3], stride: [2], padding: [1], dilation: [1] };
+  const x = new Float32Array([-3, -1, -1, 2, NaN]);
+  const out = new Float32Array(3);
+  const arg = new Int32Array(3);
+  be.maxPool(x, 1, 1, spec, out, arg);
+  // windows: [pad, -3, -1] → -1 at 1; [-1, -1, 2] → 2 at 3; [2, NaN, pad] → NaN at 4
+  assert.deepEqual(Array.from(arg), [1, 3, 4]);
+  assert.equal(out[0], -1);
+  assert.equal(out[1], 2);
+  assert.ok(Number.isNaN(out[2]));
+  const tie = new Float32Array([4, 4, 1]);
+  const t = new Float32Array(1);
+  const ta = new Int32Array(1);
+  be.maxPool(tie, 1, 1, { inSize: [3], outSize: [1], kernel: [3], stride: [1], padding: [0], dilation: [1] }, t, ta);
+  assert.equal(ta[0], 0);
+  const gx = new Float32Array(5);
+  be.maxPoolBackward(new Float32Array([1, 10, 100]), 1, 1, spec, arg, gx);
+  assert.deepEqual(Array.from(gx), [0, 1, 0, 10, 100]);
+});
+
+test('avgPool scales each window sum; its adjoint spreads g·scale over the window', () => {
+  const spec = { inSize: [2, 3], outSize: [1, 2], kernel: [2, 2], stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
+  const x = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const out = new Float32Array(2);
+  be.avgPool(x, 1, 1, spec, new Float64Array([0.25, 0.5]), out);
+  assert.deepEqual(Array.from(out), [(1 + 2 + 4 + 5) / 4, (2 + 3 + 5 + 6) / 2]);
+  const gx = new Float32Array(6);
+  be.avgPoolBackward(new Float32Array([4, 2]), 1, 1, spec, new Float64Array([0.25, 0.5]), gx);
+  assert.deepEqual(Array.from(gx), [1, 2, 1, 1, 2, 1]);
+});

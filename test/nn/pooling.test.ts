@@ -13,6 +13,13 @@ test('MaxPool1d picks window maxima; padding never wins', () => {
   assertClose(new MaxPool1d(3, { stride: 2, padding: 1 }).forward(tensor([[[-3, -2, -5, -1]]])), [-2, -1]);
 });
 
+test('MaxPool2d sends the gradient of a tied window to its first maximum, as PyTorch', () => {
+  const x = tensor([[[[3, 3], [1, 3]]]]);
+  x.requiresGrad = true;
+  new MaxPool2d(2).forward(x).sum().backward();
+  assertClose(x.grad!, [1, 0, 0, 0]);
+});
+
 test('AvgPool1d counts padding as PyTorch (countIncludePad, ceil mode)', () => {
   const x = tensor([[[1, 2, 3, 4, 5]]]);
   assertClose(new AvgPool1d(2).forward(x), [1.5, 3.5]);

@@ -1,4 +1,4 @@
-/** Ops for networks: fused softmax / log-softmax, gather / scatter, sliding-window unfold. */
+/** Ops for networks: fused softmax / log-softmax, gather / scatter, sliding-window unfold, pooling. */
 import type { WindowSpec } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { normAxis, shapeStr, sizeOf } from '../../backend/shape.js';
@@ -44,21 +44,62 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 /**
- * Unfolds sliding windows of x [N, C, ...spatial] into [N, C·∏kernel, ∏out] (convolution as a
- * GEMM, pooling as a reduction). The adjoint folds windows back, summing overlaps.
+ * Unfolds sliding windows of x [N, C, ...spatial] into [N, C·∏kernel, ∏out], or with batchInner
+ * into [C·∏kernel, N, ∏out] (a convolution over the whole batch is then one GEMM). The adjoint
+ * folds windows back, summing overlaps.
  */
-export function unfold(x: Tensor, spec: WindowSpec): Tensor {
+export function unfold(x: Tensor, spec: WindowSpec, batchInner = false): Tensor {
   const nsp = spec.inSize.length;
   if (x.ndim !== nsp + 2) throw new RangeError(`unfold: expected a ${nsp + 2}-d input [N, C, ...], got ${shapeStr(x.shape)}`);
   const [n, c] = x.shape;
   const k = sizeOf(spec.kernel);
   const l = sizeOf(spec.outSize);
   const xf = castRaw(x, floatDtype(x.dtype));
-  const out = empty([n, c * k, l], xf.dtype);
-  backend().im2col(xf.data as Float32Array, n, c, spec, out.data as Float32Array);
+  const out = empty(batchInner ? [c * k, n, l] : [n, c * k, l], xf.dtype);
+  backend().im2col(xf.data as Float32Array, n, c, spec, out.data as Float32Array, batchInner);
   return record('unfold', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().col2im(g.data as Float32Array, n, c, spec, gx.data as Float32Array);
+    backend().col2im(g.data as Float32Array, n, c, spec, gx.data as Float32Array, batchInner);
+    return [gx];
+  });
+}
+
+function checkWindows(op: string, x: Tensor, spec: WindowSpec): void {
+  const nsp = spec.inSize.length;
+  if (x.ndim !== nsp + 2 || x.shape.slice(2).some((s, i) => s !== spec.inSize[i])) {
+    throw new RangeError(`${op}: expected an input [N, C, ${spec.inSize.join(', ')}], got ${shapeStr(x.shape)}`);
+  }
+}
+
+/**
+ * Max over sliding windows of x [N, C, ...spatial] → [N, C, ...out]. Padding never wins; the
+ * gradient goes to the first maximum of each window (as in PyTorch).
+ */
+export function maxPool(x: Tensor, spec: WindowSpec): Tensor {
+  checkWindows('maxPool', x, spec);
+  const [n, c] = x.shape;
+  const xf = castRaw(x, floatDtype(x.dtype));
+  const out = empty([n, c, ...spec.outSize], xf.dtype);
+  const argmax = new Int32Array(out.size);
+  backend().maxPool(xf.data as Float32Array, n, c, spec, out.data as Float32Array, argmax);
+  return record('maxPool', [x], out, (g) => {
+    const gx = empty(x.shape, g.dtype);
+    backend().maxPoolBackward(g.data as Float32Array, n, c, spec, argmax, gx.data as Float32Array);
+    return [gx];
+  });
+}
+
+/** Window sums of x [N, C, ...spatial] (zero padding) times scale[l], one per output position. */
+export function avgPool(x: Tensor, spec: WindowSpec, scale: Float64Array): Tensor {
+  checkWindows('avgPool', x, spec);
+  if (scale.length !== sizeOf(spec.outSize)) throw new RangeError(`avgPool: ${scale.length} scales for ${sizeOf(spec.outSize)} output positions`);
+  const [n, c] = x.shape;
+  const xf = castRaw(x, floatDtype(x.dtype));
+  const out = empty([n, c, ...spec.outSize], xf.dtype);
+  backend().avgPool(xf.data as Float32Array, n, c, spec, scale, out.data as Float32Array);
+  return record('avgPool', [x], out, (g) => {
+    const gx = empty(x.shape, g.dtype);
+    backend().avgPoolBackward(g.data as Float32Array, n, c, spec, scale, gx.data as Float32Array);
     return [gx];
   });
 }

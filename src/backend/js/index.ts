@@ -7,10 +7,12 @@ import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwis
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
+import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
 import { argReduce, reduce } from './reduce.js';
 
 export const jsBackend: Backend = {
   name: 'js',
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
-  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im, cast, fill, sgdStep, adamStep,
+  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
+  maxPool, maxPoolBackward, avgPool, avgPoolBackward, cast, fill, sgdStep, adamStep,
 };

@@ -21,8 +21,8 @@ export function softmax(x: FloatData, outer: number, n: number, inner: number, l
   }
 }
 
-/** Calls f(colIndex, inputIndex or -1 for padding) over the unfolded layout of im2col. */
-function windows(n: number, c: number, s: WindowSpec, f: (col: number, src: number) => void): void {
+/** Geometry of a 1-d or 2-d window spec, 1-d treated as height 1. */
+export function windowGeometry(s: WindowSpec): { ih: number; iw: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number } {
   const twoD = s.inSize.length === 2;
   const [ih, iw] = twoD ? s.inSize : [1, s.inSize[0]];
   const [oh, ow] = twoD ? s.outSize : [1, s.outSize[0]];
@@ -30,13 +30,24 @@ function windows(n: number, c: number, s: WindowSpec, f: (col: number, src: numb
   const [sh, sw] = twoD ? s.stride : [1, s.stride[0]];
   const [ph, pw] = twoD ? s.padding : [0, s.padding[0]];
   const [dh, dw] = twoD ? s.dilation : [1, s.dilation[0]];
-  const outArea = oh * ow;
-  let col = 0;
+  return { ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw };
+}
+
+/**
+ * Calls f(colIndex, inputIndex or -1 for padding) over the unfolded layout of im2col:
+ * [N, C·K, L] or, batchInner, [C·K, N, L].
+ */
+function windows(n: number, c: number, s: WindowSpec, batchInner: boolean, f: (col: number, src: number) => void): void {
+  const { ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = windowGeometry(s);
+  const l = oh * ow;
+  const k = kh * kw;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const plane = (b * c + ch) * ih * iw;
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
+          const row = ch * k + ki * kw + kj;
+          let col = batchInner ? (row * n + b) * l : (b * c * k + row) * l;
           for (let y = 0; y < oh; y++) {
             const iy = y * sh - ph + ki * dh;
             for (let x = 0; x < ow; x++, col++) {
@@ -48,15 +59,14 @@ function windows(n: number, c: number, s: WindowSpec, f: (col: number, src: numb
       }
     }
   }
-  void outArea;
 }
 
-export function im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
-  windows(n, c, spec, (col, src) => { out[col] = src >= 0 ? x[src] : 0; });
+export function im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner = false): void {
+  windows(n, c, spec, batchInner, (col, src) => { out[col] = src >= 0 ? x[src] : 0; });
 }
 
-export function col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
-  windows(n, c, spec, (col, src) => { if (src >= 0) out[src] += cols[col]; });
+export function col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner = false): void {
+  windows(n, c, spec, batchInner, (col, src) => { if (src >= 0) out[src] += cols[col]; });
 }
 
 export function sgdStep(p: FloatData, g: FloatData, buf: FloatData | null, o: SgdStep): void {

@@ -5,7 +5,7 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * any axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep, permute, sliceCopy.
+ * any axes), softmax / log-softmax, im2col / col2im, max / average pooling, sgdStep, adamStep, permute, sliceCopy.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
@@ -19,6 +19,7 @@ import { binary, clamp, leakyRelu, unary } from './elementwise.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
+import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
 import { reduce } from './reduce.js';
 import { Runtime, type WasmOptions } from './runtime.js';
 
@@ -69,8 +70,12 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     permute: (x, shape, perm, out) => permute(rt(), x, shape, perm, out),
     sliceCopy: (x, shape, begin, step, out, outShape) => sliceCopy(rt(), x, shape, begin, step, out, outShape),
     softmax: (x, outer, n, inner, log, out) => softmax(rt(), x, outer, n, inner, log, out),
-    im2col: (x, n, c, spec, out) => im2col(rt(), x, n, c, spec, out),
-    col2im: (cols, n, c, spec, out) => col2im(rt(), cols, n, c, spec, out),
+    im2col: (x, n, c, spec, out, batchInner) => im2col(rt(), x, n, c, spec, out, batchInner),
+    col2im: (cols, n, c, spec, out, batchInner) => col2im(rt(), cols, n, c, spec, out, batchInner),
+    maxPool: (x, n, c, spec, out, argmax) => maxPool(rt(), x, n, c, spec, out, argmax),
+    maxPoolBackward: (g, n, c, spec, argmax, gx) => maxPoolBackward(rt(), g, n, c, spec, argmax, gx),
+    avgPool: (x, n, c, spec, scale, out) => avgPool(rt(), x, n, c, spec, scale, out),
+    avgPoolBackward: (g, n, c, spec, scale, gx) => avgPoolBackward(rt(), g, n, c, spec, scale, gx),
     sgdStep: (p, g, buf, o) => sgdStep(rt(), p, g, buf, o),
     adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
   };

@@ -27,7 +27,7 @@ export function softmax(rt: Runtime, x: FloatData, outer: number, n: number, inn
   rt.get(po, out, total);
 }
 
-function windowInts(spec: WindowSpec): number[] {
+export function windowInts(spec: WindowSpec): number[] {
   const two = spec.inSize.length === 2;
   const p = (v: number[], one: number): [number, number] => (two ? [v[0], v[1]] : [one, v[0]]);
   return [...p(spec.inSize, 1), ...p(spec.outSize, 1), ...p(spec.kernel, 1), ...p(spec.stride, 1), ...p(spec.padding, 0), ...p(spec.dilation, 1)];
@@ -38,31 +38,31 @@ function windowSizes(n: number, c: number, spec: WindowSpec): { inLen: number; c
   return { inLen: n * c * prod(spec.inSize), colLen: n * c * prod(spec.kernel) * prod(spec.outSize) };
 }
 
-export function im2col(rt: Runtime, x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
+export function im2col(rt: Runtime, x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner = false): void {
   const { inLen, colLen } = windowSizes(n, c, spec);
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || colLen < TINY || !rt.fits(inLen + colLen + 32)) {
-    js.im2col(x, n, c, spec, out);
+    js.im2col(x, n, c, spec, out, batchInner);
     return;
   }
   rt.reset();
   const px = rt.put(x, inLen);
   const pc = rt.alloc(colLen);
-  rt.ints(px, pc, ...windowInts(spec), 0);
+  rt.ints(px, pc, ...windowInts(spec), 0, batchInner ? 1 : 0, n, c);
   const planes = n * c;
   rt.run('windowRange', planes, Math.max(1, Math.ceil(rt.grain(colLen, 16384, 1) / (colLen / planes))));
   rt.get(pc, out, colLen);
 }
 
-export function col2im(rt: Runtime, cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
+export function col2im(rt: Runtime, cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner = false): void {
   const { inLen, colLen } = windowSizes(n, c, spec);
   if (!(cols instanceof Float32Array) || !(out instanceof Float32Array) || colLen < TINY || !rt.fits(inLen + colLen + 32)) {
-    js.col2im(cols, n, c, spec, out);
+    js.col2im(cols, n, c, spec, out, batchInner);
     return;
   }
   rt.reset();
   const px = rt.put(out, inLen); // col2im accumulates into out
   const pc = rt.put(cols, colLen);
-  rt.ints(px, pc, ...windowInts(spec), 1);
+  rt.ints(px, pc, ...windowInts(spec), 1, batchInner ? 1 : 0, n, c);
   const planes = n * c;
   rt.run('windowRange', planes, Math.max(1, Math.ceil(rt.grain(colLen, 16384, 1) / (colLen / planes))));
   rt.get(px, out, inLen);

@@ -1,4 +1,4 @@
-/** wasm softmax, im2col / col2im and fused optimizer steps against the js reference kernels. */
+/** wasm softmax, im2col / col2im, pooling and fused optimizer steps against the js reference kernels. */
 import { test } from 'node:test';
 import type { AdamStep, SgdStep, WindowSpec } from '../../../src/backend/backend.js';
 import { jsBackend } from '../../../src/backend/js/index.js';
@@ -51,6 +51,10 @@ test('im2col and col2im (1-d and 2-d, stride, padding, dilation) match js', () =
     const base = randF32(inLen, seed++);
     const wantBack = base.slice();
     jsBackend.col2im(cols, n, c, spec, wantBack);
+    const wantInner = new Float32Array(colLen);
+    jsBackend.im2col(x, n, c, spec, wantInner, true);
+    const wantBackInner = base.slice();
+    jsBackend.col2im(cols, n, c, spec, wantBackInner, true);
     for (const { label, be } of backends) {
       const got = new Float32Array(colLen).fill(12345);
       be.im2col(x, n, c, spec, got);
@@ -58,6 +62,61 @@ test('im2col and col2im (1-d and 2-d, stride, padding, dilation) match js', () =
       const back = base.slice();
       be.col2im(cols, n, c, spec, back);
       close(back, wantBack, `${label} col2im ${JSON.stringify(spec)}`, 1e-6, 1e-6);
+      const gotInner = new Float32Array(colLen).fill(12345);
+      be.im2col(x, n, c, spec, gotInner, true);
+      close(gotInner, wantInner, `${label} im2col batch-inner ${JSON.stringify(spec)}`, 0, 0);
+      const backInner = base.slice();
+      be.col2im(cols, n, c, spec, backInner, true);
+      close(backInner, wantBackInner, `${label} col2im batch-inner ${JSON.stringify(spec)}`, 1e-6, 1e-6);
+    }
+  }
+});
+
+test('max and average pooling, forward and adjoint, match js (1-d and 2-d, stride, padding, dilation)', () => {
+  const specs: [number, number, WindowSpec][] = [
+    [64, 32, spec2d(24, 24, [2, 2], [2, 2], [0, 0], [1, 1])],
+    [3, 2, spec2d(9, 7, [3, 3], [2, 2], [1, 1], [1, 1])],
+    [2, 3, spec2d(17, 13, [3, 2], [1, 3], [1, 1], [2, 1])],
+    [1, 1, spec2d(1, 1, [1, 1], [1, 1], [0, 0], [1, 1])],
+    [0, 3, spec2d(8, 8, [2, 2], [2, 2], [0, 0], [1, 1])],
+    [2, 5, { inSize: [65], outSize: [32], kernel: [3], stride: [2], padding: [1], dilation: [1] }],
+    [3, 2, { inSize: [257], outSize: [255], kernel: [3], stride: [1], padding: [0], dilation: [1] }],
+  ];
+  let seed = 100;
+  for (const [n, c, spec] of specs) {
+    const inLen = n * c * spec.inSize.reduce((a, b) => a * b, 1);
+    const l = spec.outSize.reduce((a, b) => a * b, 1);
+    const outLen = n * c * l;
+    const x = randF32(inLen, seed++);
+    if (inLen > 10) { x[5] = x[6]; x[9] = NaN; } // a tie and a NaN
+    const g = randF32(outLen, seed++);
+    const base = randF32(inLen, seed++);
+    const scale = Float64Array.from({ length: l }, (_, i) => 1 / (1 + (i % 4)));
+    const want = new Float32Array(outLen);
+    const wantArg = new Int32Array(outLen);
+    jsBackend.maxPool(x, n, c, spec, want, wantArg);
+    const wantBack = base.slice();
+    jsBackend.maxPoolBackward(g, n, c, spec, wantArg, wantBack);
+    const wantAvg = new Float32Array(outLen);
+    jsBackend.avgPool(x, n, c, spec, scale, wantAvg);
+    const wantAvgBack = base.slice();
+    jsBackend.avgPoolBackward(g, n, c, spec, scale, wantAvgBack);
+    for (const { label, be } of backends) {
+      const what = `${label} [${n},${c}] ${JSON.stringify(spec)}`;
+      const got = new Float32Array(outLen).fill(12345);
+      const arg = new Int32Array(outLen).fill(-7);
+      be.maxPool(x, n, c, spec, got, arg);
+      close(got, want, `maxPool ${what}`, 0, 0);
+      close(arg, wantArg, `maxPool argmax ${what}`, 0, 0);
+      const back = base.slice();
+      be.maxPoolBackward(g, n, c, spec, wantArg, back);
+      close(back, wantBack, `maxPoolBackward ${what}`, 0, 0);
+      const avg = new Float32Array(outLen).fill(12345);
+      be.avgPool(x, n, c, spec, scale, avg);
+      close(avg, wantAvg, `avgPool ${what}`, 0, 0);
+      const avgBack = base.slice();
+      be.avgPoolBackward(g, n, c, spec, scale, avgBack);
+      close(avgBack, wantAvgBack, `avgPoolBackward ${what}`, 1e-6, 1e-6);
     }
   }
 });
