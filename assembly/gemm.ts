@@ -36,6 +36,9 @@ const P_KC = 13;
 const P_ROW_GRAIN = 14; // rows per chunk (multiple of MR)
 const P_COL_GRAIN = 15; // column panels per chunk
 const P_COL_BLOCKS = 16; // chunks along the columns
+const P_STRIDE_A = 17; // gemmBatch: elements between consecutive A (and B) matrices
+const P_STRIDE_B = 18;
+const P_MC = 19; // gemmBatch: rows of A packed at a time (the packed-A scratch holds MC×KC)
 
 @inline function pi(params: usize, slot: i32): i32 {
   return load<i32>(params + (<usize>slot << 2));
@@ -89,11 +92,10 @@ function kernel4x8(a: usize, b: usize, c: usize, ldc: usize, kc: i32, accumulate
 }
 
 /** Packs rows [i0, i0+rows) × cols [pc, pc+kc) of A into 4-row panels, each laid out [kc][4]. */
-function packA(params: usize, dst: usize, i0: i32, rows: i32, pc: i32, kc: i32): void {
+function packA(params: usize, a: usize, dst: usize, i0: i32, rows: i32, pc: i32, kc: i32): void {
   const m = pi(params, P_M);
   const rsA = pi(params, P_RSA);
   const csA = pi(params, P_CSA);
-  const a = <usize>pi(params, P_A);
   for (let ip = 0; ip < rows; ip += MR) {
     const i = i0 + ip;
     const valid = min(MR, m - i);
@@ -134,12 +136,14 @@ function packA(params: usize, dst: usize, i0: i32, rows: i32, pc: i32, kc: i32):
 
 /** Phase 1: packs column panels [from, to) of B for every k block, zero-padding the last panel. */
 export function gemmPackB(from: i32, to: i32, tid: i32, params: usize): void {
+  packB(params, <usize>pi(params, P_B), <usize>pi(params, P_PACKB), from, to);
+}
+
+function packB(params: usize, b: usize, packB: usize, from: i32, to: i32): void {
   const k = pi(params, P_K);
   const n = pi(params, P_N);
   const rsB = pi(params, P_RSB);
   const csB = pi(params, P_CSB);
-  const b = <usize>pi(params, P_B);
-  const packB = <usize>pi(params, P_PACKB);
   const KC = pi(params, P_KC);
   const npad = (n + NR - 1) / NR * NR;
   for (let jp = from; jp < to; jp++) {
@@ -173,16 +177,39 @@ export function gemmPackB(from: i32, to: i32, tid: i32, params: usize): void {
 
 /** Phase 2: computes chunks [from, to) of C; chunk = (row block, column-panel block). */
 export function gemmTiles(from: i32, to: i32, tid: i32, params: usize): void {
+  const scratch = <usize>pi(params, P_SCRATCH) + <usize>tid * <usize>pi(params, P_SCRATCH_BYTES);
+  tiles(params, <usize>pi(params, P_A), <usize>pi(params, P_C), <usize>pi(params, P_PACKB), scratch, from, to,
+    pi(params, P_ROW_GRAIN), pi(params, P_COL_GRAIN), pi(params, P_COL_BLOCKS));
+}
+
+/**
+ * Whole products of a batch, one per work item [from, to): each thread packs B into its own
+ * scratch and computes every tile itself, so a batch of small products is one pool job
+ * instead of two per product. Extra ints: strideA, strideB (elements between batches).
+ */
+export function gemmBatch(from: i32, to: i32, tid: i32, params: usize): void {
+  const m = pi(params, P_M);
+  const n = pi(params, P_N);
+  const npanels = (n + NR - 1) / NR;
+  const scratch = <usize>pi(params, P_SCRATCH) + <usize>tid * <usize>pi(params, P_SCRATCH_BYTES);
+  const bpack = scratch + <usize>pi(params, P_MC) * <usize>pi(params, P_KC) * 4 + 256;
+  const rowGrain = pi(params, P_MC);
+  const rowChunks = (m + rowGrain - 1) / rowGrain;
+  for (let bt = from; bt < to; bt++) {
+    const a = <usize>pi(params, P_A) + ((<usize>bt * <usize>pi(params, P_STRIDE_A)) << 2);
+    const b = <usize>pi(params, P_B) + ((<usize>bt * <usize>pi(params, P_STRIDE_B)) << 2);
+    const c = <usize>pi(params, P_C) + ((<usize>bt * <usize>m * <usize>n) << 2);
+    packB(params, b, bpack, 0, npanels);
+    tiles(params, a, c, bpack, scratch, 0, rowChunks, rowGrain, npanels, 1);
+  }
+}
+
+function tiles(params: usize, a: usize, c: usize, packB: usize, scratch: usize, from: i32, to: i32,
+  rowGrain: i32, colGrain: i32, colBlocks: i32): void {
   const m = pi(params, P_M);
   const k = pi(params, P_K);
   const n = pi(params, P_N);
-  const c = <usize>pi(params, P_C);
-  const packB = <usize>pi(params, P_PACKB);
   const KC = pi(params, P_KC);
-  const rowGrain = pi(params, P_ROW_GRAIN);
-  const colGrain = pi(params, P_COL_GRAIN);
-  const colBlocks = pi(params, P_COL_BLOCKS);
-  const scratch = <usize>pi(params, P_SCRATCH) + <usize>tid * <usize>pi(params, P_SCRATCH_BYTES);
   const tile = scratch; // 4×8 floats for edge tiles
   const apack = scratch + 256;
   const npad = (n + NR - 1) / NR * NR;
@@ -198,7 +225,7 @@ export function gemmTiles(from: i32, to: i32, tid: i32, params: usize): void {
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const acc = pc > 0;
-      packA(params, apack, i0, rows, pc, kc);
+      packA(params, a, apack, i0, rows, pc, kc);
       for (let jp = jp0; jp < jp1; jp++) {
         const bp = packB + ((<usize>pc * <usize>npad + <usize>jp * <usize>kc * NR) << 2);
         const j = jp * NR;

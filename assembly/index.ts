@@ -5,7 +5,7 @@
  * scratch area of thread `tid`. Memory is managed by the JS side (src/backend/wasm/runtime.ts);
  * nothing here allocates.
  */
-export { gemmPackB, gemmTiles } from './gemm';
+export { gemmPackB, gemmTiles, gemmBatch } from './gemm';
 export { unaryRange, binaryFlat, binaryRows, leakyReluRange, clampRange } from './elementwise';
 export { reduceRows, reduceCols } from './reduce';
 export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange } from './nn';

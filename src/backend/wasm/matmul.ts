@@ -1,7 +1,8 @@
 /**
  * Batched GEMM on the wasm kernels (assembly/gemm.ts): copies A and B in, packs B once per
  * batch (threads share the panels), then splits C into row blocks (and column blocks when there
- * are too few rows for the threads) that each thread computes with its own packed A.
+ * are too few rows for the threads) that each thread computes with its own packed A. A batch of
+ * at least two products per thread is instead one pool job of whole products (gemmBatch).
  * float64 inputs (the gradient checker) and tiny products go to the js reference kernel.
  */
 import type { FloatData, MatmulSpec } from '../backend.js';
@@ -19,6 +20,8 @@ const SMALL = 2048;
 /** Below this m·n·k one thread does the whole product (waking threads costs more). */
 const PARALLEL = 24 * 24 * 24;
 const SCRATCH_BYTES = 256 + MC * KC * 4;
+/** Largest packed B (floats) a thread keeps for itself in the one-job batched path. */
+const BATCH_PACK_FLOATS = 1 << 20;
 
 export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, s: MatmulSpec): void {
   const { batch, m, k, n, transA, transB, strideA, strideB } = s;
@@ -36,10 +39,30 @@ export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, 
     jsMatmul(a, b, out, s);
     return;
   }
+  const rsA = transA ? 1 : k;
+  const csA = transA ? m : 1;
+  const rsB = transB ? 1 : n;
+  const csB = transB ? k : 1;
+  const bPackFloats = k * npanels * NR;
+  if (batch > 1 && batch >= 2 * rt.threads && bPackFloats <= BATCH_PACK_FLOATS) {
+    // Many products: one pool job, a whole product per work item (each thread packs its own B).
+    const scratchBytes = alignUp(SCRATCH_BYTES + bPackFloats * 4, 64);
+    if (rt.fits(aLen + bLen + batch * m * n + (rt.threads * scratchBytes) / 4 + 64)) {
+      const pa = rt.put(a, aLen);
+      const pb = rt.put(b, bLen);
+      const pc = rt.alloc(batch * m * n);
+      const scratch = rt.alloc((rt.threads * scratchBytes) / 4);
+      rt.ints(m, k, n, rsA, csA, rsB, csB, pa, pb, pc, 0, scratch, scratchBytes, KC, 0, 0, 0, strideA, strideB, MC);
+      rt.run('gemmBatch', batch, 1);
+      rt.get(pc, out, batch * m * n);
+      return;
+    }
+    rt.reset();
+  }
   const pa = rt.put(a, aLen);
   const pb = rt.put(b, bLen);
   const pc = rt.alloc(batch * m * n);
-  const pack = rt.alloc(k * npanels * NR);
+  const pack = rt.alloc(bPackFloats);
   const scratch = rt.alloc((rt.threads * SCRATCH_BYTES) / 4);
 
   // Chunking: about two chunks per thread, rows first, then columns when rows run out.
@@ -51,10 +74,6 @@ export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, 
   colBlocks = Math.ceil(npanels / colGrain);
   const packGrain = threads === 1 ? npanels : Math.max(1, Math.ceil(npanels / want));
 
-  const rsA = transA ? 1 : k;
-  const csA = transA ? m : 1;
-  const rsB = transB ? 1 : n;
-  const csB = transB ? k : 1;
   for (let bt = 0; bt < batch; bt++) {
     rt.ints(m, k, n, rsA, csA, rsB, csB, pa + bt * strideA * 4, pb + bt * strideB * 4, pc + bt * m * n * 4,
       pack, scratch, SCRATCH_BYTES, KC, rowGrain, colGrain, colBlocks);

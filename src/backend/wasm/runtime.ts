@@ -20,7 +20,7 @@ import { Pool, type RangeFn } from './pool.js';
 
 /** Range kernels exported by assembly/index.ts, addressed by index in the pool. */
 export const KERNELS = [
-  'gemmPackB', 'gemmTiles', 'unaryRange', 'binaryFlat', 'binaryRows', 'leakyReluRange', 'clampRange',
+  'gemmPackB', 'gemmTiles', 'gemmBatch', 'unaryRange', 'binaryFlat', 'binaryRows', 'leakyReluRange', 'clampRange',
   'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange', 'gatherRows',
   'maxPoolRange', 'maxPoolBackRange', 'avgPoolRange', 'avgPoolBackRange',
 ] as const;

@@ -41,6 +41,10 @@ test('matmul: batched, with a shared (stride 0) operand', () => {
     check({ batch: 3, m: 17, k: 33, n: 19, transA, transB, strideA: 17 * 33, strideB: 33 * 19 }, 60);
     check({ batch: 4, m: 9, k: 65, n: 24, transA, transB, strideA: 9 * 65, strideB: 0 }, 61);
     check({ batch: 2, m: 40, k: 8, n: 70, transA, transB, strideA: 0, strideB: 8 * 70 }, 62);
+    // Enough products for the one-job path (a whole product per work item), k over one k block.
+    check({ batch: 9, m: 33, k: 300, n: 21, transA, transB, strideA: 33 * 300, strideB: 300 * 21 }, 63);
+    check({ batch: 5, m: 3, k: 17, n: 65, transA, transB, strideA: 0, strideB: 17 * 65 }, 64);
+    check({ batch: 16, m: 1, k: 63, n: 1, transA, transB, strideA: 63, strideB: 63 }, 65);
   }
 });
 
