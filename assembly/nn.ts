@@ -94,6 +94,26 @@ export function softmaxCols(from: i32, to: i32, tid: i32, params: usize): void {
   }
 }
 
+/** Copies n floats; short rows (a convolution's output width) are cheaper in vectors than through memory.copy. */
+@inline function copyF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** dst[i] += src[i] for n floats. */
+@inline function addF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = dst + (<usize>i << 2);
+    v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) {
+    const p = dst + (<usize>i << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
 /**
  * im2col / col2im over planes (b, ch) in [from, to). Ints: x, cols, ih, iw, oh, ow, kh, kw,
  * sh, sw, ph, pw, dh, dw, adjoint (0: cols = unfold(x); 1: x += fold(cols)), batchInner (cols
@@ -131,7 +151,9 @@ export function windowRange(from: i32, to: i32, tid: i32, params: usize): void {
             if (!adjoint) memory.fill(col, 0, <usize>ow << 2);
           } else {
             const rowp = src + (<usize>(iy * iw) << 2);
-            if (adjoint) {
+            if (adjoint && sw == 1) {
+              addF32(rowp + (<usize>(x0 + shift) << 2), col + (<usize>x0 << 2), x1 - x0);
+            } else if (adjoint) {
               for (let xx = x0; xx < x1; xx++) {
                 const p = rowp + (<usize>(xx * sw + shift) << 2);
                 store<f32>(p, load<f32>(p) + load<f32>(col + (<usize>xx << 2)));
@@ -139,7 +161,7 @@ export function windowRange(from: i32, to: i32, tid: i32, params: usize): void {
             } else {
               if (x0 > 0) memory.fill(col, 0, <usize>x0 << 2);
               if (sw == 1) {
-                if (x1 > x0) memory.copy(col + (<usize>x0 << 2), rowp + (<usize>(x0 + shift) << 2), <usize>(x1 - x0) << 2);
+                if (x1 > x0) copyF32(col + (<usize>x0 << 2), rowp + (<usize>(x0 + shift) << 2), x1 - x0);
               } else {
                 for (let xx = x0; xx < x1; xx++) store<f32>(col + (<usize>xx << 2), load<f32>(rowp + (<usize>(xx * sw + shift) << 2)));
               }

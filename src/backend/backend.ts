@@ -132,6 +132,17 @@ export interface Backend {
   col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
 
   /**
+   * Convolution (groups = 1) of the whole batch as one GEMM: out [N, Cout, ∏out] =
+   * weight [Cout, C·∏kernel] · unfold(x) (x [N, C, ...in]). The unfolded input is a temporary of
+   * the kernel, never an array of the caller.
+   */
+  convForward(x: FloatData, n: number, c: number, spec: WindowSpec, weight: FloatData, cout: number, out: FloatData): void;
+  /** Weight gradient of convForward: gw [Cout, C·∏kernel] = Σ_batch g [N, Cout, ∏out] · unfold(x)ᵀ (overwrites gw). */
+  convBackwardWeight(x: FloatData, n: number, c: number, spec: WindowSpec, g: FloatData, cout: number, gw: FloatData): void;
+  /** Input gradient of convForward: gx [N, C, ...in] += fold(weightᵀ · g); gx is zeroed by the caller. */
+  convBackwardInput(weight: FloatData, g: FloatData, n: number, c: number, spec: WindowSpec, cout: number, gx: FloatData): void;
+
+  /**
    * Max over each window of x [N, C, ...in] → out [N, C, ...out]. Padding never wins; the first
    * maximum wins ties and NaN propagates (as in PyTorch). argmax[i] is the winner's index inside
    * its input plane (∏in values), -1 when the window holds only padding.

@@ -1,8 +1,8 @@
 /**
  * Convolutions as in torch.nn: Conv1d and Conv2d with stride, padding, dilation and bias
- * (groups = 1). Computed as im2col (the `unfold` op, batch-inner layout) followed by one GEMM
- * for the whole batch, so the backward pass comes from the unfold and matmul rules (three large
- * GEMMs instead of three per sample). Weight [out, in, ...kernel],
+ * (groups = 1). The `conv` op unfolds the input (im2col) and runs one GEMM for the whole batch
+ * inside the backend (three large GEMMs per step, forward and backward, instead of three per
+ * sample). Weight [out, in, ...kernel],
  * initialised as PyTorch (Kaiming uniform with a = √5; bias U(±1/√fanIn)).
  */
 import type { WindowSpec } from '../backend/backend.js';
@@ -102,15 +102,8 @@ export abstract class ConvNd extends Module {
       throw new RangeError(`${op}: input ${shapeStr(x.shape)} is too small for kernel [${this.kernelSize.join(',')}] with padding [${this.padding.join(',')}] and dilation [${this.dilation.join(',')}]`);
     }
     const spec: WindowSpec = { inSize, outSize, kernel: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation };
-    // The whole batch is one GEMM: weight [out, C·K] · cols [C·K, N·L] → [out, N·L], then the
-    // batch axis moves to the front (a small copy next to the unfolded input).
-    const n = xb.shape[0];
-    const l = outSize.reduce((a, b) => a * b, 1);
-    const cols = A.unfold(xb, spec, true); // [C·K, N, L]
-    const w2 = A.reshape(this.weight, [this.outChannels, this.weight.size / this.outChannels]);
-    let y = A.mm(w2, A.reshape(cols, [cols.shape[0], n * l])); // [out, N·L]
-    if (this.bias) y = A.add(y, A.reshape(this.bias, [this.outChannels, 1]));
-    const out = A.reshape(A.permute(A.reshape(y, [this.outChannels, n, l]), [1, 0, 2]), [n, this.outChannels, ...outSize]);
+    let out = A.conv(xb, this.weight, spec); // [N, out, ...outSize]
+    if (this.bias) out = A.add(out, A.reshape(this.bias, [this.outChannels, ...outSize.map(() => 1)]));
     return unbatched ? A.squeeze(out, 0) : out;
   }
 

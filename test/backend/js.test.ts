@@ -116,3 +116,22 @@ test('avgPool scales each window sum; its adjoint spreads g·scale over the wind
   be.avgPoolBackward(new Float32Array([4, 2]), 1, 1, spec, new Float64Array([0.25, 0.5]), gx);
   assert.deepEqual(Array.from(gx), [1, 2, 1, 1, 2, 1]);
 });
+
+test('convForward is the direct sum over windows; its gradients are the adjoints', () => {
+  // x [1, 1, 3] * w [2, 1, 2], stride 1: y[o, j] = Σ_k w[o, k]·x[j + k]
+  const spec = { inSize: [3], outSize: [2], kernel: [2], stride: [1], padding: [0], dilation: [1] };
+  const x = new Float32Array([1, 2, 3]);
+  const w = new Float32Array([1, -1, 2, 0.5]);
+  const y = new Float32Array(4);
+  be.convForward(x, 1, 1, spec, w, 2, y);
+  assert.deepEqual(Array.from(y), [1 - 2, 2 - 3, 2 + 1, 4 + 1.5]);
+  const g = new Float32Array([1, 2, 3, 4]); // [N=1, Cout=2, L=2]
+  const gw = new Float32Array(4);
+  be.convBackwardWeight(x, 1, 1, spec, g, 2, gw);
+  // gw[o, k] = Σ_j g[o, j]·x[j + k]
+  assert.deepEqual(Array.from(gw), [1 * 1 + 2 * 2, 1 * 2 + 2 * 3, 3 * 1 + 4 * 2, 3 * 2 + 4 * 3]);
+  const gx = new Float32Array(3);
+  be.convBackwardInput(w, g, 1, 1, spec, 2, gx);
+  // gx[i] = Σ_o Σ_j g[o, j]·w[o, i − j]
+  assert.deepEqual(Array.from(gx), [1 * 1 + 3 * 2, 1 * -1 + 2 * 1 + 3 * 0.5 + 4 * 2, 2 * -1 + 4 * 0.5]);
+});

@@ -103,3 +103,36 @@ export function avgPool(x: Tensor, spec: WindowSpec, scale: Float64Array): Tenso
     return [gx];
   });
 }
+
+/**
+ * Convolution (groups = 1, no bias) of x [N, C, ...in] with weight [Cout, C, ...kernel]:
+ * [N, Cout, ...out]. The whole batch is one GEMM inside the backend; the backward pass unfolds
+ * x again instead of keeping the unfolded copy (∏kernel times the size of x).
+ */
+export function conv(x: Tensor, weight: Tensor, spec: WindowSpec): Tensor {
+  const nsp = spec.inSize.length;
+  checkWindows('conv', x, spec);
+  const [n, c] = x.shape;
+  const cout = weight.shape[0];
+  if (weight.ndim !== nsp + 2 || weight.shape[1] !== c || weight.shape.slice(2).some((k, i) => k !== spec.kernel[i])) {
+    throw new RangeError(`conv: weight ${shapeStr(weight.shape)} does not fit input ${shapeStr(x.shape)} and kernel [${spec.kernel.join(', ')}] (expected [Cout, ${c}, ${spec.kernel.join(', ')}])`);
+  }
+  const dtype = floatDtype(x.dtype === 'float64' || weight.dtype === 'float64' ? 'float64' : 'float32');
+  const xf = castRaw(x, dtype);
+  const wf = castRaw(weight, dtype);
+  const out = empty([n, cout, ...spec.outSize], dtype);
+  backend().convForward(xf.data as Float32Array, n, c, spec, wf.data as Float32Array, cout, out.data as Float32Array);
+  return record('conv', [x, weight], out, (g) => {
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    if (x.requiresGrad) {
+      gx = empty(x.shape, g.dtype);
+      backend().convBackwardInput(wf.data as Float32Array, g.data as Float32Array, n, c, spec, cout, gx.data as Float32Array);
+    }
+    if (weight.requiresGrad) {
+      gw = empty(weight.shape, g.dtype);
+      backend().convBackwardWeight(xf.data as Float32Array, n, c, spec, g.data as Float32Array, cout, gw.data as Float32Array);
+    }
+    return [gx, gw];
+  });
+}

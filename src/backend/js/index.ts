@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../backend.js';
 import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwise.js';
+import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
@@ -14,5 +15,6 @@ export const jsBackend: Backend = {
   name: 'js',
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
   gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
+  convForward, convBackwardWeight, convBackwardInput,
   maxPool, maxPoolBackward, avgPool, avgPoolBackward, cast, fill, sgdStep, adamStep,
 };

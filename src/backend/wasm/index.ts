@@ -5,7 +5,7 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * any axes), softmax / log-softmax, im2col / col2im, max / average pooling, sgdStep, adamStep, permute, sliceCopy.
+ * any axes), softmax / log-softmax, im2col / col2im, convolution (unfold + GEMM in wasm memory), max / average pooling, sgdStep, adamStep, permute, sliceCopy.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
@@ -15,6 +15,7 @@
  */
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, clamp, leakyRelu, unary } from './elementwise.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
@@ -72,6 +73,9 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     softmax: (x, outer, n, inner, log, out) => softmax(rt(), x, outer, n, inner, log, out),
     im2col: (x, n, c, spec, out, batchInner) => im2col(rt(), x, n, c, spec, out, batchInner),
     col2im: (cols, n, c, spec, out, batchInner) => col2im(rt(), cols, n, c, spec, out, batchInner),
+    convForward: (x, n, c, spec, w, cout, out) => convForward(rt(), x, n, c, spec, w, cout, out),
+    convBackwardWeight: (x, n, c, spec, g, cout, gw) => convBackwardWeight(rt(), x, n, c, spec, g, cout, gw),
+    convBackwardInput: (w, g, n, c, spec, cout, gx) => convBackwardInput(rt(), w, g, n, c, spec, cout, gx),
     maxPool: (x, n, c, spec, out, argmax) => maxPool(rt(), x, n, c, spec, out, argmax),
     maxPoolBackward: (g, n, c, spec, argmax, gx) => maxPoolBackward(rt(), g, n, c, spec, argmax, gx),
     avgPool: (x, n, c, spec, scale, out) => avgPool(rt(), x, n, c, spec, scale, out),

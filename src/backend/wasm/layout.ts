@@ -13,21 +13,31 @@ import type { Runtime } from './runtime.js';
 function stridedGather(rt: Runtime, x: Data, base: number, strides: readonly number[], out: Data, outShape: Shape): boolean {
   const n = sizeOf(outShape);
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || n < TINY || !rt.fits(x.length + n + 32)) return false;
-  const c = coalesce(outShape, [stridesOf(outShape), [...strides]]);
-  // Merge only where the output is contiguous too (always) and the source walks contiguously.
-  const rank = c.shape.length;
-  if (rank > 4) return false;
-  const pad = 4 - rank;
-  const shape4 = [...new Array<number>(pad).fill(1), ...c.shape];
-  const st4 = [...new Array<number>(pad).fill(0), ...c.strides[1]];
+  if (coalesce(outShape, [stridesOf(outShape), [...strides]]).shape.length > 4) return false;
   rt.reset();
   const px = rt.put(x);
   const po = rt.alloc(n);
+  gatherInArena(rt, px, base, strides, po, outShape);
+  rt.get(po, out, n);
+  return true;
+}
+
+/**
+ * In the arena: po (contiguous, outShape) = floats at px read at base + Σ idx[d]·strides[d].
+ * The dims must coalesce to rank ≤ 4 (a permutation of ≤ 4 dims always does).
+ */
+export function gatherInArena(rt: Runtime, px: number, base: number, strides: readonly number[], po: number, outShape: Shape): void {
+  const n = sizeOf(outShape);
+  if (n === 0) return;
+  const c = coalesce(outShape, [stridesOf(outShape), [...strides]]);
+  const rank = c.shape.length;
+  if (rank > 4) throw new RangeError(`wasm gather: ${rank} dims after coalescing (at most 4)`);
+  const pad = 4 - rank;
+  const shape4 = [...new Array<number>(pad).fill(1), ...c.shape];
+  const st4 = [...new Array<number>(pad).fill(0), ...c.strides[1]];
   rt.ints(px, po, ...shape4, ...st4, base);
   const inner = shape4[3];
   rt.run('gatherRows', n / inner, Math.max(1, Math.ceil(rt.grain(n, 65536, 1) / inner)));
-  rt.get(po, out, n);
-  return true;
 }
 
 export function permute(rt: Runtime, x: Data, shape: Shape, perm: readonly number[], out: Data): void {

@@ -24,7 +24,7 @@ const SCRATCH_BYTES = 256 + MC * KC * 4;
 const BATCH_PACK_FLOATS = 1 << 20;
 
 export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, s: MatmulSpec): void {
-  const { batch, m, k, n, transA, transB, strideA, strideB } = s;
+  const { batch, m, k, n, strideA, strideB } = s;
   if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) || m * n * k < SMALL) {
     jsMatmul(a, b, out, s);
     return;
@@ -32,13 +32,37 @@ export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, 
   if (batch * m * n === 0) return;
   const aLen = (batch - 1) * strideA + m * k;
   const bLen = (batch - 1) * strideB + k * n;
-  const npanels = Math.ceil(n / NR);
-  const threads = m * n * k < PARALLEL ? 1 : rt.threads;
   rt.reset();
-  if (!rt.fits(aLen + bLen + batch * m * n + k * npanels * NR + (threads * SCRATCH_BYTES) / 4 + 64)) {
+  if (!rt.fits(aLen + bLen + batch * m * n + gemmScratchFloats(rt, s))) {
     jsMatmul(a, b, out, s);
     return;
   }
+  const pa = rt.put(a, aLen);
+  const pb = rt.put(b, bLen);
+  const pc = rt.alloc(batch * m * n);
+  gemmInArena(rt, pa, pb, pc, s);
+  rt.get(pc, out, batch * m * n);
+}
+
+/** Arena floats gemmInArena allocates for packing and per-thread scratch (an upper bound). */
+export function gemmScratchFloats(rt: Runtime, s: MatmulSpec): number {
+  const bPack = s.k * Math.ceil(s.n / NR) * NR;
+  return bPack + (rt.threads * (SCRATCH_BYTES + bPack * 4)) / 4 + 128;
+}
+
+/**
+ * C = op(A)·op(B) on operands already in the arena (byte addresses pa, pb; C at pc, batch·m·n
+ * floats). Allocates its packing and scratch space above the current arena top.
+ */
+export function gemmInArena(rt: Runtime, pa: number, pb: number, pc: number, s: MatmulSpec): void {
+  const { batch, m, k, n, transA, transB, strideA, strideB } = s;
+  if (batch * m * n === 0) return;
+  if (k === 0) {
+    rt.f32.fill(0, pc >>> 2, (pc >>> 2) + batch * m * n);
+    return;
+  }
+  const npanels = Math.ceil(n / NR);
+  const threads = m * n * k < PARALLEL ? 1 : rt.threads;
   const rsA = transA ? 1 : k;
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
@@ -47,21 +71,11 @@ export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, 
   if (batch > 1 && batch >= 2 * rt.threads && bPackFloats <= BATCH_PACK_FLOATS) {
     // Many products: one pool job, a whole product per work item (each thread packs its own B).
     const scratchBytes = alignUp(SCRATCH_BYTES + bPackFloats * 4, 64);
-    if (rt.fits(aLen + bLen + batch * m * n + (rt.threads * scratchBytes) / 4 + 64)) {
-      const pa = rt.put(a, aLen);
-      const pb = rt.put(b, bLen);
-      const pc = rt.alloc(batch * m * n);
-      const scratch = rt.alloc((rt.threads * scratchBytes) / 4);
-      rt.ints(m, k, n, rsA, csA, rsB, csB, pa, pb, pc, 0, scratch, scratchBytes, KC, 0, 0, 0, strideA, strideB, MC);
-      rt.run('gemmBatch', batch, 1);
-      rt.get(pc, out, batch * m * n);
-      return;
-    }
-    rt.reset();
+    const scratch = rt.alloc((rt.threads * scratchBytes) / 4);
+    rt.ints(m, k, n, rsA, csA, rsB, csB, pa, pb, pc, 0, scratch, scratchBytes, KC, 0, 0, 0, strideA, strideB, MC);
+    rt.run('gemmBatch', batch, 1);
+    return;
   }
-  const pa = rt.put(a, aLen);
-  const pb = rt.put(b, bLen);
-  const pc = rt.alloc(batch * m * n);
   const pack = rt.alloc(bPackFloats);
   const scratch = rt.alloc((rt.threads * SCRATCH_BYTES) / 4);
 
@@ -85,7 +99,6 @@ export function matmul(rt: Runtime, a: FloatData, b: FloatData, out: FloatData, 
       rt.run('gemmTiles', rowChunks * colBlocks, 1);
     }
   }
-  rt.get(pc, out, batch * m * n);
 }
 
 function alignUp(x: number, a: number): number {

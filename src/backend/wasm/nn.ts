@@ -53,6 +53,15 @@ export function im2col(rt: Runtime, x: FloatData, n: number, c: number, spec: Wi
   rt.get(pc, out, colLen);
 }
 
+/** im2col (adjoint false) or col2im (true) on arrays already in the arena. */
+export function windowsInArena(rt: Runtime, px: number, pcols: number, n: number, c: number, spec: WindowSpec, adjoint: boolean, batchInner: boolean): void {
+  const { colLen } = windowSizes(n, c, spec);
+  const planes = n * c;
+  if (planes === 0 || colLen === 0) return;
+  rt.ints(px, pcols, ...windowInts(spec), adjoint ? 1 : 0, batchInner ? 1 : 0, n, c);
+  rt.run('windowRange', planes, Math.max(1, Math.ceil(rt.grain(colLen, 16384, 1) / (colLen / planes))));
+}
+
 export function col2im(rt: Runtime, cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner = false): void {
   const { inLen, colLen } = windowSizes(n, c, spec);
   if (!(cols instanceof Float32Array) || !(out instanceof Float32Array) || colLen < TINY || !rt.fits(inLen + colLen + 32)) {

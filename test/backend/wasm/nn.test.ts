@@ -72,6 +72,46 @@ test('im2col and col2im (1-d and 2-d, stride, padding, dilation) match js', () =
   }
 });
 
+test('convolution forward, weight and input gradients (one GEMM over the batch) match js', () => {
+  const cases: [number, number, number, WindowSpec][] = [
+    [64, 32, 64, spec2d(12, 12, [5, 5], [1, 1], [0, 0], [1, 1])],
+    [3, 1, 5, spec2d(28, 28, [5, 5], [1, 1], [0, 0], [1, 1])],
+    [2, 3, 17, spec2d(9, 7, [3, 3], [2, 2], [1, 1], [1, 1])],
+    [1, 2, 1, spec2d(11, 13, [3, 2], [1, 3], [2, 1], [2, 1])],
+    [0, 2, 3, spec2d(5, 5, [3, 3], [1, 1], [0, 0], [1, 1])],
+    [5, 4, 6, { inSize: [65], outSize: [32], kernel: [3], stride: [2], padding: [1], dilation: [1] }],
+    [2, 3, 63, { inSize: [17], outSize: [15], kernel: [3], stride: [1], padding: [0], dilation: [1] }],
+  ];
+  let seed = 300;
+  for (const [n, c, cout, spec] of cases) {
+    const k = spec.kernel.reduce((a, b) => a * b, 1);
+    const inLen = n * c * spec.inSize.reduce((a, b) => a * b, 1);
+    const outLen = n * cout * spec.outSize.reduce((a, b) => a * b, 1);
+    const x = randF32(inLen, seed++);
+    const w = randF32(cout * c * k, seed++);
+    const g = randF32(outLen, seed++);
+    const base = randF32(inLen, seed++);
+    const want = new Float32Array(outLen);
+    jsBackend.convForward(x, n, c, spec, w, cout, want);
+    const wantW = new Float32Array(cout * c * k);
+    jsBackend.convBackwardWeight(x, n, c, spec, g, cout, wantW);
+    const wantX = base.slice();
+    jsBackend.convBackwardInput(w, g, n, c, spec, cout, wantX);
+    for (const { label, be } of backends) {
+      const what = `${label} n=${n} c=${c} cout=${cout} ${JSON.stringify(spec)}`;
+      const got = new Float32Array(outLen).fill(12345);
+      be.convForward(x, n, c, spec, w, cout, got);
+      close(got, want, `convForward ${what}`, 1e-4, 1e-4);
+      const gw = new Float32Array(cout * c * k).fill(12345);
+      be.convBackwardWeight(x, n, c, spec, g, cout, gw);
+      close(gw, wantW, `convBackwardWeight ${what}`, 1e-3, 1e-4);
+      const gx = base.slice();
+      be.convBackwardInput(w, g, n, c, spec, cout, gx);
+      close(gx, wantX, `convBackwardInput ${what}`, 1e-4, 1e-4);
+    }
+  }
+});
+
 test('max and average pooling, forward and adjoint, match js (1-d and 2-d, stride, padding, dilation)', () => {
   const specs: [number, number, WindowSpec][] = [
     [64, 32, spec2d(24, 24, [2, 2], [2, 2], [0, 0], [1, 1])],
