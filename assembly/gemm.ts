@@ -91,6 +91,18 @@ function kernel4x8(a: usize, b: usize, c: usize, ldc: usize, kc: i32, accumulate
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
+/** Stores the 4×4 transpose of rows r0..r3: vector q (= column q of the rows) at dst + q·step. */
+@inline function transpose4(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128, step: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + step, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 /** Packs rows [i0, i0+rows) × cols [pc, pc+kc) of A into 4-row panels, each laid out [kc][4]. */
 function packA(params: usize, a: usize, dst: usize, i0: i32, rows: i32, pc: i32, kc: i32): void {
   const m = pi(params, P_M);
@@ -106,6 +118,24 @@ function packA(params: usize, a: usize, dst: usize, i0: i32, rows: i32, pc: i32,
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(src));
         src += step;
+        dst += 16;
+      }
+    } else if (valid == MR && csA == 1) {
+      // A stored row-major: four rows, four k at a time, transposed in registers.
+      const r0 = a + ((<usize>i * <usize>rsA + <usize>pc) << 2);
+      const rs = <usize>rsA << 2;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        transpose4(dst, v128.load(r0 + o), v128.load(r0 + rs + o), v128.load(r0 + 2 * rs + o), v128.load(r0 + 3 * rs + o), 16);
+        dst += 64;
+      }
+      for (; p < kc; p++) {
+        const s = r0 + (<usize>p << 2);
+        store<f32>(dst, load<f32>(s));
+        store<f32>(dst, load<f32>(s + rs), 4);
+        store<f32>(dst, load<f32>(s + 2 * rs), 8);
+        store<f32>(dst, load<f32>(s + 3 * rs), 12);
         dst += 16;
       }
     } else if (valid == MR) {
@@ -159,6 +189,22 @@ function packB(params: usize, b: usize, packB: usize, from: i32, to: i32): void 
           v128.store(dst, v128.load(src));
           v128.store(dst, v128.load(src, 16), 16);
           src += step;
+          dst += 32;
+        }
+      } else if (valid == NR && rsB == 1) {
+        // Bᵀ stored (B(p, j) = b[j·csB + p]): eight rows of Bᵀ, four k at a time, transposed
+        // in registers into two 4×4 blocks of the panel.
+        const r0 = b + ((<usize>j * <usize>csB + <usize>pc) << 2);
+        const cs = <usize>csB << 2;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = r0 + (<usize>p << 2);
+          transpose4(dst, v128.load(o), v128.load(o + cs), v128.load(o + 2 * cs), v128.load(o + 3 * cs), 32);
+          transpose4(dst + 16, v128.load(o + 4 * cs), v128.load(o + 5 * cs), v128.load(o + 6 * cs), v128.load(o + 7 * cs), 32);
+          dst += 128;
+        }
+        for (; p < kc; p++) {
+          for (let c = 0; c < NR; c++) store<f32>(dst + (<usize>c << 2), load<f32>(r0 + <usize>c * cs + (<usize>p << 2)));
           dst += 32;
         }
       } else {
