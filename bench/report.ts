@@ -1,4 +1,5 @@
 /** Formatting of benchmark results: the markdown table printed by `npm run bench`, with ratios. */
+import type { Profile } from './profile.js';
 
 export interface Cell {
   times?: number[];
@@ -17,7 +18,7 @@ export interface Report {
   threads: number;
   relaxedSimd: boolean;
   systems: { id: string; label: string }[];
-  workloads: { name: string; loadStart: number; loadEnd: number; cells: Record<string, Cell> }[];
+  workloads: { name: string; loadStart: number; loadEnd: number; cells: Record<string, Cell>; profile?: Profile }[];
   notes: string[];
 }
 
@@ -89,5 +90,19 @@ export function formatReport(r: Report): string {
   lines.push('', '² One run only, without warm-up: a single run took longer than the time budget.');
   if (notes.size) lines.push('', '¹ Not run:', ...[...notes].map((n) => `- ${n}`));
   for (const n of r.notes) lines.push(`- ${n}`);
+  const profiled = r.workloads.filter((w) => w.profile);
+  if (profiled.length) {
+    lines.push('', 'Where gradlab wasm (all threads) spends one unit, measured with a timer around every kernel (ms; the largest kernels, then the JavaScript outside kernels: autograd, allocation, model code):', '');
+    for (const w of profiled) lines.push(`- ${w.name}: ${formatProfile(w.profile as Profile)}`);
+  }
   return lines.join('\n');
+}
+
+function formatProfile(p: Profile, top = 6): string {
+  const ms = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+  const parts = p.kernels.slice(0, top).map((k) => `${k.kernel} ${ms(k.ms)}${k.calls > 1 ? ` (${Math.round(k.calls)} calls)` : ''}`);
+  const rest = p.kernels.slice(top).reduce((a, k) => a + k.ms, 0);
+  if (rest > 0) parts.push(`other kernels ${ms(rest)}`);
+  parts.push(`outside kernels ${ms(Math.max(0, p.totalMs - p.kernelMs))}`);
+  return `${ms(p.totalMs)} = ${parts.join(' + ')}`;
 }

@@ -7,7 +7,8 @@
  *
  * Options: --only W1-1024,W2   --reps 5   --budget 60 (seconds per system and workload; slow
  * systems get fewer repetitions, at least one; a TF.js step over 4× the budget is stopped and
- * reported)   --skip tfjs-cpu,torch,gradlab-js
+ * reported)   --skip tfjs-cpu,torch,gradlab-js   --no-profile (skip the per-kernel profile of
+ * gradlab wasm that follows each workload but W1)
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { registerBackend, setBackend } from '../src/backend/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { GRADLAB, type Runner } from './gradlab.js';
 import { formatReport, type Report, type Cell } from './report.js';
+import { profile, timedBackend, type KernelTime } from './profile.js';
 
 const WORKLOADS = ['W1-256', 'W1-512', 'W1-1024', 'W2', 'W3', 'W4', 'W4-4h', 'W4F', 'W5', 'W5F'];
 
@@ -132,6 +134,9 @@ async function main(): Promise<void> {
   registerBackend(all);
   registerBackend(createWasmBackend({ threads: 1 }, 'wasm-bench-1'));
   const threads = all.threads();
+  const doProfile = !process.argv.includes('--no-profile');
+  const kernelTimes = new Map<string, KernelTime>();
+  registerBackend(timedBackend(all, 'wasm-profile', kernelTimes));
   const systems: System[] = [
     gradlabSystem('gradlab-wasm', `gradlab wasm (${threads} threads)`, 'wasm-bench'),
     gradlabSystem('gradlab-wasm-1', 'gradlab wasm (1 thread)', 'wasm-bench-1'),
@@ -201,6 +206,17 @@ async function main(): Promise<void> {
     }
     for (const c of cells.values()) if (c.times?.length) { c.ms = median(c.times); c.minMs = Math.min(...c.times); }
     report.workloads.push({ name: w, loadStart, loadEnd: loadavg()[0], cells: Object.fromEntries(cells) });
+    if (doProfile && !w.startsWith('W1') && !skip.has('gradlab-wasm')) {
+      // Kernel by kernel, on all threads: what a missed target is made of.
+      setBackend('wasm-profile');
+      try {
+        const unit = GRADLAB[w]();
+        unit();
+        report.workloads[report.workloads.length - 1].profile = profile(unit, 2, kernelTimes);
+      } catch (e) {
+        notes.push(`profile of ${w} failed: ${(e as Error).message}`);
+      }
+    }
     process.stderr.write(`${w} done\n`);
     save(report, !only.length); // after every workload, so a long run leaves its results behind
   }
