@@ -80,6 +80,22 @@ export interface SgdStep {
   firstStep: boolean;
 }
 
+/** The arrays of one parameter in a multi-tensor SGD update (what sgdStep takes). */
+export interface SgdTensors {
+  param: FloatData;
+  grad: FloatData;
+  momentumBuf: FloatData | null;
+}
+
+/** The arrays of one parameter in a multi-tensor Adam update (what adamStep takes). */
+export interface AdamTensors {
+  param: FloatData;
+  grad: FloatData;
+  expAvg: FloatData;
+  expAvgSq: FloatData;
+  maxExpAvgSq: FloatData | null;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -137,4 +153,12 @@ export interface Backend {
   /** In-place fused optimizer updates over one parameter. */
   sgdStep(param: FloatData, grad: FloatData, momentumBuf: FloatData | null, o: SgdStep): void;
   adamStep(param: FloatData, grad: FloatData, expAvg: FloatData, expAvgSq: FloatData, o: AdamStep, maxExpAvgSq: FloatData | null): void;
+  /**
+   * Multi-tensor forms: the same update as sgdStep / adamStep applied to every entry of the list
+   * with the same hyper-parameters, in place. The result must equal calling the single-tensor
+   * kernel per entry; a backend may do all entries in one pass (wasm: one copy in, one pool
+   * job over the concatenated range, one copy out).
+   */
+  sgdSteps(list: readonly SgdTensors[], o: SgdStep): void;
+  adamSteps(list: readonly AdamTensors[], o: AdamStep): void;
 }

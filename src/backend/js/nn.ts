@@ -1,5 +1,5 @@
 /** Reference kernels for network building blocks: softmax, sliding windows, optimizer updates. */
-import type { AdamStep, FloatData, SgdStep, WindowSpec } from '../backend.js';
+import type { AdamStep, AdamTensors, FloatData, SgdStep, SgdTensors, WindowSpec } from '../backend.js';
 
 export function softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void {
   for (let o = 0; o < outer; o++) {
@@ -88,4 +88,14 @@ export function adamStep(p: FloatData, g: FloatData, m: FloatData, v: FloatData,
     if (vmax) { if (vv > vmax[i]) vmax[i] = vv; vv = vmax[i]; }
     p[i] -= (stepSize * m[i]) / (Math.sqrt(vv) / sqrtBc2 + o.eps);
   }
+}
+
+/** The reference multi-tensor SGD: sgdStep on each entry. */
+export function sgdSteps(list: readonly SgdTensors[], o: SgdStep): void {
+  for (const t of list) sgdStep(t.param, t.grad, t.momentumBuf, o);
+}
+
+/** The reference multi-tensor Adam: adamStep on each entry. */
+export function adamSteps(list: readonly AdamTensors[], o: AdamStep): void {
+  for (const t of list) adamStep(t.param, t.grad, t.expAvg, t.expAvgSq, o, t.maxExpAvgSq);
 }
