@@ -6,12 +6,12 @@ import type { Backend } from '../backend.js';
 import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
-import { adamStep, adamSteps, col2im, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
+import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { argReduce, reduce } from './reduce.js';
 
 export const jsBackend: Backend = {
   name: 'js',
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
-  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im, cast, fill, sgdStep, adamStep,
+  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im, cast, fill, dropout, sgdStep, adamStep,
   sgdSteps, adamSteps,
 };

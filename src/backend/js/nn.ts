@@ -1,5 +1,5 @@
-/** Reference kernels for network building blocks: softmax, sliding windows, optimizer updates. */
-import type { AdamStep, AdamTensors, FloatData, SgdStep, SgdTensors, WindowSpec } from '../backend.js';
+/** Reference kernels for network building blocks: softmax, sliding windows, dropout, optimizer updates. */
+import type { AdamStep, AdamTensors, DropoutSpec, FloatData, SgdStep, SgdTensors, WindowSpec } from '../backend.js';
 
 export function softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void {
   for (let o = 0; o < outer; o++) {
@@ -57,6 +57,32 @@ export function im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out
 
 export function col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData): void {
   windows(n, c, spec, (col, src) => { if (src >= 0) out[src] += cols[col]; });
+}
+
+/** triple32 (C. Wellons' hash-prospector): a low-bias bijection of unsigned 32-bit integers. */
+export function triple32(x: number): number {
+  x ^= x >>> 17;
+  x = Math.imul(x, 0xed5ad4bb);
+  x ^= x >>> 11;
+  x = Math.imul(x, 0xac4c1b51);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x31848bab);
+  x ^= x >>> 14;
+  return x >>> 0;
+}
+
+/** The 32-bit hash that decides whether dropout keeps entry i under key (key0, key1). */
+export function dropoutHash(i: number, key0: number, key1: number): number {
+  return triple32(triple32(i ^ key0) ^ key1);
+}
+
+export function dropout(x: FloatData, spec: DropoutSpec, out: FloatData): void {
+  // NOTE: a float32 x times the float32 scale is exact in f64, so the store rounds once, as wasm.
+  const scale = out instanceof Float32Array ? Math.fround(spec.scale) : spec.scale;
+  const limit = spec.keep * 4294967296;
+  const k0 = spec.key0 | 0;
+  const k1 = spec.key1 | 0;
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * (dropoutHash(i, k0, k1) < limit ? scale : 0);
 }
 
 export function sgdStep(p: FloatData, g: FloatData, buf: FloatData | null, o: SgdStep): void {

@@ -5,7 +5,7 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * any axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep, sgdSteps and adamSteps (one
+ * any axes), softmax / log-softmax, im2col / col2im, dropout, sgdStep, adamStep, sgdSteps and adamSteps (one
  * pool job for all the parameters of a list), permute, sliceCopy.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
@@ -19,7 +19,7 @@ import { jsBackend } from '../js/index.js';
 import { binary, clamp, leakyRelu, unary } from './elementwise.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
-import { adamStep, adamSteps, col2im, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
+import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { reduce } from './reduce.js';
 import { Runtime, type WasmOptions } from './runtime.js';
 
@@ -72,6 +72,7 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     softmax: (x, outer, n, inner, log, out) => softmax(rt(), x, outer, n, inner, log, out),
     im2col: (x, n, c, spec, out) => im2col(rt(), x, n, c, spec, out),
     col2im: (cols, n, c, spec, out) => col2im(rt(), cols, n, c, spec, out),
+    dropout: (x, spec, out) => dropout(rt(), x, spec, out),
     sgdStep: (p, g, buf, o) => sgdStep(rt(), p, g, buf, o),
     adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
     sgdSteps: (list, o) => sgdSteps(rt(), list, o),

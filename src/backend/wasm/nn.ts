@@ -1,5 +1,5 @@
 /**
- * Network kernels on wasm: softmax / log-softmax, im2col / col2im, fused SGD and Adam steps.
+ * Network kernels on wasm: softmax / log-softmax, im2col / col2im, dropout, fused SGD and Adam steps.
  * float64 data goes to the js reference kernels. Optimizer steps copy the parameter and its
  * state in and out (the arrays are updated in place, as the interface says).
  *
@@ -11,7 +11,7 @@
  * never touch a real value, and every entry gets exactly the bits sgdStep / adamStep would give
  * it (entries those send to js, float64 or tiny, go through them).
  */
-import type { AdamStep, AdamTensors, FloatData, SgdStep, SgdTensors, WindowSpec } from '../backend.js';
+import type { AdamStep, AdamTensors, DropoutSpec, FloatData, SgdStep, SgdTensors, WindowSpec } from '../backend.js';
 import * as js from '../js/nn.js';
 import { TINY } from './elementwise.js';
 import { alignUp, type Runtime } from './runtime.js';
@@ -74,6 +74,22 @@ export function col2im(rt: Runtime, cols: FloatData, n: number, c: number, spec:
   const planes = n * c;
   rt.run('windowRange', planes, Math.max(1, Math.ceil(rt.grain(colLen, 16384, 1) / (colLen / planes))));
   rt.get(px, out, inLen);
+}
+
+export function dropout(rt: Runtime, x: FloatData, spec: DropoutSpec, out: FloatData): void {
+  const n = x.length;
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || n < TINY || !rt.fits(n + 16)) {
+    js.dropout(x, spec, out);
+    return;
+  }
+  // Kept iff hash < keep·2³², i.e. hash ≤ last = ⌈keep·2³²⌉ − 1 (keep > 0, so last ≥ 0).
+  const last = Math.ceil(spec.keep * 4294967296) - 1;
+  rt.reset();
+  const p = rt.put(x); // in place: the kernel reads x[i] before writing out[i]
+  rt.ints(p, p, spec.key0 | 0, spec.key1 | 0, last | 0);
+  rt.floats(Math.fround(spec.scale));
+  rt.run('dropoutRange', n, rt.grain(n, 16384));
+  rt.get(p, out, n);
 }
 
 export function sgdStep(rt: Runtime, p: FloatData, g: FloatData, buf: FloatData | null, o: SgdStep): void {

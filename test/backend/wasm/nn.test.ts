@@ -1,10 +1,10 @@
 /** wasm softmax, im2col / col2im and fused optimizer steps against the js reference kernels. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AdamStep, AdamTensors, Backend, FloatData, SgdStep, SgdTensors, WindowSpec } from '../../../src/backend/backend.js';
+import type { AdamStep, AdamTensors, Backend, DropoutSpec, FloatData, SgdStep, SgdTensors, WindowSpec } from '../../../src/backend/backend.js';
 import { jsBackend } from '../../../src/backend/js/index.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
-import { backends, close, randF32 } from './util.js';
+import { AWKWARD, backends, close, randF32 } from './util.js';
 
 test('softmax and log-softmax over rows and middle axes match js', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [300, 10, 1], [17, 63, 1], [5, 257, 1], [4, 3, 17], [2, 65, 9], [0, 5, 1], [33, 1, 1]];
@@ -244,5 +244,34 @@ test('the multi-tensor steps equal the single-tensor wasm steps bit for bit (tin
     assert.deepEqual(mixed[1].param, want.param);
     assert.deepEqual(mixed[1].momentumBuf, want.momentumBuf);
     assert.deepEqual(mixed[0].param, one[0].param);
+  }
+});
+
+test('dropout: the same mask and bits as js for awkward sizes, keeps and keys, in place too', () => {
+  const specs: DropoutSpec[] = [
+    { keep: 0.8, scale: 1 / 0.8, key0: 0, key1: 0 },
+    { keep: 0.5, scale: 2, key0: 0xdeadbeef, key1: 12345 },
+    { keep: 0.1, scale: 10, key0: 0xffffffff, key1: 0x80000000 },
+    { keep: 1, scale: 1, key0: 7, key1: 8 },
+    { keep: 1e-12, scale: 1e12, key0: 3, key1: 4 },
+    { keep: 0.3, scale: 1 / 0.3, key0: 99, key1: 100 },
+  ];
+  let seed = 1;
+  for (const n of [...AWKWARD, 1000, 40000, 100003]) {
+    const x = randF32(n, seed++, -3, 3);
+    if (n > 8) { x[1] = Number.NaN; x[2] = Infinity; x[5] = -0; }
+    specs.forEach((spec, si) => {
+      const want = new Float32Array(n);
+      jsBackend.dropout(x, spec, want);
+      for (const { label, be } of backends) {
+        const got = new Float32Array(n).fill(12345);
+        be.dropout(x, spec, got);
+        close(got, want, `${label} dropout n=${n} spec ${si}`, 0, 0);
+        for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i])) assert.fail(`${label} dropout n=${n} spec ${si}: [${i}] ${got[i]} is not ${want[i]}`);
+        const inPlace = x.slice();
+        be.dropout(inPlace, spec, inPlace);
+        assert.deepEqual(inPlace, want, `${label} in place n=${n} spec ${si}`);
+      }
+    });
   }
 });
