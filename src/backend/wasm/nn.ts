@@ -158,7 +158,8 @@ function packedRun(
     for (let e = 0; e < rows.length; e++) alone(e);
     return;
   }
-  // pieces: (entry, start, padded length) triples of the current job.
+  // pieces: (entry, start, padded length) triples of the current job. Starts are multiples of
+  // SEG below the padded length, so every piece holds at least one real value.
   const pieces: number[] = [];
   const flush = (total: number): void => {
     rt.reset();
