@@ -8,7 +8,7 @@
 export { gemmPackB, gemmTiles, gemmBatch } from './gemm';
 export { unaryRange, binaryFlat, binaryRows, leakyReluRange, clampRange } from './elementwise';
 export { reduceRows, reduceCols } from './reduce';
-export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange } from './nn';
+export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange, dropoutRange } from './nn';
 export { gatherRows } from './layout';
 export { maxPoolRange, maxPoolBackRange, avgPoolRange, avgPoolBackRange } from './pooling';
 

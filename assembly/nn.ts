@@ -233,3 +233,48 @@ export function adamRange(from: i32, to: i32, tid: i32, params: usize): void {
     v128.store(p + o, f32x4.sub(pv, f32x4.div(f32x4.mul(stepSize, mv), denom)));
   }
 }
+
+/** triple32 (C. Wellons' hash-prospector) on four lanes: a low-bias bijection of u32. */
+@inline function triple32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 17));
+  x = i32x4.mul(x, i32x4.splat(<i32>0xed5ad4bb));
+  x = v128.xor(x, i32x4.shr_u(x, 11));
+  x = i32x4.mul(x, i32x4.splat(<i32>0xac4c1b51));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(<i32>0x31848bab));
+  return v128.xor(x, i32x4.shr_u(x, 14));
+}
+
+/** Hashes the four indices in idx under the key and applies the keep test to 16 bytes at o. */
+@inline function dropoutVec(x: usize, out: usize, o: usize, idx: v128, k0: v128, k1: v128, last: v128, scale: v128): void {
+  const h = triple32x4(v128.xor(triple32x4(v128.xor(idx, k0)), k1));
+  v128.store(out + o, f32x4.mul(v128.load(x + o), v128.and(i32x4.le_u(h, last), scale)));
+}
+
+/**
+ * Dropout over [from, to): out[i] = x[i] · (h(i) ≤ last ? scale : 0) with the counter-based
+ * hash h(i) = triple32(triple32(i ^ key0) ^ key1) compared unsigned (see dropoutHash in
+ * src/backend/js/nn.ts). Ints: x, out, key0, key1, last (the largest kept hash); floats: scale.
+ * out may equal x.
+ */
+export function dropoutRange(from: i32, to: i32, tid: i32, params: usize): void {
+  const x = <usize>pi(params, 0), out = <usize>pi(params, 1);
+  const k0 = i32x4.splat(pi(params, 2)), k1 = i32x4.splat(pi(params, 3)), last = i32x4.splat(pi(params, 4));
+  const scale = f32x4.splat(pf(params, 0));
+  let idx = i32x4.add(i32x4.splat(from), i32x4(0, 1, 2, 3));
+  let i = from;
+  // NOTE: four vectors per iteration: the hash is a chain of dependent multiplies, and
+  // independent chains side by side run about 1.7x faster than one at a time.
+  for (; i + 16 <= to; i += 16) {
+    const o = <usize>i << 2;
+    dropoutVec(x, out, o, idx, k0, k1, last, scale);
+    dropoutVec(x, out, o + 16, i32x4.add(idx, i32x4.splat(4)), k0, k1, last, scale);
+    dropoutVec(x, out, o + 32, i32x4.add(idx, i32x4.splat(8)), k0, k1, last, scale);
+    dropoutVec(x, out, o + 48, i32x4.add(idx, i32x4.splat(12)), k0, k1, last, scale);
+    idx = i32x4.add(idx, i32x4.splat(16));
+  }
+  for (; i < to; i += 4) {
+    dropoutVec(x, out, <usize>i << 2, idx, k0, k1, last, scale);
+    idx = i32x4.add(idx, i32x4.splat(4));
+  }
+}

@@ -2,7 +2,7 @@
 export * from './tensor/index.js';
 export * from './autograd/index.js';
 export { backend, setBackend, backendNames, registerBackend } from './backend/index.js';
-export type { Backend, DType, Data, Shape } from './backend/backend.js';
+export type { Backend, DType, Data, DropoutSpec, Shape } from './backend/backend.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';

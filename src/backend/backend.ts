@@ -80,6 +80,39 @@ export interface SgdStep {
   firstStep: boolean;
 }
 
+/**
+ * Dropout with a counter-based mask: entry i is kept iff dropoutHash(i, key0, key1) < keep·2³²,
+ * where dropoutHash(i, k0, k1) = triple32(triple32(i ^ k0) ^ k1) on unsigned 32-bit words
+ * (triple32: C. Wellons' low-bias integer hash; reference in backend/js/nn.ts). The mask is a
+ * pure function of the index and the key, so every backend (and every thread split) draws the
+ * same one, and the backward pass regenerates it instead of storing it.
+ */
+export interface DropoutSpec {
+  /** Probability of keeping an entry, in (0, 1]. */
+  keep: number;
+  /** Multiplier of the kept entries (1 / keep for inverted dropout); float32 data uses fround(scale). */
+  scale: number;
+  /** The key: two unsigned 32-bit words, drawn from the seeded Generator once per call. */
+  key0: number;
+  key1: number;
+}
+
+/** The arrays of one parameter in a multi-tensor SGD update (what sgdStep takes). */
+export interface SgdTensors {
+  param: FloatData;
+  grad: FloatData;
+  momentumBuf: FloatData | null;
+}
+
+/** The arrays of one parameter in a multi-tensor Adam update (what adamStep takes). */
+export interface AdamTensors {
+  param: FloatData;
+  grad: FloatData;
+  expAvg: FloatData;
+  expAvgSq: FloatData;
+  maxExpAvgSq: FloatData | null;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -159,7 +192,18 @@ export interface Backend {
   cast(x: Data, out: Data): void;
   fill(out: Data, value: number): void;
 
+  /** out[i] = x[i] · (kept(i) ? scale : 0) with the mask of `spec` (see DropoutSpec); out may be x. */
+  dropout(x: FloatData, spec: DropoutSpec, out: FloatData): void;
+
   /** In-place fused optimizer updates over one parameter. */
   sgdStep(param: FloatData, grad: FloatData, momentumBuf: FloatData | null, o: SgdStep): void;
   adamStep(param: FloatData, grad: FloatData, expAvg: FloatData, expAvgSq: FloatData, o: AdamStep, maxExpAvgSq: FloatData | null): void;
+  /**
+   * Multi-tensor forms: the same update as sgdStep / adamStep applied to every entry of the list
+   * with the same hyper-parameters, in place. The result must equal calling the single-tensor
+   * kernel per entry; a backend may do all entries in one pass (wasm: one copy in, one pool
+   * job over the concatenated range, one copy out).
+   */
+  sgdSteps(list: readonly SgdTensors[], o: SgdStep): void;
+  adamSteps(list: readonly AdamTensors[], o: AdamStep): void;
 }

@@ -24,15 +24,20 @@ export function reduce(x: Tensor, reduction: Reduction): Tensor {
   return x;
 }
 
-/** Inverted dropout: zeroes each entry with probability p and scales the rest by 1/(1−p). */
+/**
+ * Inverted dropout: zeroes each entry with probability p and scales the rest by 1/(1−p). The
+ * mask is counter-based (backend kernel `dropout`): two 32-bit words drawn from `gen` key a
+ * hash of each entry's index, so the same seed gives the same mask on every backend, the
+ * kernel runs on all threads, and the backward regenerates the mask instead of storing it.
+ */
 export function dropout(x: Tensor, p = 0.5, training = true, gen: Generator = defaultGenerator()): Tensor {
   if (p < 0 || p > 1) throw new RangeError(`dropout: probability must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return A.mul(x, 0);
   const keep = 1 - p;
-  const mask = new Tensor(new Float32Array(x.size), x.shape);
-  for (let i = 0; i < mask.size; i++) mask.data[i] = gen.random() < keep ? 1 / keep : 0;
-  return A.mul(x, x.dtype === 'float64' ? A.cast(mask, 'float64') : mask);
+  const key0 = gen.nextU32();
+  const key1 = gen.nextU32();
+  return A.keyedDropout(x, { keep, scale: 1 / keep, key0, key1 });
 }
 
 /** Checks class targets: int32, right shape, every value in [0, classes) (or the ignore index). */

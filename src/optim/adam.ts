@@ -5,10 +5,10 @@
  * State keys: step, expAvg, expAvgSq (and maxExpAvgSq).
  */
 import { backend } from '../backend/index.js';
-import type { FloatData } from '../backend/backend.js';
+import type { AdamTensors, FloatData } from '../backend/backend.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, allFloat32, checkRange } from './optimizer.js';
 
 export type AdamOptions = {
   lr: number;
@@ -45,6 +45,34 @@ export class Adam extends Optimizer<AdamOptions> {
     backend().adamStep(p.data as FloatData, grad.data as FloatData, m.data as FloatData, v.data as FloatData, {
       lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, decoupled: this.decoupled, step,
     }, vmax ? (vmax.data as FloatData) : null);
+  }
+
+  /** A float32 group in one multi-tensor call per step count (normally one: they all share it). */
+  protected override updateGroup(params: readonly Parameter[], o: AdamOptions): void {
+    if (!allFloat32(params)) {
+      super.updateGroup(params, o);
+      return;
+    }
+    const byStep = new Map<number, AdamTensors[]>();
+    for (const p of params) {
+      const s = this.stateOf(p);
+      const step = (typeof s.step === 'number' ? s.step : 0) + 1;
+      s.step = step;
+      const m = this.buffer(s, 'expAvg', p);
+      const v = this.buffer(s, 'expAvgSq', p);
+      const vmax = o.amsgrad ? this.buffer(s, 'maxExpAvgSq', p) : null;
+      let list = byStep.get(step);
+      if (!list) byStep.set(step, (list = []));
+      list.push({
+        param: p.data as FloatData, grad: (p.grad as Tensor).data as FloatData, expAvg: m.data as FloatData, expAvgSq: v.data as FloatData,
+        maxExpAvgSq: vmax ? (vmax.data as FloatData) : null,
+      });
+    }
+    for (const [step, list] of byStep) {
+      backend().adamSteps(list, {
+        lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, decoupled: this.decoupled, step,
+      });
+    }
   }
 }
 

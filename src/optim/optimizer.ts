@@ -2,7 +2,9 @@
  * The Optimizer base, as torch.optim.Optimizer: parameter groups (each with its own
  * hyper-parameters, defaults filled from the constructor), per-parameter state, zeroGrad(),
  * step() and a state dict that can be saved and loaded. Subclasses implement `update` for one
- * parameter; the numeric work is a fused backend kernel or tensor ops under noGrad.
+ * parameter; the numeric work is a fused backend kernel or tensor ops under noGrad. SGD, Adam
+ * and AdamW also override `updateGroup` to update all the float32 parameters of a group with
+ * one multi-tensor kernel call (sgdSteps / adamSteps).
  */
 import { Tensor, allocData } from '../tensor/tensor.js';
 import type { Parameter } from '../nn/module.js';
@@ -60,21 +62,33 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Updates one parameter from its gradient. */
   protected abstract update(p: Parameter, grad: Tensor, o: H, state: ParamState): void;
 
+  /**
+   * Updates the parameters of one group that have a gradient. The default calls `update` on
+   * each; SGD and Adam override it to update a group of float32 parameters with one
+   * multi-tensor kernel call.
+   */
+  protected updateGroup(params: readonly Parameter[], o: H): void {
+    for (const p of params) this.update(p, p.grad as Tensor, o, this.stateOf(p));
+  }
+
+  /** The state of p, created empty on first use. */
+  protected stateOf(p: Parameter): ParamState {
+    let s = this.state.get(p);
+    if (!s) {
+      s = {};
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
   zeroGrad(): void {
     for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
   }
 
   step(): void {
     for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        if (!p.grad) continue;
-        let s = this.state.get(p);
-        if (!s) {
-          s = {};
-          this.state.set(p, s);
-        }
-        this.update(p, p.grad, g.options, s);
-      }
+      const withGrad = g.params.filter((p) => p.grad !== null);
+      if (withGrad.length > 0) this.updateGroup(withGrad, g.options);
     }
   }
 
@@ -135,6 +149,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       }
     });
   }
+}
+
+/** Whether every parameter and its gradient hold float32 data (the multi-tensor kernels' case). */
+export function allFloat32(params: readonly Parameter[]): boolean {
+  return params.every((p) => p.data instanceof Float32Array && p.grad !== null && p.grad.data instanceof Float32Array);
 }
 
 export function checkRange(opt: string, name: string, v: number, lo: number, hi = Infinity, loOpen = false): void {

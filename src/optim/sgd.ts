@@ -3,10 +3,10 @@
  *   g ← ∇ + λ·θ;  b ← g (first step) or μ·b + (1 − τ)·g;  g ← g + μ·b (Nesterov) or b;  θ ← θ − lr·g
  */
 import { backend } from '../backend/index.js';
-import type { FloatData } from '../backend/backend.js';
+import type { FloatData, SgdTensors } from '../backend/backend.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, allFloat32, checkRange } from './optimizer.js';
 
 export type SGDOptions = {
   lr: number;
@@ -36,5 +36,27 @@ export class SGD extends Optimizer<SGDOptions> {
     backend().sgdStep(p.data as FloatData, grad.data as FloatData, buf ? (buf.data as FloatData) : null, {
       lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, firstStep: first,
     });
+  }
+
+  /** A float32 group in one multi-tensor call per kind of step (first or later momentum step). */
+  protected override updateGroup(params: readonly Parameter[], o: SGDOptions): void {
+    if (!allFloat32(params)) {
+      super.updateGroup(params, o);
+      return;
+    }
+    const first: SgdTensors[] = [];
+    const later: SgdTensors[] = [];
+    for (const p of params) {
+      const s = this.stateOf(p);
+      const isFirst = !('momentumBuffer' in s);
+      const buf = o.momentum !== 0 ? this.buffer(s, 'momentumBuffer', p) : null;
+      (isFirst ? first : later).push({ param: p.data as FloatData, grad: (p.grad as Tensor).data as FloatData, momentumBuf: buf ? (buf.data as FloatData) : null });
+    }
+    for (const [list, firstStep] of [[first, true], [later, false]] as const) {
+      if (list.length === 0) continue;
+      backend().sgdSteps(list, {
+        lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, firstStep,
+      });
+    }
   }
 }

@@ -135,3 +135,55 @@ test('convForward is the direct sum over windows; its gradients are the adjoints
   // gx[i] = Σ_o Σ_j g[o, j]·w[o, i − j]
   assert.deepEqual(Array.from(gx), [1 * 1 + 3 * 2, 1 * -1 + 2 * 1 + 3 * 0.5 + 4 * 2, 2 * -1 + 4 * 0.5]);
 });
+
+test('dropoutHash: triple32 matches the C reference, and the keep test has the right statistics', async () => {
+  const { dropoutHash, triple32 } = await import('../../src/backend/js/nn.js');
+  // Values from the C definition (uint32 arithmetic) of Wellons' triple32.
+  assert.deepEqual([0, 1, 2, 3, 0xffffffff, 123456789].map(triple32), [0, 69681622, 4057983209, 3237000519, 310335631, 162129505]);
+  assert.deepEqual([0, 1, 2, 3].map((i) => dropoutHash(i, 0x9e3779b9, 0x85ebca6b)), [580469140, 2660301766, 809099431, 1505939416]);
+  const n = 200000;
+  for (const keep of [0.9, 0.5, 0.1]) {
+    const lim = keep * 2 ** 32;
+    const a = Array.from({ length: n }, (_, i) => dropoutHash(i, 11, 22) < lim);
+    const b = Array.from({ length: n }, (_, i) => dropoutHash(i, 12, 22) < lim);
+    const frac = a.filter(Boolean).length / n;
+    const sd = Math.sqrt((keep * (1 - keep)) / n);
+    assert.ok(Math.abs(frac - keep) < 5 * sd, `keep ${keep}: kept ${frac}`);
+    // Neighbours within a mask and the same entry under the next key are independent: P(both) ≈ keep².
+    let nb = 0;
+    let ab = 0;
+    for (let i = 0; i < n; i++) {
+      if (a[i] && a[(i + 1) % n]) nb++;
+      if (a[i] && b[i]) ab++;
+    }
+    const sd2 = Math.sqrt((keep ** 2 * (1 - keep ** 2)) / n);
+    assert.ok(Math.abs(nb / n - keep ** 2) < 6 * sd2, `keep ${keep}: neighbours both kept ${nb / n}`);
+    assert.ok(Math.abs(ab / n - keep ** 2) < 6 * sd2, `keep ${keep}: kept under both keys ${ab / n}`);
+  }
+});
+
+test('dropout kernel: kept entries scaled (the float32 scale rounded once), dropped ones times 0', async () => {
+  const { dropoutHash } = await import('../../src/backend/js/nn.js');
+  const x = Float32Array.from([1, -2, 3, Number.NaN, Infinity, 0.1, 5, 6, -7, 8, 9, 10]);
+  const spec = { keep: 0.7, scale: 1 / 0.7, key0: 5, key1: 9 };
+  const out = new Float32Array(x.length);
+  be.dropout(x, spec, out);
+  const out64 = new Float64Array(x.length);
+  be.dropout(Float64Array.from(x), spec, out64);
+  const s32 = Math.fround(1 / 0.7);
+  let kept = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (dropoutHash(i, 5, 9) < 0.7 * 2 ** 32) {
+      kept++;
+      assert.ok(Object.is(out[i], Math.fround(x[i] * s32)), `float32 entry ${i} kept: ${out[i]}`);
+      assert.ok(Object.is(out64[i], x[i] * (1 / 0.7)), `float64 entry ${i} kept: ${out64[i]}`);
+    } else {
+      // x·0: −0 for negatives, NaN for NaN and ∞ (as PyTorch's x · mask).
+      assert.ok(Object.is(out[i], x[i] * 0) && Object.is(out64[i], x[i] * 0), `entry ${i} dropped: ${out[i]}, ${out64[i]}`);
+    }
+  }
+  assert.ok(kept > 0 && kept < x.length, `kept ${kept} of ${x.length}`);
+  const y = x.slice();
+  be.dropout(y, spec, y);
+  assert.deepEqual(y, out, 'in place');
+});

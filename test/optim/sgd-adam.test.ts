@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import * as g from '../../src/index.js';
 import { Parameter } from '../../src/nn/index.js';
 import { Adam, AdamW, SGD } from '../../src/optim/index.js';
+import type { AdamOptions } from '../../src/optim/adam.js';
+import type { Hyper, Optimizer } from '../../src/optim/optimizer.js';
+import type { SGDOptions } from '../../src/optim/sgd.js';
 import { assertClose } from '../helpers.js';
 
 function quadratic(p: Parameter): void {
@@ -93,4 +96,53 @@ test('parameter groups, validation and state dict round trip', () => {
   opt2.loadStateDict(sd);
   assert.deepEqual((opt2.state.get(b)!.expAvg as g.Tensor).toFlatArray(), (opt.state.get(b)!.expAvg as g.Tensor).toFlatArray());
   assert.equal(opt2.state.get(a)!.step, 1);
+});
+
+/** The same optimizers, forced onto the per-tensor path (one sgdStep / adamStep per parameter). */
+class PerTensorSGD extends SGD {
+  protected override updateGroup(params: readonly Parameter[], o: SGDOptions): void {
+    for (const p of params) this.update(p, p.grad as g.Tensor, o, this.stateOf(p));
+  }
+}
+class PerTensorAdam extends Adam {
+  protected override updateGroup(params: readonly Parameter[], o: AdamOptions): void {
+    for (const p of params) this.update(p, p.grad as g.Tensor, o, this.stateOf(p));
+  }
+}
+class PerTensorAdamW extends AdamW {
+  protected override updateGroup(params: readonly Parameter[], o: AdamOptions): void {
+    for (const p of params) this.update(p, p.grad as g.Tensor, o, this.stateOf(p));
+  }
+}
+
+test('SGD, Adam and AdamW update a float32 group in one multi-tensor call, bit for bit as per tensor', () => {
+  const shapes = [[40, 30], [30], [1], [3, 17], [257], [0], [65, 5]];
+  const gen = new g.Generator(3);
+  const init = shapes.map((s) => g.randn(s, { generator: gen }));
+  const grads = Array.from({ length: 5 }, () => shapes.map((s) => g.randn(s, { generator: gen })));
+  type Make = (ps: Parameter[]) => Optimizer<Hyper>;
+  const cases: [string, Make, Make][] = [
+    ['SGD nesterov', (ps) => new SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }) as unknown as Optimizer<Hyper>,
+      (ps) => new PerTensorSGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }) as unknown as Optimizer<Hyper>],
+    ['SGD plain', (ps) => new SGD(ps, { lr: 0.1 }) as unknown as Optimizer<Hyper>, (ps) => new PerTensorSGD(ps, { lr: 0.1 }) as unknown as Optimizer<Hyper>],
+    ['Adam amsgrad', (ps) => new Adam(ps, { lr: 0.01, amsgrad: true, weightDecay: 0.1 }) as unknown as Optimizer<Hyper>,
+      (ps) => new PerTensorAdam(ps, { lr: 0.01, amsgrad: true, weightDecay: 0.1 }) as unknown as Optimizer<Hyper>],
+    ['AdamW', (ps) => new AdamW(ps, { lr: 0.01 }) as unknown as Optimizer<Hyper>, (ps) => new PerTensorAdamW(ps, { lr: 0.01 }) as unknown as Optimizer<Hyper>],
+  ];
+  for (const [name, fused, single] of cases) {
+    const a = init.map((t) => new Parameter(t.clone()));
+    const b = init.map((t) => new Parameter(t.clone()));
+    const oa = fused(a);
+    const ob = single(b);
+    grads.forEach((gs, step) => {
+      for (const [ps, o] of [[a, oa], [b, ob]] as const) {
+        o.zeroGrad();
+        // Parameter 3 skips every other step: its momentum buffer / step count falls behind the others'.
+        ps.forEach((p, i) => { if (i !== 3 || step % 2 === 0) p.grad = gs[i].clone(); });
+        o.step();
+      }
+      a.forEach((p, i) => assert.deepEqual(p.data, b[i].data, `${name} step ${step + 1} parameter ${i}`));
+    });
+    assert.deepEqual(oa.stateDict(), ob.stateDict(), `${name} state`);
+  }
 });

@@ -1,5 +1,5 @@
-/** Ops for networks: fused softmax / log-softmax, gather / scatter, sliding-window unfold, pooling. */
-import type { WindowSpec } from '../../backend/backend.js';
+/** Ops for networks: fused softmax / log-softmax, gather / scatter, sliding-window unfold, pooling, convolution, dropout. */
+import type { DropoutSpec, FloatData, WindowSpec } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { normAxis, shapeStr, sizeOf } from '../../backend/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -135,4 +135,17 @@ export function conv(x: Tensor, weight: Tensor, spec: WindowSpec): Tensor {
     }
     return [gx, gw];
   });
+}
+
+/**
+ * x with the entries outside the counter-based mask of `spec` zeroed and the rest multiplied by
+ * spec.scale (see DropoutSpec; nn.functional.dropout draws the key from a Generator). The mask
+ * is a function of the key and the index, so the backward applies the same op to the gradient
+ * and nothing is stored.
+ */
+export function keyedDropout(x: Tensor, spec: DropoutSpec): Tensor {
+  const xf = castRaw(x, floatDtype(x.dtype));
+  const out = empty(x.shape, xf.dtype);
+  backend().dropout(xf.data as FloatData, spec, out.data as FloatData);
+  return record('dropout', [x], out, (g) => [keyedDropout(g, spec)]);
 }

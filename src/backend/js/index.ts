@@ -7,7 +7,7 @@ import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwis
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
-import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
+import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
 import { argReduce, reduce } from './reduce.js';
 
@@ -16,5 +16,6 @@ export const jsBackend: Backend = {
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
   gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
   convForward, convBackwardWeight, convBackwardInput,
-  maxPool, maxPoolBackward, avgPool, avgPoolBackward, cast, fill, sgdStep, adamStep,
+  maxPool, maxPoolBackward, avgPool, avgPoolBackward, cast, fill, dropout, sgdStep, adamStep,
+  sgdSteps, adamSteps,
 };

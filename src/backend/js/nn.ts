@@ -1,5 +1,5 @@
-/** Reference kernels for network building blocks: softmax, sliding windows, optimizer updates. */
-import type { AdamStep, FloatData, SgdStep, WindowSpec } from '../backend.js';
+/** Reference kernels for network building blocks: softmax, sliding windows, dropout, optimizer updates. */
+import type { AdamStep, AdamTensors, DropoutSpec, FloatData, SgdStep, SgdTensors, WindowSpec } from '../backend.js';
 
 export function softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void {
   for (let o = 0; o < outer; o++) {
@@ -69,6 +69,32 @@ export function col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, 
   windows(n, c, spec, batchInner, (col, src) => { if (src >= 0) out[src] += cols[col]; });
 }
 
+/** triple32 (C. Wellons' hash-prospector): a low-bias bijection of unsigned 32-bit integers. */
+export function triple32(x: number): number {
+  x ^= x >>> 17;
+  x = Math.imul(x, 0xed5ad4bb);
+  x ^= x >>> 11;
+  x = Math.imul(x, 0xac4c1b51);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x31848bab);
+  x ^= x >>> 14;
+  return x >>> 0;
+}
+
+/** The 32-bit hash that decides whether dropout keeps entry i under key (key0, key1). */
+export function dropoutHash(i: number, key0: number, key1: number): number {
+  return triple32(triple32(i ^ key0) ^ key1);
+}
+
+export function dropout(x: FloatData, spec: DropoutSpec, out: FloatData): void {
+  // NOTE: a float32 x times the float32 scale is exact in f64, so the store rounds once, as wasm.
+  const scale = out instanceof Float32Array ? Math.fround(spec.scale) : spec.scale;
+  const limit = spec.keep * 4294967296;
+  const k0 = spec.key0 | 0;
+  const k1 = spec.key1 | 0;
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * (dropoutHash(i, k0, k1) < limit ? scale : 0);
+}
+
 export function sgdStep(p: FloatData, g: FloatData, buf: FloatData | null, o: SgdStep): void {
   for (let i = 0; i < p.length; i++) {
     let d = g[i];
@@ -98,4 +124,14 @@ export function adamStep(p: FloatData, g: FloatData, m: FloatData, v: FloatData,
     if (vmax) { if (vv > vmax[i]) vmax[i] = vv; vv = vmax[i]; }
     p[i] -= (stepSize * m[i]) / (Math.sqrt(vv) / sqrtBc2 + o.eps);
   }
+}
+
+/** The reference multi-tensor SGD: sgdStep on each entry. */
+export function sgdSteps(list: readonly SgdTensors[], o: SgdStep): void {
+  for (const t of list) sgdStep(t.param, t.grad, t.momentumBuf, o);
+}
+
+/** The reference multi-tensor Adam: adamStep on each entry. */
+export function adamSteps(list: readonly AdamTensors[], o: AdamStep): void {
+  for (const t of list) adamStep(t.param, t.grad, t.expAvg, t.expAvgSq, o, t.maxExpAvgSq);
 }

@@ -5,7 +5,9 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * any axes), softmax / log-softmax, im2col / col2im, convolution (unfold + GEMM in wasm memory), max / average pooling, sgdStep, adamStep, permute, sliceCopy.
+ * any axes), softmax / log-softmax, im2col / col2im, convolution (unfold + GEMM in wasm memory),
+ * max / average pooling, dropout, sgdStep, adamStep, sgdSteps and adamSteps (one pool job for all
+ * the parameters of a list), permute, sliceCopy.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
@@ -19,7 +21,7 @@ import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, clamp, leakyRelu, unary } from './elementwise.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
-import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
+import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
 import { reduce } from './reduce.js';
 import { Runtime, type WasmOptions } from './runtime.js';
@@ -80,8 +82,11 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     maxPoolBackward: (g, n, c, spec, argmax, gx) => maxPoolBackward(rt(), g, n, c, spec, argmax, gx),
     avgPool: (x, n, c, spec, scale, out) => avgPool(rt(), x, n, c, spec, scale, out),
     avgPoolBackward: (g, n, c, spec, scale, gx) => avgPoolBackward(rt(), g, n, c, spec, scale, gx),
+    dropout: (x, spec, out) => dropout(rt(), x, spec, out),
     sgdStep: (p, g, buf, o) => sgdStep(rt(), p, g, buf, o),
     adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
+    sgdSteps: (list, o) => sgdSteps(rt(), list, o),
+    adamSteps: (list, o) => adamSteps(rt(), list, o),
   };
 }
 

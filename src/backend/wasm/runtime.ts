@@ -23,6 +23,7 @@ export const KERNELS = [
   'gemmPackB', 'gemmTiles', 'gemmBatch', 'unaryRange', 'binaryFlat', 'binaryRows', 'leakyReluRange', 'clampRange',
   'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange', 'gatherRows',
   'maxPoolRange', 'maxPoolBackRange', 'avgPoolRange', 'avgPoolBackRange',
+  'dropoutRange',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -38,6 +39,12 @@ export interface WasmOptions {
   shared?: boolean;
   /** false skips the relaxed-SIMD (FMA) build. Default: GRADLAB_WASM_RELAXED !== '0'. */
   relaxed?: boolean;
+  /**
+   * Size limit of the arena in bytes (default: as much as fits under MAX_ARENA_BYTES): calls that
+   * need more fall back to js (the multi-tensor optimizer steps split their list into batches
+   * that fit). Small values are for tests.
+   */
+  arenaBytes?: number;
 }
 
 function wasmUrl(file: string): URL {
@@ -83,6 +90,7 @@ export class Runtime {
   /** Parameter block: ints at params + 4·slot, floats (f64) at params + 128 + 8·slot. */
   readonly params: number;
   private readonly arenaStart: number;
+  private readonly arenaEnd: number;
   private top: number;
   f32!: Float32Array;
   i32!: Int32Array;
@@ -121,6 +129,7 @@ export class Runtime {
     this.params = align(heapBase, 64);
     this.arenaStart = this.params + PARAM_BYTES;
     this.top = this.arenaStart;
+    this.arenaEnd = Math.min(MAX_ARENA_BYTES, this.arenaStart + (opts.arenaBytes ?? MAX_ARENA_BYTES));
     this.refreshViews();
     this.threads = this.shared ? Math.max(1, wantThreads) : 1;
     this.pool = this.threads > 1 ? new Pool(module, this.memory, this.threads, this.fns, KERNELS) : null;
@@ -140,14 +149,19 @@ export class Runtime {
 
   /** Whether `floats` more floats (plus padding) fit under the arena limit. */
   fits(floats: number): boolean {
-    return this.top + floats * 4 + 64 <= MAX_ARENA_BYTES;
+    return this.top + floats * 4 + 64 <= this.arenaEnd;
+  }
+
+  /** How many floats fit from the current top under the arena limit (the same margin as fits). */
+  room(): number {
+    return Math.max(0, Math.floor((this.arenaEnd - this.top - 64) / 4));
   }
 
   /** Allocates room for n floats, 64-byte aligned and padded to whole vectors; returns a byte address. */
   alloc(n: number): number {
     const p = this.top;
     this.top = align(p + Math.max(n, 1) * 4, 64);
-    if (this.top > MAX_ARENA_BYTES) throw new RangeError(`wasm backend: arena would exceed ${MAX_ARENA_BYTES} bytes (asked for ${n} floats)`);
+    if (this.top > this.arenaEnd) throw new RangeError(`wasm backend: arena would exceed ${this.arenaEnd} bytes (asked for ${n} floats)`);
     if (this.top > this.memory.buffer.byteLength) {
       const pages = Math.ceil((this.top - this.memory.buffer.byteLength) / PAGE);
       this.memory.grow(pages);
