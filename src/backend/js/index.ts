@@ -5,6 +5,7 @@
 import type { Backend } from '../backend.js';
 import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
+import { crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward } from './fused.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
 import { argReduce, reduce } from './reduce.js';
@@ -12,5 +13,6 @@ import { argReduce, reduce } from './reduce.js';
 export const jsBackend: Backend = {
   name: 'js',
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
-  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im, cast, fill, sgdStep, adamStep,
+  gather, scatterAdd, indexSelect, indexAdd, softmax, crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward,
+  im2col, col2im, cast, fill, sgdStep, adamStep,
 };

@@ -22,6 +22,7 @@ import { Pool, type RangeFn } from './pool.js';
 export const KERNELS = [
   'gemmPackB', 'gemmTiles', 'unaryRange', 'binaryFlat', 'binaryRows', 'leakyReluRange', 'clampRange',
   'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange', 'gatherRows',
+  'crossEntropyRows', 'crossEntropyBackRows', 'layerNormRows', 'layerNormBackRows', 'layerNormParamSum',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -159,6 +160,13 @@ export class Runtime {
   put(src: Float32Array, n = src.length): number {
     const p = this.alloc(n);
     this.f32.set(n === src.length ? src : src.subarray(0, n), p >>> 2);
+    return p;
+  }
+
+  /** Allocates and copies the first `n` int32 values of `src` in. */
+  putInts(src: Int32Array, n = src.length): number {
+    const p = this.alloc(n);
+    this.i32.set(n === src.length ? src : src.subarray(0, n), p >>> 2);
     return p;
   }
 
