@@ -116,21 +116,32 @@ export function layerNormRows(from: i32, to: i32, tid: i32, params: usize): void
   for (let r = from; r < to; r++) {
     const xr = x + (<usize>r * <usize>n << 2);
     const or = out + (<usize>r * <usize>n << 2);
-    let sv = f32x4.splat(0);
+    // Two accumulators per sum so consecutive vector adds do not wait on each other.
+    let sv = f32x4.splat(0), sv2 = f32x4.splat(0);
     let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      sv = f32x4.add(sv, v128.load(xr + (<usize>j << 2)));
+      sv2 = f32x4.add(sv2, v128.load(xr + (<usize>j << 2), 16));
+    }
     for (; j + 4 <= n; j += 4) sv = f32x4.add(sv, v128.load(xr + (<usize>j << 2)));
-    let s = hsum(sv);
+    let s = hsum(f32x4.add(sv, sv2));
     for (; j < n; j++) s += load<f32>(xr + (<usize>j << 2));
     const mu = s / nf;
     const muv = f32x4.splat(mu);
     // NOTE: two passes (mean, then squared deviations), as the js kernel.
-    let vv = f32x4.splat(0);
+    let vv = f32x4.splat(0), vv2 = f32x4.splat(0);
     j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const d = f32x4.sub(v128.load(xr + (<usize>j << 2)), muv);
+      const d2 = f32x4.sub(v128.load(xr + (<usize>j << 2), 16), muv);
+      vv = f32x4.add(vv, f32x4.mul(d, d));
+      vv2 = f32x4.add(vv2, f32x4.mul(d2, d2));
+    }
     for (; j + 4 <= n; j += 4) {
       const d = f32x4.sub(v128.load(xr + (<usize>j << 2)), muv);
       vv = f32x4.add(vv, f32x4.mul(d, d));
     }
-    let v = hsum(vv);
+    let v = hsum(f32x4.add(vv, vv2));
     for (; j < n; j++) {
       const d = load<f32>(xr + (<usize>j << 2)) - mu;
       v += d * d;
