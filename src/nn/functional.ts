@@ -1,6 +1,8 @@
 /**
  * Stateless building blocks (torch.nn.functional): what the modules call in forward, and what
- * users call directly. Composite ops built on autograd primitives, so gradients come for free.
+ * users call directly. Composite ops built on autograd primitives, so gradients come for free,
+ * except where a fused op (one kernel each way) does the common case: crossEntropy on [N, C]
+ * logits, layerNorm.
  */
 import { shapeStr } from '../backend/shape.js';
 import { backend } from '../backend/index.js';
