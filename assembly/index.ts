@@ -11,6 +11,7 @@ export { reduceRows, reduceCols } from './reduce';
 export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange, dropoutRange } from './nn';
 export { gatherRows } from './layout';
 export { maxPoolRange, maxPoolBackRange, avgPoolRange, avgPoolBackRange } from './pooling';
+export { crossEntropyRows, crossEntropyBackRows, layerNormRows, layerNormBackRows, layerNormParamSum } from './fused';
 
 /** First free byte after the module's static data; the JS arena starts above it. */
 export function heapBase(): usize {

@@ -156,6 +156,37 @@ export interface Backend {
   softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void;
 
   /**
+   * Fused softmax cross-entropy over logits [rows, classes] with class targets (one per row).
+   * loss[r] = −w[t]·log softmax(x[r])[t] = w[t]·(logsumexp(x[r]) − x[r, t]) with t = target[r]
+   * and w = weight (null: all ones); probs[r] = softmax(x[r]), kept for the backward kernel.
+   * A row whose target equals ignoreIndex, or lies outside [0, classes) (the caller rejects those
+   * before), gets loss 0.
+   */
+  crossEntropy(logits: FloatData, target: Int32Array, weight: FloatData | null, rows: number, classes: number,
+    ignoreIndex: number, loss: FloatData, probs: FloatData): void;
+  /**
+   * Backward of crossEntropy: dLogits[r] = gLoss[r]·w[t]·(probs[r] − onehot(t)), zero for the
+   * rows crossEntropy ignored. dLogits is overwritten.
+   */
+  crossEntropyBackward(probs: FloatData, target: Int32Array, weight: FloatData | null, gLoss: FloatData, rows: number,
+    classes: number, ignoreIndex: number, dLogits: FloatData): void;
+  /**
+   * Layer normalisation of each row of x viewed as [rows, n]: out = (x − mean)·rstd·weight + bias
+   * with mean and the biased variance over the row and rstd = 1/√(var + eps); weight / bias null
+   * mean 1 / 0. The row statistics mean[rows] and rstd[rows] are written for the backward kernel.
+   */
+  layerNorm(x: FloatData, rows: number, n: number, weight: FloatData | null, bias: FloatData | null, eps: number,
+    out: FloatData, mean: FloatData, rstd: FloatData): void;
+  /**
+   * Backward of layerNorm, given the upstream gradient g [rows, n] and the saved statistics:
+   * with x̂ = (x − mean)·rstd and h = g·weight, dx = rstd·(h − mean(h) − x̂·mean(h·x̂)) per row;
+   * dWeight[j] = Σ_r g[r, j]·x̂[r, j] and dBias[j] = Σ_r g[r, j] (each skipped when null).
+   * dx, dWeight and dBias are overwritten.
+   */
+  layerNormBackward(g: FloatData, x: FloatData, rows: number, n: number, weight: FloatData | null, mean: FloatData,
+    rstd: FloatData, dx: FloatData, dWeight: FloatData | null, dBias: FloatData | null): void;
+
+  /**
    * Unfold sliding windows: x [N, C, ...in] → cols [N, C·∏kernel, ∏out] (zero padding); with
    * batchInner, cols [C·∏kernel, N, ∏out], so that a convolution over the whole batch is one
    * GEMM (weight [out, C·∏kernel] · cols [C·∏kernel, N·∏out]).

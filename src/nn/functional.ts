@@ -1,6 +1,8 @@
 /**
  * Stateless building blocks (torch.nn.functional): what the modules call in forward, and what
- * users call directly. Composite ops built on autograd primitives, so gradients come for free.
+ * users call directly. Composite ops built on autograd primitives, so gradients come for free,
+ * except where a fused op (one kernel each way) does the common case: crossEntropy on [N, C]
+ * logits, layerNorm.
  */
 import { shapeStr } from '../backend/shape.js';
 import { backend } from '../backend/index.js';
@@ -22,6 +24,15 @@ export function reduce(x: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'mean') return A.mean(x);
   if (reduction === 'sum') return A.sum(x);
   return x;
+}
+
+/**
+ * Layer normalisation over the trailing dims normalizedShape (torch.nn.functional.layer_norm),
+ * with optional elementwise weight and bias of that shape; one fused kernel each way.
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight: Tensor | null = null,
+  bias: Tensor | null = null, eps = 1e-5): Tensor {
+  return A.layerNorm(x, typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape, weight, bias, eps);
 }
 
 /**
@@ -94,11 +105,17 @@ export interface CrossEntropyOptions extends NllOptions {
   labelSmoothing?: number;
 }
 
-/** Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets. */
+/**
+ * Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets.
+ * 2-d logits without label smoothing (and class weights that need no gradient) take one fused
+ * kernel (A.crossEntropyRows); the rest is composed from logSoftmax and nllLoss. The reductions
+ * are the same either way: 'mean' divides Σ w_t·loss by Σ w_t over the rows not ignored.
+ */
 export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: input must be [N, C, ...] logits, got ${shapeStr(logits.shape)}`);
-  const logp = A.logSoftmax(logits, 1);
   const eps = o.labelSmoothing ?? 0;
+  if (logits.ndim === 2 && eps === 0 && !o.weight?.requiresGrad) return crossEntropyFused(logits, target, o);
+  const logp = A.logSoftmax(logits, 1);
   const nll = nllLoss(logp, target, o);
   if (eps === 0) return nll;
   checkTargets('crossEntropy', logits, target, o.ignoreIndex ?? -100);
@@ -117,6 +134,23 @@ export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOpti
     smoothRed = A.div(A.sum(smooth), denom);
   } else smoothRed = reduce(smooth, reduction);
   return A.add(A.mul(nll, 1 - eps), A.mul(smoothRed, eps / C));
+}
+
+function crossEntropyFused(logits: Tensor, target: Tensor, o: NllOptions): Tensor {
+  const ignore = o.ignoreIndex ?? -100;
+  checkTargets('crossEntropy', logits, target, ignore);
+  const C = logits.shape[1];
+  if (o.weight && (o.weight.ndim !== 1 || o.weight.shape[0] !== C)) {
+    throw new RangeError(`crossEntropy: weight must have shape [${C}] for input ${shapeStr(logits.shape)}, got ${shapeStr(o.weight.shape)}`);
+  }
+  const losses = A.crossEntropyRows(logits, target, { weight: o.weight, ignoreIndex: ignore });
+  const reduction = o.reduction ?? 'mean';
+  if (reduction !== 'mean') return reduce(losses, reduction);
+  // Weighted mean as nllLoss (and PyTorch): Σ w_t·loss / Σ w_t over the rows not ignored.
+  const valid = A.ne(target, ignore);
+  let w: Tensor = A.cast(valid, losses.dtype);
+  if (o.weight) w = A.mul(w, A.indexSelect(o.weight, 0, A.mul(target, valid)));
+  return A.div(A.sum(losses), A.sum(w));
 }
 
 function checkSame(op: string, input: Tensor, target: Tensor): void {

@@ -1,6 +1,6 @@
 /**
  * Normalisation layers as torch.nn: LayerNorm (over the trailing normalizedShape dims, with an
- * elementwise affine map) and BatchNorm1d/2d (per channel over the batch and spatial dims).
+ * elementwise affine map; one fused kernel forward and one backward, A.layerNorm) and BatchNorm1d/2d (per channel over the batch and spatial dims).
  *
  * BatchNorm in training mode normalises with the batch mean and biased variance and updates the
  * running statistics (buffers runningMean, runningVar, numBatchesTracked) with
@@ -42,14 +42,7 @@ export class LayerNorm extends Module {
     if (x.ndim < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
       throw new RangeError(`LayerNorm: input ${shapeStr(x.shape)} does not end with the normalized shape ${shapeStr(this.normalizedShape)}`);
     }
-    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-    const mu = A.mean(x, dims, { keepDim: true });
-    const xc = A.sub(x, mu);
-    const v = A.mean(A.square(xc), dims, { keepDim: true });
-    let y = A.mul(xc, A.rsqrt(A.add(v, this.eps)));
-    if (this.weight) y = A.mul(y, this.weight);
-    if (this.bias) y = A.add(y, this.bias);
-    return y;
+    return A.layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 
   override extraRepr(): string {

@@ -6,6 +6,7 @@ import type { Backend } from '../backend.js';
 import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwise.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
+import { crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward } from './fused.js';
 import { matmul } from './matmul.js';
 import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
@@ -14,8 +15,8 @@ import { argReduce, reduce } from './reduce.js';
 export const jsBackend: Backend = {
   name: 'js',
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
-  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
-  convForward, convBackwardWeight, convBackwardInput,
+  gather, scatterAdd, indexSelect, indexAdd, softmax, crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward,
+  im2col, col2im, convForward, convBackwardWeight, convBackwardInput,
   maxPool, maxPoolBackward, avgPool, avgPoolBackward, cast, fill, dropout, sgdStep, adamStep,
   sgdSteps, adamSteps,
 };

@@ -5,9 +5,10 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * any axes), softmax / log-softmax, im2col / col2im, convolution (unfold + GEMM in wasm memory),
- * max / average pooling, dropout, sgdStep, adamStep, sgdSteps and adamSteps (one pool job for all
- * the parameters of a list), permute, sliceCopy.
+ * any axes), softmax / log-softmax, fused cross-entropy and layer norm (forward and backward),
+ * im2col / col2im, convolution (unfold + GEMM in wasm memory), max / average pooling, dropout,
+ * sgdStep, adamStep, sgdSteps and adamSteps (one pool job for all the parameters of a list),
+ * permute, sliceCopy.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
@@ -19,6 +20,7 @@ import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, clamp, leakyRelu, unary } from './elementwise.js';
+import { crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward } from './fused.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
@@ -73,6 +75,13 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     permute: (x, shape, perm, out) => permute(rt(), x, shape, perm, out),
     sliceCopy: (x, shape, begin, step, out, outShape) => sliceCopy(rt(), x, shape, begin, step, out, outShape),
     softmax: (x, outer, n, inner, log, out) => softmax(rt(), x, outer, n, inner, log, out),
+    crossEntropy: (x, target, weight, rows, classes, ignoreIndex, loss, probs) =>
+      crossEntropy(rt(), x, target, weight, rows, classes, ignoreIndex, loss, probs),
+    crossEntropyBackward: (probs, target, weight, gLoss, rows, classes, ignoreIndex, dx) =>
+      crossEntropyBackward(rt(), probs, target, weight, gLoss, rows, classes, ignoreIndex, dx),
+    layerNorm: (x, rows, n, weight, bias, eps, out, mean, rstd) => layerNorm(rt(), x, rows, n, weight, bias, eps, out, mean, rstd),
+    layerNormBackward: (g, x, rows, n, weight, mean, rstd, dx, dWeight, dBias) =>
+      layerNormBackward(rt(), g, x, rows, n, weight, mean, rstd, dx, dWeight, dBias),
     im2col: (x, n, c, spec, out, batchInner) => im2col(rt(), x, n, c, spec, out, batchInner),
     col2im: (cols, n, c, spec, out, batchInner) => col2im(rt(), cols, n, c, spec, out, batchInner),
     convForward: (x, n, c, spec, w, cout, out) => convForward(rt(), x, n, c, spec, w, cout, out),

@@ -24,6 +24,7 @@ export const KERNELS = [
   'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange', 'gatherRows',
   'maxPoolRange', 'maxPoolBackRange', 'avgPoolRange', 'avgPoolBackRange',
   'dropoutRange',
+  'crossEntropyRows', 'crossEntropyBackRows', 'layerNormRows', 'layerNormBackRows', 'layerNormParamSum',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -174,6 +175,13 @@ export class Runtime {
   put(src: Float32Array, n = src.length): number {
     const p = this.alloc(n);
     this.f32.set(n === src.length ? src : src.subarray(0, n), p >>> 2);
+    return p;
+  }
+
+  /** Allocates and copies the first `n` int32 values of `src` in. */
+  putInts(src: Int32Array, n = src.length): number {
+    const p = this.alloc(n);
+    this.i32.set(n === src.length ? src : src.subarray(0, n), p >>> 2);
     return p;
   }
 
