@@ -5,11 +5,12 @@
  * In wasm (float32): matmul (packed, register-tiled, threaded), unary (neg exp log sqrt rsqrt abs
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
- * any axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep, permute, sliceCopy.
+ * any axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep, permute, sliceCopy,
+ * lstmCell, gruCell.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
- * scatterAdd, indexSelect, indexAdd, cast, fill.
+ * scatterAdd, indexSelect, indexAdd, cast, fill, lstmCellBackward, gruCellBackward.
  *
  * The runtime (module, memory, threads) is created on the first kernel call, synchronously.
  */
@@ -19,6 +20,7 @@ import { binary, clamp, leakyRelu, unary } from './elementwise.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
+import { gruCell, lstmCell } from './recurrent.js';
 import { reduce } from './reduce.js';
 import { Runtime, type WasmOptions } from './runtime.js';
 
@@ -73,6 +75,8 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     col2im: (cols, n, c, spec, out) => col2im(rt(), cols, n, c, spec, out),
     sgdStep: (p, g, buf, o) => sgdStep(rt(), p, g, buf, o),
     adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
+    lstmCell: (gates, cPrev, batch, hidden, c, h, act) => lstmCell(rt(), gates, cPrev, batch, hidden, c, h, act),
+    gruCell: (xp, hp, hPrev, batch, hidden, h, act) => gruCell(rt(), xp, hp, hPrev, batch, hidden, h, act),
   };
 }
 
