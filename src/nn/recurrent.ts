@@ -8,8 +8,10 @@
  *   LSTM: c' = f⊙c + i⊙g;  h' = o⊙tanh(c')
  *   GRU:  n = tanh(W_in·x + b_in + r⊙(W_hn·h + b_hn));  h' = (1 − z)⊙n + z⊙h
  *
- * A step of LSTM or GRU is one fused op (autograd lstmCell / gruCell: one kernel forward, one
- * backward); RNN and LSTM add b_hh once to the input projection of all steps.
+ * LSTM and GRU run each layer direction as one op (autograd lstmSequence / gruSequence: fused
+ * cell kernels, one backward loop, dW_hh as one GEMM); with `lengths` they go step by step
+ * through the fused cells (lstmCell / gruCell) and the mask. RNN and LSTM add b_hh once to the
+ * input projection of all steps.
  *
  * Variable lengths: `run(x, { lengths })` behaves like a packed sequence: a step past a
  * sequence's length leaves its state unchanged and outputs zeros, so the returned last state
@@ -111,6 +113,14 @@ abstract class RecurrentBase extends Module {
    */
   protected abstract cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State;
 
+  /**
+   * A whole direction of a layer as one op (no lengths mask): the result, or null to run the
+   * steps one by one through cell().
+   */
+  protected sequence(_xp: Tensor, _s: State, _whh: Tensor, _bhh: Tensor | null, _reverse: boolean): A.RecurrentSequence | null {
+    return null;
+  }
+
   protected get hasCell(): boolean {
     return false;
   }
@@ -163,6 +173,13 @@ abstract class RecurrentBase extends Module {
         }
         const xp = A.linear(seq, this.param('weightIh', l, d) as Parameter, xpBias); // [T, B, G·H]
         const whh = this.param('weightHh', l, d) as Parameter;
+        const whole = mask ? null : this.sequence(xp, s, whh, bhh, d === 1);
+        if (whole) {
+          outs.push(whole.output);
+          hs.push(whole.h);
+          if (whole.c) cs.push(whole.c);
+          continue;
+        }
         const steps: Tensor[] = new Array<Tensor>(T);
         for (let i = 0; i < T; i++) {
           const t = d === 0 ? i : T - 1 - i;
@@ -246,6 +263,10 @@ export class LSTM extends RecurrentBase {
   protected cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State {
     return A.lstmCell(A.add(xp, A.linear(s.h, whh, bhh)), s.c as Tensor);
   }
+
+  protected override sequence(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null, reverse: boolean): A.RecurrentSequence {
+    return A.lstmSequence(bhh ? A.add(xp, bhh) : xp, whh, s.h, s.c as Tensor, reverse);
+  }
 }
 
 export class GRU extends RecurrentBase {
@@ -255,5 +276,9 @@ export class GRU extends RecurrentBase {
 
   protected cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State {
     return { h: A.gruCell(xp, A.linear(s.h, whh, bhh), s.h), c: null };
+  }
+
+  protected override sequence(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null, reverse: boolean): A.RecurrentSequence {
+    return A.gruSequence(xp, whh, bhh, s.h, reverse);
   }
 }

@@ -106,3 +106,106 @@ test('gruCell: float32 values equal the step composed from separate ops', () => 
   const n = A.tanh(A.add(xn, A.mul(r, hn)));
   assertClose(A.gruCell(xp, hp, h0), A.add(n, A.mul(z, A.sub(h0, n))), 1e-6, 1e-5, 'h');
 });
+
+/** T steps of lstmCell / gruCell written out, as the layers ran them before the sequence ops. */
+function lstmSteps(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, reverse: boolean): A.RecurrentSequence {
+  const T = xp.shape[0];
+  const hs: Tensor[] = new Array<Tensor>(T);
+  let s = { h: h0, c: c0 };
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    s = A.lstmCell(A.add(A.select(xp, 0, t), A.linear(s.h, whh)), s.c);
+    hs[t] = s.h;
+  }
+  return { output: A.stack(hs, 0), h: s.h, c: s.c };
+}
+function gruSteps(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Tensor, reverse: boolean): A.RecurrentSequence {
+  const T = xp.shape[0];
+  const hs: Tensor[] = new Array<Tensor>(T);
+  let h = h0;
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    h = A.gruCell(A.select(xp, 0, t), A.linear(h, whh, bhh), h);
+    hs[t] = h;
+  }
+  return { output: A.stack(hs, 0), h, c: null };
+}
+/** Everything a sequence returns, flattened into one vector. */
+function flat(r: A.RecurrentSequence): Tensor {
+  return A.cat([A.reshape(r.output, [-1]), A.reshape(r.h, [-1]), ...(r.c ? [A.reshape(r.c, [-1])] : [])], 0);
+}
+/** Values and input gradients (under a fixed random projection) of fn at fresh float64 copies. */
+function run(fn: (...xs: Tensor[]) => A.RecurrentSequence, inputs: Tensor[], needGrad: boolean[]): { value: Tensor; grads: (Tensor | null)[] } {
+  const xs = inputs.map((x, i) => new Tensor(Float64Array.from(x.data), x.shape).requiresGrad_(needGrad[i]));
+  const value = flat(fn(...xs));
+  const proj = rnd(value.shape as number[], 99);
+  A.backward(A.sum(A.mul(value, proj)));
+  return { value, grads: xs.map((x) => x.grad) };
+}
+
+const SEQ_SHAPES: [number, number, number][] = [[1, 1, 1], [3, 2, 2], [4, 1, 3], [2, 3, 1], [3, 0, 2]];
+
+test('lstmSequence: values and gradients equal the step-by-step cells, both directions', () => {
+  for (const [T, B, H] of SEQ_SHAPES) {
+    for (const reverse of [false, true]) {
+      for (const need of [[true, true, true, true], [true, false, false, false], [false, true, false, true]]) {
+        const inputs = [rnd([T, B, 4 * H], T + B, -2, 2), rnd([4 * H, H], H, -0.9, 0.9), rnd([B, H], 5), rnd([B, H], 6)];
+        const want = run((x, w, h, c) => lstmSteps(x, w, h, c, reverse), inputs, need);
+        const got = run((x, w, h, c) => A.lstmSequence(x, w, h, c, reverse), inputs, need);
+        const what = `T=${T} B=${B} H=${H} reverse=${reverse} grads=${need.join(',')}`;
+        assertClose(got.value, want.value, 1e-13, 1e-12, `value ${what}`);
+        got.grads.forEach((g, i) => {
+          assert.equal(g === null, want.grads[i] === null, `grad ${i} presence ${what}`);
+          if (g && want.grads[i]) assertClose(g, want.grads[i] as Tensor, 1e-13, 1e-12, `grad ${i} ${what}`);
+        });
+      }
+    }
+  }
+});
+
+test('lstmSequence: gradients against finite differences, and float32 values', () => {
+  for (const reverse of [false, true]) {
+    checkGrad((x, w, h, c) => flat(A.lstmSequence(x, w, h, c, reverse)),
+      [rnd([3, 2, 8], 1, -2, 2), rnd([8, 2], 2, -0.9, 0.9), rnd([2, 2], 3), rnd([2, 2], 4)]);
+    const f32 = (t: Tensor): Tensor => A.cast(t, 'float32');
+    const inputs = [rnd([5, 3, 12], 7, -2, 2), rnd([12, 3], 8, -0.9, 0.9), rnd([3, 3], 9), rnd([3, 3], 10)].map(f32);
+    const got = A.lstmSequence(inputs[0], inputs[1], inputs[2], inputs[3], reverse);
+    assert.equal(got.output.dtype, 'float32');
+    assertClose(flat(got), flat(lstmSteps(inputs[0], inputs[1], inputs[2], inputs[3], reverse)), 1e-6, 1e-5, `float32 reverse=${reverse}`);
+  }
+});
+
+test('gruSequence: values and gradients equal the step-by-step cells, with and without b_hh', () => {
+  for (const [T, B, H] of SEQ_SHAPES) {
+    for (const reverse of [false, true]) {
+      for (const bias of [true, false]) {
+        const inputs = [rnd([T, B, 3 * H], T + B, -2, 2), rnd([3 * H, H], H, -0.9, 0.9), rnd([B, H], 5), rnd([3 * H], 6)];
+        const need = [true, true, B !== 2, true];
+        const what = `T=${T} B=${B} H=${H} reverse=${reverse} bias=${bias}`;
+        const want = run((x, w, h, b) => gruSteps(x, w, bias ? b : null, h, reverse), inputs, need);
+        const got = run((x, w, h, b) => A.gruSequence(x, w, bias ? b : null, h, reverse), inputs, need);
+        assertClose(got.value, want.value, 1e-13, 1e-12, `value ${what}`);
+        got.grads.forEach((g, i) => {
+          assert.equal(g === null, want.grads[i] === null, `grad ${i} presence ${what}`);
+          if (g && want.grads[i]) assertClose(g, want.grads[i] as Tensor, 1e-13, 1e-12, `grad ${i} ${what}`);
+        });
+      }
+    }
+  }
+});
+
+test('gruSequence: gradients against finite differences', () => {
+  for (const reverse of [false, true]) {
+    checkGrad((x, w, h, b) => flat(A.gruSequence(x, w, b, h, reverse)),
+      [rnd([3, 2, 6], 1, -2, 2), rnd([6, 2], 2, -0.9, 0.9), rnd([2, 2], 3), rnd([6], 4)]);
+  }
+});
+
+test('lstmSequence / gruSequence: shape errors name the shapes', () => {
+  const t = (shape: number[]): Tensor => rnd(shape);
+  assert.throws(() => A.lstmSequence(t([0, 2, 8]), t([8, 2]), t([2, 2]), t([2, 2])), /lstmSequence: expected xp \[T ≥ 1, B, 4H\], whh \[4H, H\] and h0 \[B, H\], got xp \[0,2,8\], whh \[8,2\] and h0 \[2,2\]/);
+  assert.throws(() => A.lstmSequence(t([3, 2, 8]), t([8, 3]), t([2, 2]), t([2, 2])), /got xp \[3,2,8\], whh \[8,3\] and h0 \[2,2\]/);
+  assert.throws(() => A.lstmSequence(t([3, 2, 8]), t([8, 2]), t([2, 2]), t([1, 2])), /lstmSequence: c0 must have the shape of h0 \[2,2\], got \[1,2\]/);
+  assert.throws(() => A.gruSequence(t([3, 2, 8]), t([6, 2]), null, t([2, 2])), /gruSequence: expected xp \[T ≥ 1, B, 3H\]/);
+  assert.throws(() => A.gruSequence(t([3, 2, 6]), t([6, 2]), t([4]), t([2, 2])), /gruSequence: bhh must be \[3H\] = \[6\], got \[4\]/);
+});
