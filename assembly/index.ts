@@ -10,7 +10,7 @@ export { unaryRange, binaryFlat, binaryRows, leakyReluRange, clampRange } from '
 export { reduceRows, reduceCols } from './reduce';
 export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange } from './nn';
 export { gatherRows } from './layout';
-export { lstmCellRows, gruCellRows } from './recurrent';
+export { lstmCellRows, lstmCellBackwardRows, gruCellRows } from './recurrent';
 
 /** First free byte after the module's static data; the JS arena starts above it. */
 export function heapBase(): usize {

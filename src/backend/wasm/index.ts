@@ -6,11 +6,11 @@
  * sign square reciprocal tanh sigmoid relu step floor ceil round), leakyRelu, clamp, binary
  * (add sub mul div maximum minimum and comparisons, with broadcasting), reduce (sum max min over
  * any axes), softmax / log-softmax, im2col / col2im, sgdStep, adamStep, permute, sliceCopy,
- * lstmCell, gruCell.
+ * lstmCell, lstmCellBackward, gruCell.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
- * scatterAdd, indexSelect, indexAdd, cast, fill, lstmCellBackward, gruCellBackward.
+ * scatterAdd, indexSelect, indexAdd, cast, fill, gruCellBackward.
  *
  * The runtime (module, memory, threads) is created on the first kernel call, synchronously.
  */
@@ -20,7 +20,7 @@ import { binary, clamp, leakyRelu, unary } from './elementwise.js';
 import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, col2im, im2col, sgdStep, softmax } from './nn.js';
-import { gruCell, lstmCell } from './recurrent.js';
+import { gruCell, lstmCell, lstmCellBackward } from './recurrent.js';
 import { reduce } from './reduce.js';
 import { Runtime, type WasmOptions } from './runtime.js';
 
@@ -76,6 +76,7 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     sgdStep: (p, g, buf, o) => sgdStep(rt(), p, g, buf, o),
     adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
     lstmCell: (gates, cPrev, batch, hidden, c, h, act) => lstmCell(rt(), gates, cPrev, batch, hidden, c, h, act),
+    lstmCellBackward: (act, cPrev, dh, dc, batch, hidden, dGates, dCprev) => lstmCellBackward(rt(), act, cPrev, dh, dc, batch, hidden, dGates, dCprev),
     gruCell: (xp, hp, hPrev, batch, hidden, h, act) => gruCell(rt(), xp, hp, hPrev, batch, hidden, h, act),
   };
 }

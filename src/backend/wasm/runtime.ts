@@ -22,7 +22,7 @@ import { Pool, type RangeFn } from './pool.js';
 export const KERNELS = [
   'gemmPackB', 'gemmTiles', 'unaryRange', 'binaryFlat', 'binaryRows', 'leakyReluRange', 'clampRange',
   'reduceRows', 'reduceCols', 'softmaxRows', 'softmaxCols', 'windowRange', 'sgdRange', 'adamRange', 'gatherRows',
-  'lstmCellRows', 'gruCellRows',
+  'lstmCellRows', 'gruCellRows', 'lstmCellBackwardRows',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

@@ -1,4 +1,4 @@
-/** wasm lstmCell / gruCell against the js reference kernels (the backwards are the js ones). */
+/** wasm lstmCell, lstmCellBackward and gruCell against the js reference kernels. */
 import { test } from 'node:test';
 import { jsBackend } from '../../../src/backend/js/index.js';
 import { backends, close, randF32 } from './util.js';
@@ -66,5 +66,30 @@ test('float64 cells take the js path unchanged', () => {
     const got = [new Float64Array(n), new Float64Array(n), new Float64Array(5 * n)];
     be.lstmCell(gates, cPrev, B, H, got[0], got[1], got[2]);
     got.forEach((g, i) => close(g, want[i], `${label} float64 lstmCell output ${i}`, 0, 0));
+  }
+});
+
+test('lstmCellBackward matches js, with dh or dc absent and without dCprev', () => {
+  let seed = 300;
+  for (const [B, H] of SIZES) {
+    const n = B * H;
+    const gates = randF32(4 * n, seed++, -6, 6);
+    const cPrev = randF32(n, seed++, -2, 2);
+    const act = new Float32Array(5 * n);
+    jsBackend.lstmCell(gates, cPrev, B, H, new Float32Array(n), new Float32Array(n), act);
+    const dh = randF32(n, seed++);
+    const dc = randF32(n, seed++);
+    for (const [gh, gc, withDc] of [[dh, dc, true], [dh, null, true], [null, dc, false], [dh, dc, false]] as const) {
+      const want = { dGates: new Float32Array(4 * n), dCprev: new Float32Array(n) };
+      jsBackend.lstmCellBackward(act, cPrev, gh, gc, B, H, want.dGates, withDc ? want.dCprev : null);
+      for (const { label, be } of backends) {
+        const got = { dGates: new Float32Array(4 * n).fill(9), dCprev: new Float32Array(n).fill(9) };
+        be.lstmCellBackward(act, cPrev, gh, gc, B, H, got.dGates, withDc ? got.dCprev : null);
+        const what = `${label} lstmCellBackward B=${B} H=${H} dh=${gh !== null} dc=${gc !== null}`;
+        close(got.dGates, want.dGates, `${what} dGates`, 1e-6, 1e-5);
+        if (withDc) close(got.dCprev, want.dCprev, `${what} dCprev`, 1e-6, 1e-5);
+        else close(got.dCprev, new Float32Array(n).fill(9), `${what} dCprev untouched`, 0, 0);
+      }
+    }
   }
 });
