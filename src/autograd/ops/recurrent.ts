@@ -90,7 +90,7 @@ export function gruCell(xp: Tensor, hp: Tensor, hPrev: Tensor): Tensor {
   });
 }
 
-/** What a whole recurrent layer direction returns. */
+/** What a whole recurrent layer direction returns (output, h and c share one block of storage). */
 export interface RecurrentSequence {
   /** h at every step, [T, B, H], in time order (also when run in reverse). */
   output: Tensor;
