@@ -12,6 +12,7 @@ export { softmaxRows, softmaxCols, windowRange, sgdRange, adamRange, dropoutRang
 export { gatherRows } from './layout';
 export { maxPoolRange, maxPoolBackRange, avgPoolRange, avgPoolBackRange } from './pooling';
 export { crossEntropyRows, crossEntropyBackRows, layerNormRows, layerNormBackRows, layerNormParamSum } from './fused';
+export { lstmCellRows, lstmCellBackwardRows, gruCellRows } from './recurrent';
 
 /** First free byte after the module's static data; the JS arena starts above it. */
 export function heapBase(): usize {

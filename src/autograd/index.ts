@@ -11,6 +11,7 @@ export * from './ops/shape.js';
 export * from './ops/linalg.js';
 export * from './ops/nn.js';
 export * from './ops/fused.js';
+export * from './ops/recurrent.js';
 export type { TensorLike } from './ops/util.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';

@@ -219,6 +219,35 @@ export interface Backend {
   /** Adjoint of avgPool: every input of window l gets g·scale[l]; gx is zeroed by the caller. */
   avgPoolBackward(g: FloatData, n: number, c: number, spec: WindowSpec, scale: Float64Array, gx: FloatData): void;
 
+  /**
+   * Fused LSTM cell over a batch, gates in PyTorch's order i, f, g, o. `gates` [B, 4H] holds the
+   * pre-activations (W_ih·x + b_ih + W_hh·h + b_hh); with i = σ(gᵢ), f = σ(g_f), g = tanh(g_g),
+   * o = σ(g_o) it writes c = f⊙cPrev + i⊙g and h = o⊙tanh(c) ([B, H] each), and saves
+   * i, f, g, o, tanh(c) per batch row in `act` [B, 5H] for lstmCellBackward.
+   */
+  lstmCell(gates: FloatData, cPrev: FloatData, batch: number, hidden: number, c: FloatData, h: FloatData, act: FloatData): void;
+  /**
+   * Backward of lstmCell from its `act` and cPrev, given dh and/or dc (null = zero) of its
+   * outputs: with dc' = dc + dh⊙o⊙(1 − tanh²c), writes dGates [B, 4H] = [dc'⊙g⊙i(1 − i),
+   * dc'⊙cPrev⊙f(1 − f), dc'⊙i⊙(1 − g²), dh⊙tanh(c)⊙o(1 − o)] and, unless null, dCprev = dc'⊙f.
+   */
+  lstmCellBackward(act: FloatData, cPrev: FloatData, dh: FloatData | null, dc: FloatData | null, batch: number, hidden: number,
+    dGates: FloatData, dCprev: FloatData | null): void;
+  /**
+   * Fused GRU cell over a batch, gates in PyTorch's order r, z, n. `xp` [B, 3H] = W_ih·x + b_ih and
+   * `hp` [B, 3H] = W_hh·hPrev + b_hh (kept apart because n needs r⊙hp_n):
+   * r = σ(xp_r + hp_r), z = σ(xp_z + hp_z), n = tanh(xp_n + r⊙hp_n), h = (1 − z)⊙n + z⊙hPrev.
+   * Writes h [B, H] and saves r, z, n per batch row in `act` [B, 3H] for gruCellBackward.
+   */
+  gruCell(xp: FloatData, hp: FloatData, hPrev: FloatData, batch: number, hidden: number, h: FloatData, act: FloatData): void;
+  /**
+   * Backward of gruCell from its `act`, hp and hPrev, given dh: writes dXp [B, 3H], dHp [B, 3H]
+   * (equal on the r and z thirds; dHp_n = dXp_n⊙r) and, unless null, dHprev = dh⊙z (the direct
+   * path only; the path through hp is the caller's matmul).
+   */
+  gruCellBackward(act: FloatData, hp: FloatData, hPrev: FloatData, dh: FloatData, batch: number, hidden: number,
+    dXp: FloatData, dHp: FloatData, dHprev: FloatData | null): void;
+
   /** out[i] = x[i] converted to out's type (float → int truncates toward zero). */
   cast(x: Data, out: Data): void;
   fill(out: Data, value: number): void;

@@ -70,3 +70,26 @@ export function normAxis(axis: number, rank: number, op: string): number {
   }
   return axis < 0 ? axis + r : axis;
 }
+
+/**
+ * Merges adjacent dims that every operand walks contiguously (s[d] = s[d+1]·size[d+1]) and
+ * drops size-1 dims. Returns the sizes and one stride list per operand (element strides, any
+ * operand may be strided or broadcast). A walk over the result visits the same offsets, in the
+ * same order, as a walk over the original dims.
+ */
+export function coalesce(shape: Shape, strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, i) => outStrides[i][last] === s[d] * shape[d])) {
+      outShape[last] *= shape[d];
+      strides.forEach((s, i) => { outStrides[i][last] = s[d]; });
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((s, i) => outStrides[i].push(s[d]));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}

@@ -8,6 +8,11 @@
  *   LSTM: c' = f⊙c + i⊙g;  h' = o⊙tanh(c')
  *   GRU:  n = tanh(W_in·x + b_in + r⊙(W_hn·h + b_hn));  h' = (1 − z)⊙n + z⊙h
  *
+ * LSTM and GRU run each layer direction as one op (autograd lstmSequence / gruSequence: fused
+ * cell kernels, one backward loop, dW_hh as one GEMM); with `lengths` they go step by step
+ * through the fused cells (lstmCell / gruCell) and the mask. RNN and LSTM add b_hh once to the
+ * input projection of all steps.
+ *
  * Variable lengths: `run(x, { lengths })` behaves like a packed sequence: a step past a
  * sequence's length leaves its state unchanged and outputs zeros, so the returned last state
  * is the state at each sequence's own last step (and the reverse direction starts there).
@@ -102,10 +107,29 @@ abstract class RecurrentBase extends Module {
     return (this as unknown as Record<string, Parameter | undefined>)[`${kind}${this.suffix(l, d)}`] ?? null;
   }
 
-  /** One step: xp = W_ih·x + b_ih (already computed for all steps), returns the new state. */
+  /**
+   * One step: xp = W_ih·x + b_ih (already computed for all steps; plus b_hh when
+   * foldsHiddenBias, in which case bhh is null here), returns the new state.
+   */
   protected abstract cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State;
 
+  /**
+   * A whole direction of a layer as one op (no lengths mask): the result, or null to run the
+   * steps one by one through cell().
+   */
+  protected sequence(_xp: Tensor, _s: State, _whh: Tensor, _bhh: Tensor | null, _reverse: boolean): A.RecurrentSequence | null {
+    return null;
+  }
+
   protected get hasCell(): boolean {
+    return false;
+  }
+
+  /**
+   * Whether b_hh only ever adds to the same pre-activations as b_ih (RNN, LSTM): then it is
+   * added once, into the input projection of all steps, instead of at every step.
+   */
+  protected get foldsHiddenBias(): boolean {
     return false;
   }
 
@@ -140,9 +164,22 @@ abstract class RecurrentBase extends Module {
       for (let d = 0; d < D; d++) {
         const k = l * D + d;
         let s: State = { h: h0 ? A.select(h0, 0, k) : zero, c: this.hasCell ? (c0 ? A.select(c0, 0, k) : zero) : null };
-        const xp = A.linear(seq, this.param('weightIh', l, d) as Parameter, this.param('biasIh', l, d)); // [T, B, G·H]
+        const bih = this.param('biasIh', l, d);
+        let bhh: Tensor | null = this.param('biasHh', l, d);
+        let xpBias: Tensor | null = bih;
+        if (this.foldsHiddenBias && bih && bhh) {
+          xpBias = A.add(bih, bhh);
+          bhh = null;
+        }
+        const xp = A.linear(seq, this.param('weightIh', l, d) as Parameter, xpBias); // [T, B, G·H]
         const whh = this.param('weightHh', l, d) as Parameter;
-        const bhh = this.param('biasHh', l, d);
+        const whole = mask ? null : this.sequence(xp, s, whh, bhh, d === 1);
+        if (whole) {
+          outs.push(whole.output);
+          hs.push(whole.h);
+          if (whole.c) cs.push(whole.c);
+          continue;
+        }
         const steps: Tensor[] = new Array<Tensor>(T);
         for (let i = 0; i < T; i++) {
           const t = d === 0 ? i : T - 1 - i;
@@ -200,6 +237,10 @@ export class RNN extends RecurrentBase {
     this.nonlinearity = o.nonlinearity ?? 'tanh';
   }
 
+  protected override get foldsHiddenBias(): boolean {
+    return true;
+  }
+
   protected cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State {
     const pre = A.add(xp, A.linear(s.h, whh, bhh));
     return { h: this.nonlinearity === 'tanh' ? A.tanh(pre) : A.relu(pre), c: null };
@@ -215,11 +256,16 @@ export class LSTM extends RecurrentBase {
     return true;
   }
 
+  protected override get foldsHiddenBias(): boolean {
+    return true;
+  }
+
   protected cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State {
-    const g = A.add(xp, A.linear(s.h, whh, bhh));
-    const [i, f, gg, o] = A.split(g, this.hiddenSize, 1);
-    const c = A.add(A.mul(A.sigmoid(f), s.c as Tensor), A.mul(A.sigmoid(i), A.tanh(gg)));
-    return { h: A.mul(A.sigmoid(o), A.tanh(c)), c };
+    return A.lstmCell(A.add(xp, A.linear(s.h, whh, bhh)), s.c as Tensor);
+  }
+
+  protected override sequence(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null, reverse: boolean): A.RecurrentSequence {
+    return A.lstmSequence(bhh ? A.add(xp, bhh) : xp, whh, s.h, s.c as Tensor, reverse);
   }
 }
 
@@ -229,12 +275,10 @@ export class GRU extends RecurrentBase {
   }
 
   protected cell(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null): State {
-    const gh = A.linear(s.h, whh, bhh);
-    const [xr, xz, xn] = A.split(xp, this.hiddenSize, 1);
-    const [hr, hz, hn] = A.split(gh, this.hiddenSize, 1);
-    const r = A.sigmoid(A.add(xr, hr));
-    const z = A.sigmoid(A.add(xz, hz));
-    const n = A.tanh(A.add(xn, A.mul(r, hn)));
-    return { h: A.add(n, A.mul(z, A.sub(s.h, n))), c: null };
+    return { h: A.gruCell(xp, A.linear(s.h, whh, bhh), s.h), c: null };
+  }
+
+  protected override sequence(xp: Tensor, s: State, whh: Tensor, bhh: Tensor | null, reverse: boolean): A.RecurrentSequence {
+    return A.gruSequence(xp, whh, bhh, s.h, reverse);
   }
 }

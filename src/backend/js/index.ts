@@ -11,6 +11,7 @@ import { matmul } from './matmul.js';
 import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
 import { argReduce, reduce } from './reduce.js';
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from './recurrent.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -19,4 +20,5 @@ export const jsBackend: Backend = {
   im2col, col2im, convForward, convBackwardWeight, convBackwardInput,
   maxPool, maxPoolBackward, avgPool, avgPoolBackward, cast, fill, dropout, sgdStep, adamStep,
   sgdSteps, adamSteps,
+  lstmCell, lstmCellBackward, gruCell, gruCellBackward,
 };

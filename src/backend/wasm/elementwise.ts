@@ -8,7 +8,9 @@
  */
 import type { BinaryOp, Data, FloatData, Shape, UnaryOp } from '../backend.js';
 import * as js from '../js/elementwise.js';
-import { broadcastStrides } from '../shape.js';
+import { broadcastStrides, coalesce } from '../shape.js';
+
+export { coalesce };
 import type { Runtime } from './runtime.js';
 
 /** Same order as the U_* codes in assembly/elementwise.ts. */
@@ -68,27 +70,6 @@ export function clamp(rt: Runtime, x: Data, lo: number, hi: number, out: Data): 
   rt.floats(lo, hi);
   rt.run('clampRange', n, rt.grain(n, MIN_GRAIN));
   rt.get(po, out, n);
-}
-
-/**
- * Merges adjacent dims that every operand walks contiguously (s[d] = s[d+1]·size[d+1]) and
- * drops size-1 dims. Returns the sizes and one stride list per operand.
- */
-export function coalesce(shape: Shape, strides: number[][]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, i) => outStrides[i][last] === s[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      strides.forEach((s, i) => { outStrides[i][last] = s[d]; });
-    } else {
-      outShape.push(shape[d]);
-      strides.forEach((s, i) => outStrides[i].push(s[d]));
-    }
-  }
-  return { shape: outShape, strides: outStrides };
 }
 
 export function binary(rt: Runtime, op: BinaryOp, a: Data, aShape: Shape, b: Data, bShape: Shape, out: Data, outShape: Shape): void {

@@ -8,11 +8,11 @@
  * any axes), softmax / log-softmax, fused cross-entropy and layer norm (forward and backward),
  * im2col / col2im, convolution (unfold + GEMM in wasm memory), max / average pooling, dropout,
  * sgdStep, adamStep, sgdSteps and adamSteps (one pool job for all the parameters of a list),
- * permute, sliceCopy.
+ * permute, sliceCopy, lstmCell, lstmCellBackward, gruCell.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
  * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
  * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
- * scatterAdd, indexSelect, indexAdd, cast, fill.
+ * scatterAdd, indexSelect, indexAdd, cast, fill, gruCellBackward.
  *
  * The runtime (module, memory, threads) is created on the first kernel call, synchronously.
  */
@@ -25,6 +25,7 @@ import { permute, sliceCopy } from './layout.js';
 import { matmul } from './matmul.js';
 import { adamStep, adamSteps, col2im, dropout, im2col, sgdStep, sgdSteps, softmax } from './nn.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
+import { gruCell, lstmCell, lstmCellBackward } from './recurrent.js';
 import { reduce } from './reduce.js';
 import { Runtime, type WasmOptions } from './runtime.js';
 
@@ -96,6 +97,9 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
     adamStep: (p, g, m, v, o, vmax) => adamStep(rt(), p, g, m, v, o, vmax),
     sgdSteps: (list, o) => sgdSteps(rt(), list, o),
     adamSteps: (list, o) => adamSteps(rt(), list, o),
+    lstmCell: (gates, cPrev, batch, hidden, c, h, act) => lstmCell(rt(), gates, cPrev, batch, hidden, c, h, act),
+    lstmCellBackward: (act, cPrev, dh, dc, batch, hidden, dGates, dCprev) => lstmCellBackward(rt(), act, cPrev, dh, dc, batch, hidden, dGates, dCprev),
+    gruCell: (xp, hp, hPrev, batch, hidden, h, act) => gruCell(rt(), xp, hp, hPrev, batch, hidden, h, act),
   };
 }
 

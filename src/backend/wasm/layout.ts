@@ -5,8 +5,8 @@
  */
 import type { Data, Shape } from '../backend.js';
 import * as js from '../js/layout.js';
-import { sizeOf, stridesOf } from '../shape.js';
-import { TINY, coalesce } from './elementwise.js';
+import { coalesce, sizeOf, stridesOf } from '../shape.js';
+import { TINY } from './elementwise.js';
 import type { Runtime } from './runtime.js';
 
 /** out (contiguous, outShape) = x read at base + Σ idx[d]·strides[d]; false when not handled. */

@@ -25,6 +25,7 @@ export const KERNELS = [
   'maxPoolRange', 'maxPoolBackRange', 'avgPoolRange', 'avgPoolBackRange',
   'dropoutRange',
   'crossEntropyRows', 'crossEntropyBackRows', 'layerNormRows', 'layerNormBackRows', 'layerNormParamSum',
+  'lstmCellRows', 'gruCellRows', 'lstmCellBackwardRows',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
