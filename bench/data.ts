@@ -30,4 +30,9 @@ export const SEEDS = { mlpX: 1, mlpY: 2, cnnX: 3, cnnY: 4, seqX: 5, seqY: 6, gem
 
 export const MLP = { samples: 10000, inFeatures: 784, hidden: 100, classes: 10, batch: 300 } as const;
 export const CNN = { batch: 64 } as const;
+/**
+ * GEMMs per W1 unit: small products run back to back, as a training loop calls them (a single
+ * 0.4 ms product would otherwise time the threads waking up). bench/torch_bench.py mirrors it.
+ */
+export const GEMM_REPEATS: Readonly<Record<number, number>> = { 256: 8, 512: 2, 1024: 1 };
 export const SEQ = { vocab: 20000, embed: 100, length: 200, transformerBatch: 16, lstmBatch: 64, hidden: 100, ffn: 500 } as const;

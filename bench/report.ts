@@ -1,5 +1,6 @@
 /** Formatting of benchmark results: the markdown table printed by `npm run bench`, with ratios. */
 import type { Profile } from './profile.js';
+import { GEMM_REPEATS } from './data.js';
 
 export interface Cell {
   times?: number[];
@@ -42,7 +43,7 @@ function fmt(w: string, c: Cell | undefined): string {
 function fmtValue(w: string, ms: number): string {
   const c = { ms };
   const n = gemmN(w);
-  if (n) return `${(2 * n ** 3 / c.ms / 1e6).toFixed(1)} GFLOPS`;
+  if (n) return `${(2 * n ** 3 * (GEMM_REPEATS[n] ?? 1) / c.ms / 1e6).toFixed(1)} GFLOPS`;
   return c.ms >= 100 ? c.ms.toFixed(0) : c.ms.toFixed(1);
 }
 
@@ -59,7 +60,7 @@ export function formatReport(r: Report): string {
   const head = ['workload', ...cols.map((s) => s.label), ...(hasTorch ? ['PyTorch (best of 1, 2 threads)'] : [])];
   const lines = [
     `Benchmark ${r.date.slice(0, 10)} on ${r.cpu}, ${r.cores} cores, Node ${r.node}, gradlab wasm on ${r.threads} threads` +
-      `${r.relaxedSimd ? ' (relaxed-SIMD FMA)' : ''}. Medians; GEMM in GFLOPS, the rest in ms (lower is better).`,
+      `${r.relaxedSimd ? ' (relaxed-SIMD FMA)' : ''}. Medians; GEMM in GFLOPS (a unit is ${Object.entries(GEMM_REPEATS).map(([n, r]) => `${r} × ${n}³`).join(', ')}, back to back), the rest in ms (lower is better).`,
     '',
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,

@@ -5,7 +5,7 @@
  * round by round, median of the timed repetitions after warm-up. Prints a table, writes
  * bench/results/<date>.json and bench/RESULTS.md. Benchmarks are not tests: nothing here asserts.
  *
- * Options: --only W1-1024,W2   --reps 5   --budget 60 (seconds per system and workload; slow
+ * Options: --only W1-1024,W2   --reps 5 (three times as many for units under 0.1 s)   --budget 60 (seconds per system and workload; slow
  * systems get fewer repetitions, at least one; a TF.js step over 4× the budget is stopped and
  * reported)   --skip tfjs-cpu,torch,gradlab-js   --no-profile (skip the per-kernel profile of
  * gradlab wasm that follows each workload but W1)
@@ -20,6 +20,11 @@ import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { GRADLAB, type Runner } from './gradlab.js';
 import { formatReport, type Report, type Cell } from './report.js';
 import { profile, timedBackend, type KernelTime } from './profile.js';
+
+/** Pause before every timed run (see the NOTE where it is used). */
+const QUIET_MS = 250;
+/** Units faster than this get an untimed run right before each timed one. */
+const PRIMER_BELOW_MS = 100;
 
 const WORKLOADS = ['W1-256', 'W1-512', 'W1-1024', 'W2', 'W3', 'W4', 'W4-4h', 'W4F', 'W5', 'W5F'];
 
@@ -174,6 +179,7 @@ async function main(): Promise<void> {
     const loadStart = loadavg()[0];
     const cells = new Map<string, Cell>();
     const plan = new Map<string, number>();
+    const primed = new Set<string>();
     for (const s of systems) {
       // Warm-up: V8 runs new wasm in its baseline tier until the optimizing tier takes over.
       const warm = w.startsWith('W1') ? 5 : 2;
@@ -192,13 +198,23 @@ async function main(): Promise<void> {
         plan.set(s.id, 1);
         continue;
       }
-      plan.set(s.id, Math.max(1, Math.min(reps, Math.floor(budgetMs / Math.max(first, 1e-3)))));
+      // Short units are cheap to repeat, and their medians need more samples to be steady.
+      const want = first < PRIMER_BELOW_MS ? 3 * reps : reps;
+      plan.set(s.id, Math.max(1, Math.min(want, Math.floor(budgetMs / Math.max(first, 1e-3)))));
+      if (first < PRIMER_BELOW_MS) primed.add(s.id);
       cells.set(s.id, { times: [] });
     }
-    for (let r = 0; r < reps; r++) {
+    const rounds = Math.max(0, ...plan.values());
+    for (let r = 0; r < rounds; r++) {
       for (const s of systems) {
         const c = cells.get(s.id);
         if (!c?.times || c.times.length >= (plan.get(s.id) ?? 0)) continue;
+        // NOTE: OpenBLAS threads (PyTorch) spin ~0.1 s after a product before they sleep; a
+        // pause keeps one system's idle spinning out of the next system's timing.
+        await new Promise((r) => setTimeout(r, QUIET_MS));
+        // A short unit right after idle runs slow (here a 3 ms product at 60% speed: the virtual
+        // CPUs clock down when idle), so it follows one untimed run of the same unit.
+        if (primed.has(s.id)) await s.run(w);
         const t = await s.run(w);
         if (typeof t === 'string') { cells.set(s.id, { note: t }); continue; }
         c.times.push(t);

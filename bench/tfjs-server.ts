@@ -9,14 +9,17 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { CNN, MLP, SEEDS, SEQ, ints, uniform } from './data.js';
+import { CNN, GEMM_REPEATS, MLP, SEEDS, SEQ, ints, uniform } from './data.js';
 
 type Runner = () => void;
 
 function gemm(n: number): Runner {
   const a = tf.tensor2d(uniform(n * n, SEEDS.gemmA), [n, n]);
   const b = tf.tensor2d(uniform(n * n, SEEDS.gemmB), [n, n]);
-  return () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); };
+  const reps = GEMM_REPEATS[n] ?? 1;
+  return () => {
+    for (let r = 0; r < reps; r++) { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); }
+  };
 }
 
 /** One optimizer step on the model's trainable variables only (a frozen embedding gets no gradient). */

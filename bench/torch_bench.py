@@ -28,10 +28,16 @@ def ints(n, k, seed):
 
 S = dict(mlpX=1, mlpY=2, cnnX=3, cnnY=4, seqX=5, seqY=6, gemmA=7, gemmB=8)
 
+# GEMMs per W1 unit, as GEMM_REPEATS in bench/data.ts.
+GEMM_REPEATS = {256: 8, 512: 2, 1024: 1}
+
 def gemm(n):
     a = uniform(n * n, S['gemmA']).view(n, n)
     b = uniform(n * n, S['gemmB']).view(n, n)
-    return lambda: torch.mm(a, b)
+    def unit():
+        for _ in range(GEMM_REPEATS[n]):
+            torch.mm(a, b)
+    return unit
 
 def mlp():
     X = uniform(10000 * 784, S['mlpX']).view(10000, 784)

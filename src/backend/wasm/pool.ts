@@ -6,8 +6,8 @@
  * included, claims chunks with a compare-and-swap on one word holding (chunk count << 16 | next
  * chunk), so a job finishes even if no worker ever wakes up (the caller just does all of it),
  * and a late worker can only ever claim a chunk of the job that is current. Workers spin
- * ~20 µs after a job (a bare Atomics.wait/notify round trip costs ~25 µs, more than a small
- * kernel), then sleep in Atomics.wait on the generation value they just tested, so a wake-up
+ * SPIN_MS after a job (a bare Atomics.wait/notify round trip costs ~25 µs, more than a small
+ * kernel, and much more when the virtual CPU was idle), then sleep in Atomics.wait on the generation value they just tested, so a wake-up
  * between the test and the wait is never lost. Workers are unref()'d: the pool never keeps a
  * process alive.
  */
@@ -25,7 +25,16 @@ export const ERR = 7;
 export const SLEEPERS = 8;
 const CTRL_SLOTS = 16;
 
-export const SPIN_MS = 0.02;
+/**
+ * How long an idle worker spins before it sleeps (ms). Kernels are separated by the copies in
+ * and out of wasm memory (0.1–0.5 ms for MB-sized operands), and a sleeping worker can take far
+ * longer to wake than the ~60 µs of a futex round trip: on this virtual machine an idle virtual
+ * CPU sometimes comes back only after milliseconds, and then the caller does the whole product
+ * alone. 20 µs spins made two threads run small products at one thread's speed.
+ */
+export const SPIN_MS = 1;
+/** How long the calling thread spins for the last claimed chunks before it waits (ms). */
+const CALLER_SPIN_MS = 1;
 /** Chunks per job are capped so that count and index fit in 16 bits each. */
 export const MAX_CHUNKS = 0xffff;
 
@@ -102,7 +111,7 @@ export class Pool {
     let d = Atomics.load(ctrl, DONE);
     if (d < n) {
       const t0 = performance.now();
-      while ((d = Atomics.load(ctrl, DONE)) < n && performance.now() - t0 < SPIN_MS * 50);
+      while ((d = Atomics.load(ctrl, DONE)) < n && performance.now() - t0 < CALLER_SPIN_MS);
       // NOTE: wait on the value just read; the timeout only bounds a lost notify, never correctness.
       while ((d = Atomics.load(ctrl, DONE)) < n) Atomics.wait(ctrl, DONE, d, 100);
     }
