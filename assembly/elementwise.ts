@@ -7,14 +7,9 @@
  * src/backend/wasm/elementwise.ts) and walk rows of the innermost dimension.
  * Parameter block: ints at params + 4·slot, floats (f64) at params + 128 + 8·slot.
  */
+import { pf, pi } from './params';
 import { exp4, log4, sigmoid4, tanh4 } from './math';
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
-@inline function pf(params: usize, slot: i32): f32 {
-  return <f32>load<f64>(params + 128 + (<usize>slot << 3));
-}
 
 // Unary op codes (same order as UNARY_CODES in src/backend/wasm/elementwise.ts).
 const U_NEG = 0, U_EXP = 1, U_LOG = 2, U_SQRT = 3, U_RSQRT = 4, U_ABS = 5, U_SIGN = 6, U_SQUARE = 7;

@@ -3,23 +3,9 @@
  * the last n elements, forward and backward. Same semantics as src/backend/js/fused.ts; every
  * range kernel has the (from, to, tid, params) signature so threads can share it.
  */
-import { exp4, log4 } from './math';
+import { pf, pi } from './params';
+import { exp4, expS, log4, logS, maxS } from './math';
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
-@inline function pf(params: usize, slot: i32): f32 {
-  return <f32>load<f64>(params + 128 + (<usize>slot << 3));
-}
-@inline function expS(x: f32): f32 {
-  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
-}
-@inline function logS(x: f32): f32 {
-  return f32x4.extract_lane(log4(f32x4.splat(x)), 0);
-}
-@inline function maxS(a: f32, b: f32): f32 {
-  return isNaN(a) || isNaN(b) ? NaN : max(a, b);
-}
 @inline function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }

@@ -14,6 +14,7 @@
  *              thread packing the rows of A it needs into its own scratch area.
  * All sizes and pointers come in a parameter block (ints at `params`, see P_* below).
  */
+import { pi } from './params';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -40,9 +41,6 @@ const P_STRIDE_A = 17; // gemmBatch: elements between consecutive A (and B) matr
 const P_STRIDE_B = 18;
 const P_MC = 19; // gemmBatch: rows of A packed at a time (the packed-A scratch holds MC×KC)
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
 
 /** One step of an accumulator: c + a·b, fused when the relaxed-SIMD build is compiled. */
 @inline function madd(a: v128, b: v128, c: v128): v128 {

@@ -3,10 +3,8 @@
  * by the JS side), is filled from x read with per-dim element strides from a base offset.
  * Rows [from, to) of the innermost dimension; a row with source stride 1 is one memory.copy.
  */
+import { pi } from './params';
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
 
 /** Ints: x, out, shape[4] (2..5), strides[4] (6..9), base (10). */
 export function gatherRows(from: i32, to: i32, tid: i32, params: usize): void {

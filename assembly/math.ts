@@ -87,3 +87,18 @@ export function tanh4(x: v128): v128 {
 export function sigmoid4(x: v128): v128 {
   return f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), exp4(f32x4.neg(x))));
 }
+
+/** exp of one value through the vector polynomial (the same rounding as exp4). */
+@inline export function expS(x: f32): f32 {
+  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+}
+
+/** log of one value through the vector polynomial. */
+@inline export function logS(x: f32): f32 {
+  return f32x4.extract_lane(log4(f32x4.splat(x)), 0);
+}
+
+/** max that is NaN when either input is NaN. */
+@inline export function maxS(a: f32, b: f32): f32 {
+  return isNaN(a) || isNaN(b) ? NaN : max(a, b);
+}

@@ -6,10 +6,8 @@
  * Ints: x (or g), out (or gx), argmax, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, scale (f64
  * per output position, average pooling only).
  */
+import { pi } from './params';
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
 
 /** First kernel index whose position start + k·d lies in [0, len), and one past the last. */
 @inline function lo(start: i32, d: i32, k: i32): i32 {
@@ -33,11 +31,10 @@
     for (let kj = la; kj < lb; kj++) {
       const idx = row + kj * dw;
       const v = load<f32>(image + (<usize>idx << 2));
-      // NaN wins and stays, as in PyTorch.
-      if (besti < 0 || v > best || v != v) {
-        best = v;
-        besti = idx;
-      }
+      // NaN wins and stays, as in PyTorch. Branch-free: random data mispredicts.
+      const better = <i32>(besti < 0) | <i32>(v > best) | <i32>(v != v);
+      best = select<f32>(v, best, better != 0);
+      besti = select<i32>(idx, besti, better != 0);
     }
   }
   store<f32>(dst + (o << 2), best);
@@ -107,21 +104,7 @@ function pool(from: i32, to: i32, params: usize, mode: i32): void {
         const x0 = xx * sw - pw;
         const la = lo(x0, dw, kw), lb = hi(x0, dw, kw, iw);
         if (mode == 0) {
-          let best: f32 = -Infinity;
-          let besti: i32 = -1;
-          for (let ki = ka; ki < kb; ki++) {
-            const row = (y0 + ki * dh) * iw + x0;
-            for (let kj = la; kj < lb; kj++) {
-              const idx = row + kj * dw;
-              const v = load<f32>(image + (<usize>idx << 2));
-              // NaN wins and stays, as in PyTorch. Branch-free: random data mispredicts.
-              const better = <i32>(besti < 0) | <i32>(v > best) | <i32>(v != v);
-              best = select<f32>(v, best, better != 0);
-              besti = select<i32>(idx, besti, better != 0);
-            }
-          }
-          store<f32>(dst + (o << 2), best);
-          store<i32>(ap + (o << 2), besti);
+          maxScalar(image, dst, ap, o, y0, ka, kb, x0, dh, dw, kw, iw);
         } else if (mode == 2) {
           let sum: f64 = 0;
           for (let ki = ka; ki < kb; ki++) {

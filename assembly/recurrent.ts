@@ -6,11 +6,9 @@
  * would write into the next row, which another thread may own).
  * Parameter block: ints at params + 4·slot.
  */
+import { pi } from './params';
 import { sigmoid4, tanh4 } from './math';
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
 /** 4 floats at p, or the one float at p in every lane. */
 @inline function ld(p: usize, vec: bool): v128 {
   return vec ? v128.load(p) : f32x4.splat(load<f32>(p));

@@ -6,10 +6,8 @@
  *               (e.g. sum over axis 0 for a bias gradient), vectorised across inner.
  * max/min propagate NaN as the js kernel does.
  */
+import { pi } from './params';
 
-@inline function pi(params: usize, slot: i32): i32 {
-  return load<i32>(params + (<usize>slot << 2));
-}
 
 const R_SUM = 0, R_MAX = 1, R_MIN = 2;
 
