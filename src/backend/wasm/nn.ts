@@ -175,30 +175,26 @@ function packedRun(
     const blocks: number[] = [];
     for (let j = 0; j < k; j++) blocks.push(rt.alloc(total));
     const f32 = rt.f32;
-    for (let j = 0; j < k; j++) {
+    /** Calls f for every piece of array j: its tensor, start, real and padded length, arena offset. */
+    const eachPiece = (j: number, f: (a: Float32Array, start: number, real: number, len: number, o: number) => void): void => {
       let o = blocks[j] >>> 2;
       for (let q = 0; q < pieces.length; q += 3) {
         const a = rows[pieces[q]][j];
         const start = pieces[q + 1];
         const len = pieces[q + 2];
-        const real = Math.min(len, a.length - start);
-        f32.set(real === a.length ? a : a.subarray(start, start + real), o);
-        if (len > real) f32.fill(0, o + real, o + len);
+        f(a, start, Math.min(len, a.length - start), len, o);
         o += len;
       }
+    };
+    for (let j = 0; j < k; j++) {
+      eachPiece(j, (a, start, real, len, o) => {
+        f32.set(real === a.length ? a : a.subarray(start, start + real), o);
+        if (len > real) f32.fill(0, o + real, o + len);
+      });
     }
     launch(blocks, total);
     for (let j = 0; j < k; j++) {
-      if (!writeBack[j]) continue;
-      let o = blocks[j] >>> 2;
-      for (let q = 0; q < pieces.length; q += 3) {
-        const a = rows[pieces[q]][j];
-        const start = pieces[q + 1];
-        const len = pieces[q + 2];
-        const real = Math.min(len, a.length - start);
-        a.set(f32.subarray(o, o + real), start);
-        o += len;
-      }
+      if (writeBack[j]) eachPiece(j, (a, start, real, _len, o) => a.set(f32.subarray(o, o + real), start));
     }
     pieces.length = 0;
     rt.reset();
