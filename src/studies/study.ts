@@ -29,7 +29,40 @@ export interface Study {
   /** One line: what it reproduces. */
   title: string;
   defaultEpochs: number;
+  /**
+   * The parameters `--set key=value` accepts (studies/params.ts checks them; `gradlab list <study>`
+   * shows them; `gradlab tune <study>` searches over them). Optional only while studies are being
+   * declared: a study without the list accepts no --set at all.
+   */
+  params?: readonly ParamSpec[];
+  /** What the original report measured, shown beside gradlab's numbers in the study report. */
+  references?: readonly ReferenceNumber[];
   run(opts: StudyOptions): Promise<StudyResult>;
+}
+
+/** One declared study parameter. Ranges are inclusive. */
+export interface ParamSpec {
+  name: string;
+  type: 'int' | 'float' | 'bool' | 'string' | 'choice' | 'path';
+  /** Shown by `gradlab list <study>`; absent means "not set" (the study decides). */
+  default?: string | number | boolean;
+  min?: number;
+  max?: number;
+  /** For type 'choice'. */
+  choices?: readonly string[];
+  /** One line of help. */
+  help: string;
+}
+
+/** A number from the original report, with the conditions it was measured under. */
+export interface ReferenceNumber {
+  /** The metric name in gradlab's names, e.g. 'test/accuracy'. */
+  metric: string;
+  value: number;
+  /** The study configuration (variant) it belongs to, when the study has several. */
+  variant?: string;
+  /** Data, size, epochs, optimizer of the original measurement, in words. */
+  conditions: string;
 }
 
 /** Flattens fit() history into JSON-friendly rows. */
