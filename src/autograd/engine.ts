@@ -10,6 +10,7 @@ import { shapeStr, sameShape } from '../backend/shape.js';
 import { backend } from '../backend/index.js';
 import { SliceGrad, Tensor, allocData } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
+import { checkOptions } from '../tensor/options.js';
 
 export interface BackwardOptions {
   /** Keep the graph so that backward can run through it again. */
@@ -59,6 +60,7 @@ function copyOf(t: Tensor): Tensor {
 }
 
 export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}): void {
+  checkOptions('backward', opts, { retainGraph: 'boolean', createGraph: (v) => (v === false ? null : 'is not implemented in gradlab (no higher-order gradients)') });
   if (!root.requiresGrad) {
     throw new Error(`backward: ${root.describe()} does not require grad and has no gradFn (did you compute it under noGrad, or forget requiresGrad on the inputs?)`);
   }

@@ -11,6 +11,7 @@ import { backward } from './engine.js';
 import { noGrad } from './grad-mode.js';
 import { cast, mul } from './ops/elementwise.js';
 import { sum } from './ops/reduce.js';
+import { checkOptions, num } from '../tensor/options.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -29,6 +30,7 @@ export interface GradcheckResult {
 }
 
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  checkOptions('gradcheck', opts, { eps: num({ min: 0, minExclusive: true }), atol: num({ min: 0 }), rtol: num({ min: 0 }), seed: num({ integer: true }) });
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-6;
   const rtol = opts.rtol ?? 1e-4;

@@ -7,6 +7,16 @@ import { stack } from '../autograd/ops/shape.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
+import { checkOptions, num } from '../tensor/options.js';
+import { notImplemented } from '../tensor/option-rules.js';
+
+/** DataLoader's options; PyTorch's worker and sampler options are not implemented (one thread, sequential or seeded shuffle). */
+export const DATALOADER_OPTIONS = {
+  batchSize: num({ min: 1, integer: true }), shuffle: 'boolean', dropLast: 'boolean', generator: 'any', collate: 'function',
+  numWorkers: notImplemented(0, 'batches are built on the calling thread'), sampler: notImplemented(undefined), batchSampler: notImplemented(undefined),
+  pinMemory: notImplemented(false), timeout: notImplemented(0), workerInitFn: notImplemented(undefined),
+  prefetchFactor: notImplemented(undefined), persistentWorkers: notImplemented(false),
+} as const;
 
 export interface DataLoaderOptions<T> {
   batchSize?: number;
@@ -34,6 +44,7 @@ export class DataLoader<T = Tensor[]> implements Iterable<T> {
   private readonly collate: (samples: T[]) => T;
 
   constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T> = {}) {
+    checkOptions('DataLoader', opts, DATALOADER_OPTIONS);
     this.batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
     this.shuffle = opts.shuffle ?? false;

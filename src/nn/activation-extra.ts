@@ -10,6 +10,9 @@ import * as A from '../autograd/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { full } from '../tensor/creation.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions, oneOf } from '../tensor/options.js';
+import type { ActivationOptions, NoOptions } from './activation.js';
+import { FINITE, INPLACE, PARAM_OPTIONS, SIZE } from './option-specs.js';
 
 /** x > 0 ? x : alpha·(exp(x) − 1). */
 export function elu(x: Tensor, alpha = 1): Tensor {
@@ -75,8 +78,11 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
 export class PReLU extends Module {
   weight: Parameter;
 
-  constructor(readonly numParameters = 1, init = 0.25) {
+  constructor(readonly numParameters = 1, init = 0.25, o: { device?: never; dtype?: never } = {}) {
     super();
+    checkOptions('PReLU', o, { device: PARAM_OPTIONS.device, dtype: PARAM_OPTIONS.dtype });
+    checkArg('PReLU', 'numParameters', numParameters, SIZE);
+    checkArg('PReLU', 'init', init, FINITE);
     if (!(Number.isInteger(numParameters) && numParameters >= 1)) throw new RangeError(`PReLU: numParameters must be an integer ≥ 1, got ${numParameters}`);
     this.weight = new Parameter(full([numParameters], init));
   }
@@ -91,8 +97,10 @@ export class PReLU extends Module {
 }
 
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  constructor(readonly alpha = 1, o: ActivationOptions = {}) {
     super();
+    checkOptions('ELU', o, INPLACE);
+    checkArg('ELU', 'alpha', alpha, FINITE);
   }
 
   forward(x: Tensor): Tensor {
@@ -105,8 +113,10 @@ export class ELU extends Module {
 }
 
 export class CELU extends Module {
-  constructor(readonly alpha = 1) {
+  constructor(readonly alpha = 1, o: ActivationOptions = {}) {
     super();
+    checkOptions('CELU', o, INPLACE);
+    checkArg('CELU', 'alpha', alpha, FINITE);
   }
 
   forward(x: Tensor): Tensor {
@@ -119,14 +129,21 @@ export class CELU extends Module {
 }
 
 export class SELU extends Module {
+  constructor(o: ActivationOptions = {}) {
+    super();
+    checkOptions('SELU', o, INPLACE);
+  }
+
   forward(x: Tensor): Tensor {
     return selu(x);
   }
 }
 
 export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  constructor(readonly approximate: 'none' | 'tanh' = 'none', o: NoOptions = {}) {
     super();
+    checkOptions('GELU', o, {});
+    checkArg('GELU', 'approximate', approximate, oneOf(['none', 'tanh']));
   }
 
   forward(x: Tensor): Tensor {
@@ -139,8 +156,11 @@ export class GELU extends Module {
 }
 
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  constructor(readonly beta = 1, readonly threshold = 20, o: NoOptions = {}) {
     super();
+    checkOptions('Softplus', o, {});
+    checkArg('Softplus', 'beta', beta, FINITE);
+    checkArg('Softplus', 'threshold', threshold, FINITE);
   }
 
   forward(x: Tensor): Tensor {
@@ -153,20 +173,33 @@ export class Softplus extends Module {
 }
 
 export class LogSigmoid extends Module {
+  constructor(o: NoOptions = {}) {
+    super();
+    checkOptions('LogSigmoid', o, {});
+  }
+
   forward(x: Tensor): Tensor {
     return A.logSigmoid(x);
   }
 }
 
 export class SiLU extends Module {
+  constructor(o: ActivationOptions = {}) {
+    super();
+    checkOptions('SiLU', o, INPLACE);
+  }
+
   forward(x: Tensor): Tensor {
     return silu(x);
   }
 }
 
 export class Hardtanh extends Module {
-  constructor(readonly minVal = -1, readonly maxVal = 1) {
+  constructor(readonly minVal = -1, readonly maxVal = 1, o: ActivationOptions = {}) {
     super();
+    checkOptions('Hardtanh', o, INPLACE);
+    checkArg('Hardtanh', 'minVal', minVal, FINITE);
+    checkArg('Hardtanh', 'maxVal', maxVal, FINITE);
   }
 
   forward(x: Tensor): Tensor {

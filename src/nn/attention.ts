@@ -17,6 +17,19 @@ import { dropout } from './functional.js';
 import { xavierUniform } from './init.js';
 import { Linear } from './linear.js';
 import { Module, Parameter } from './module.js';
+import { checkOptions, num } from '../tensor/options.js';
+import { notImplemented, nullable } from '../tensor/option-rules.js';
+import { PARAM_OPTIONS, PROB } from './option-specs.js';
+
+/** Options of MultiheadAttention (addBiasKv, addZeroAttn, kdim, vdim as PyTorch). */
+export const MHA_OPTIONS = {
+  dropout: PROB, bias: 'boolean', batchFirst: 'boolean', addBiasKv: 'boolean', addZeroAttn: 'boolean',
+  kdim: nullable(num({ min: 1, integer: true })), vdim: nullable(num({ min: 1, integer: true })), ...PARAM_OPTIONS,
+} as const;
+export const ATTEND_OPTIONS = {
+  keyPaddingMask: 'any', attnMask: 'any', needWeights: 'boolean', averageAttnWeights: 'boolean',
+  isCausal: notImplemented(false, 'pass a causal attnMask'),
+} as const;
 
 export interface MultiheadAttentionOptions {
   dropout?: number;
@@ -56,7 +69,8 @@ export class MultiheadAttention extends Module {
 
   constructor(readonly embedDim: number, readonly numHeads: number, o: MultiheadAttentionOptions = {}) {
     super();
-    if (!(embedDim > 0 && numHeads > 0) || embedDim % numHeads !== 0) {
+    checkOptions('MultiheadAttention', o, MHA_OPTIONS);
+    if (!(Number.isInteger(embedDim) && Number.isInteger(numHeads) && embedDim > 0 && numHeads > 0) || embedDim % numHeads !== 0) {
       throw new RangeError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
     }
     this.headDim = embedDim / numHeads;
@@ -77,6 +91,7 @@ export class MultiheadAttention extends Module {
 
   /** Attention output and weights; key and value default to the query (self-attention). */
   attend(query: Tensor, key: Tensor = query, value: Tensor = key, o: AttendOptions = {}): AttentionResult {
+    checkOptions('MultiheadAttention.attend', o, ATTEND_OPTIONS);
     const E = this.embedDim;
     for (const [n, t] of [['query', query], ['key', key], ['value', value]] as const) {
       if (t.ndim !== 3 || t.shape[2] !== E) throw new RangeError(`MultiheadAttention: ${n} must be ${this.batchFirst ? '[B, L, E]' : '[L, B, E]'} with E = ${E}, got ${shapeStr(t.shape)}`);

@@ -2,11 +2,19 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
+function describe(v: unknown): string {
+  if (v !== null && typeof v === 'object') return `an object with keys ${Object.keys(v).join(', ') || 'none'}`;
+  return typeof v === 'function' ? 'a function' : JSON.stringify(v) ?? String(v);
+}
+
 export class Sequential extends Module {
   readonly layers: Module[];
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new TypeError(`Sequential: argument ${i} is not a Module (got ${describe(m)}); Sequential takes no options`);
+    });
     this.layers = layers;
   }
 
@@ -44,6 +52,10 @@ export class ModuleList extends Module {
 
   constructor(items: Module[] = []) {
     super();
+    if (!Array.isArray(items)) throw new TypeError(`ModuleList: expected an array of Modules, got ${describe(items)}; ModuleList takes no options`);
+    items.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new TypeError(`ModuleList: item ${i} is not a Module (got ${describe(m)})`);
+    });
     this.items = items;
   }
 

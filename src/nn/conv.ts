@@ -13,6 +13,14 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { fans, kaimingUniform, uniform_ } from './init.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions, num, oneOf } from '../tensor/options.js';
+import { PARAM_OPTIONS, SIZE } from './option-specs.js';
+
+/** Conv options, checked by checkOptions (paddingMode and groups as PyTorch). */
+export const CONV_OPTIONS = {
+  stride: 'any', padding: 'any', dilation: 'any', groups: num({ min: 1, integer: true }), bias: 'boolean',
+  paddingMode: oneOf(['zeros', 'reflect', 'replicate', 'circular']), ...PARAM_OPTIONS,
+} as const;
 
 export type Size = number | number[];
 export type Padding = Size | 'valid' | 'same';
@@ -55,6 +63,9 @@ export abstract class ConvNd extends Module {
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Size, private readonly nsp: number, o: ConvOptions = {}) {
     super();
     const op = this.constructor.name;
+    checkOptions(op, o, CONV_OPTIONS);
+    checkArg(op, 'inChannels', inChannels, SIZE);
+    checkArg(op, 'outChannels', outChannels, SIZE);
     if (!(inChannels > 0 && outChannels > 0)) throw new RangeError(`${op}: channel counts must be positive, got (${inChannels}, ${outChannels})`);
     if ((o.groups ?? 1) !== 1) throw new RangeError(`${op}: only groups = 1 is supported, got ${o.groups}`);
     this.kernelSize = expand(op, 'kernelSize', kernelSize, nsp);

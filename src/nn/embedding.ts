@@ -11,6 +11,16 @@ import { Tensor, allocData } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { normal_ } from './init.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions, num } from '../tensor/options.js';
+import { notImplemented, nullable } from '../tensor/option-rules.js';
+import { INT, PARAM_OPTIONS, SIZE } from './option-specs.js';
+
+const EMBEDDING_COMMON = {
+  paddingIdx: nullable(INT), maxNorm: nullable(num({ min: 0, minExclusive: true })), normType: num({ min: 0, minExclusive: true }),
+  scaleGradByFreq: 'boolean', sparse: notImplemented(false, 'gradients are dense'),
+} as const;
+export const EMBEDDING_OPTIONS = { ...EMBEDDING_COMMON, ...PARAM_OPTIONS } as const;
+export const FROM_PRETRAINED_OPTIONS = { ...EMBEDDING_COMMON, freeze: 'boolean' } as const;
 
 export interface EmbeddingOptions {
   /** Index whose row is not trained (negative counts from the end). */
@@ -24,6 +34,9 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, o: EmbeddingOptions = {}) {
     super();
+    checkOptions('Embedding', o, EMBEDDING_OPTIONS);
+    checkArg('Embedding', 'numEmbeddings', numEmbeddings, SIZE);
+    checkArg('Embedding', 'embeddingDim', embeddingDim, SIZE);
     if (!(Number.isInteger(numEmbeddings) && numEmbeddings > 0 && Number.isInteger(embeddingDim) && embeddingDim > 0)) {
       throw new RangeError(`Embedding: sizes must be positive integers, got (${numEmbeddings}, ${embeddingDim})`);
     }
@@ -49,6 +62,7 @@ export class Embedding extends Module {
    * not require grad; the padding row keeps its given values.
    */
   static fromPretrained(embeddings: Tensor, o: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+    checkOptions('Embedding.fromPretrained', o, FROM_PRETRAINED_OPTIONS);
     if (embeddings.ndim !== 2) throw new RangeError(`Embedding.fromPretrained: embeddings must be 2-d [n, dim], got ${shapeStr(embeddings.shape)}`);
     const [n, dim] = embeddings.shape;
     const e = new Embedding(n, dim, { paddingIdx: o.paddingIdx, generator: undefined });

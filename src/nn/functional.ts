@@ -9,6 +9,13 @@ import { backend } from '../backend/index.js';
 import * as A from '../autograd/index.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../tensor/options.js';
+import { nullable, tensorLike } from '../tensor/option-rules.js';
+import { INT, PROB, REDUCTION, reductionProblem } from './option-specs.js';
+
+/** Options of nllLoss / NLLLoss (PyTorch's names; sizeAverage/reduce are long deprecated there). */
+export const NLL_OPTIONS = { reduction: REDUCTION, weight: nullable(tensorLike), ignoreIndex: INT } as const;
+export const CROSS_ENTROPY_OPTIONS = { ...NLL_OPTIONS, labelSmoothing: PROB } as const;
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -21,6 +28,8 @@ export const logSoftmax = A.logSoftmax;
 export const leakyRelu = A.leakyRelu;
 
 export function reduce(x: Tensor, reduction: Reduction): Tensor {
+  const problem = reductionProblem(reduction);
+  if (problem !== null) throw new RangeError(`reduction ${problem}`);
   if (reduction === 'mean') return A.mean(x);
   if (reduction === 'sum') return A.sum(x);
   return x;
@@ -86,6 +95,7 @@ export interface NllOptions {
  * With weights, the mean divides by the sum of the targets' weights (as PyTorch).
  */
 export function nllLoss(logProbs: Tensor, target: Tensor, o: NllOptions = {}): Tensor {
+  checkOptions('nllLoss', o, NLL_OPTIONS);
   if (logProbs.ndim < 2) throw new RangeError(`nllLoss: input must be [N, C, ...], got ${shapeStr(logProbs.shape)}`);
   const ignore = o.ignoreIndex ?? -100;
   checkTargets('nllLoss', logProbs, target, ignore);
@@ -112,11 +122,12 @@ export interface CrossEntropyOptions extends NllOptions {
  * are the same either way: 'mean' divides Σ w_t·loss by Σ w_t over the rows not ignored.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', o, CROSS_ENTROPY_OPTIONS);
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: input must be [N, C, ...] logits, got ${shapeStr(logits.shape)}`);
   const eps = o.labelSmoothing ?? 0;
   if (logits.ndim === 2 && eps === 0 && !o.weight?.requiresGrad) return crossEntropyFused(logits, target, o);
   const logp = A.logSoftmax(logits, 1);
-  const nll = nllLoss(logp, target, o);
+  const nll = nllLoss(logp, target, { reduction: o.reduction, weight: o.weight, ignoreIndex: o.ignoreIndex });
   if (eps === 0) return nll;
   checkTargets('crossEntropy', logits, target, o.ignoreIndex ?? -100);
   const C = logits.shape[1];
@@ -160,6 +171,8 @@ function checkSame(op: string, input: Tensor, target: Tensor): void {
 }
 
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  const problem = reductionProblem(reduction);
+  if (problem !== null) throw new RangeError(`mseLoss: reduction ${problem}`);
   checkSame('mseLoss', input, target);
   return reduce(A.square(A.sub(input, target)), reduction);
 }

@@ -10,6 +10,8 @@ import { zeros } from '../tensor/creation.js';
 import { linear } from './functional.js';
 import { kaimingUniform, uniform_ } from './init.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions } from '../tensor/options.js';
+import { PARAM_OPTIONS, SIZE } from './option-specs.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -24,7 +26,9 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
-    if (!(inFeatures > 0 && outFeatures > 0)) throw new RangeError(`Linear: sizes must be positive, got (${inFeatures}, ${outFeatures})`);
+    checkOptions('Linear', opts, { bias: 'boolean', ...PARAM_OPTIONS });
+    checkArg('Linear', 'inFeatures', inFeatures, SIZE);
+    checkArg('Linear', 'outFeatures', outFeatures, SIZE);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = new Parameter(zeros([outFeatures, inFeatures]));

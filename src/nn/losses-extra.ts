@@ -10,6 +10,24 @@ import * as A from '../autograd/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Reduction, reduce } from './functional.js';
 import { Module } from './module.js';
+import { checkOptions, oneOf, OptionSpec } from '../tensor/options.js';
+import { nullable, tensorLike } from '../tensor/option-rules.js';
+import { reductionArg } from './loss.js';
+import { FINITE, NONNEG, POSITIVE, REDUCTION } from './option-specs.js';
+
+const W = nullable(tensorLike);
+/** The option specs of these losses (functions and modules alike). */
+export const LOSS_OPTIONS: Record<string, OptionSpec> = {
+  BCELoss: { weight: W, reduction: REDUCTION },
+  BCEWithLogitsLoss: { weight: W, posWeight: W, reduction: REDUCTION },
+  SmoothL1Loss: { beta: NONNEG, reduction: REDUCTION },
+  HuberLoss: { delta: POSITIVE, reduction: REDUCTION },
+  KLDivLoss: { reduction: oneOf(['none', 'mean', 'sum', 'batchmean']), logTarget: 'boolean' },
+  GaussianNLLLoss: { full: 'boolean', eps: POSITIVE, reduction: REDUCTION },
+  PoissonNLLLoss: { logInput: 'boolean', full: 'boolean', eps: POSITIVE, reduction: REDUCTION },
+  MultiMarginLoss: { p: oneOf([1, 2]), margin: FINITE, weight: W, reduction: REDUCTION },
+  HingeEmbeddingLoss: { margin: FINITE, reduction: REDUCTION },
+};
 
 function same(op: string, input: Tensor, target: Tensor): void {
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
@@ -19,6 +37,7 @@ function same(op: string, input: Tensor, target: Tensor): void {
 
 /** −w·(t·log p + (1−t)·log(1−p)), logs clamped at −100 as PyTorch. */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, o: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  checkOptions('binaryCrossEntropy', o, LOSS_OPTIONS.BCELoss);
   same('binaryCrossEntropy', input, target);
   const lp = A.clamp(A.log(input), -100);
   const l1p = A.clamp(A.log(A.sub(1, input)), -100);
@@ -29,6 +48,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, o: { weight?: 
 
 /** −w·(pw·t·log σ(x) + (1−t)·log σ(−x)), stable for any logit; posWeight broadcasts over the last dim. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, o: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', o, LOSS_OPTIONS.BCEWithLogitsLoss);
   same('binaryCrossEntropyWithLogits', input, target);
   const pos = o.posWeight ? A.mul(target, o.posWeight) : target;
   let loss = A.neg(A.add(A.mul(pos, A.logSigmoid(input)), A.mul(A.sub(1, target), A.logSigmoid(A.neg(input)))));
@@ -37,12 +57,14 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, o: {
 }
 
 export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  reductionArg('l1Loss', reduction);
   same('l1Loss', input, target);
   return reduce(A.abs(A.sub(input, target)), reduction);
 }
 
 /** 0.5·d²/β where |d| < β, else |d| − 0.5·β (β = 0 is the L1 loss). */
 export function smoothL1Loss(input: Tensor, target: Tensor, o: { beta?: number; reduction?: Reduction } = {}): Tensor {
+  checkOptions('smoothL1Loss', o, LOSS_OPTIONS.SmoothL1Loss);
   same('smoothL1Loss', input, target);
   const beta = o.beta ?? 1;
   if (beta < 0) throw new RangeError(`smoothL1Loss: beta must be ≥ 0, got ${beta}`);
@@ -54,6 +76,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, o: { beta?: number; 
 
 /** 0.5·d² where |d| < δ, else δ·(|d| − 0.5·δ). */
 export function huberLoss(input: Tensor, target: Tensor, o: { delta?: number; reduction?: Reduction } = {}): Tensor {
+  checkOptions('huberLoss', o, LOSS_OPTIONS.HuberLoss);
   same('huberLoss', input, target);
   const delta = o.delta ?? 1;
   const d = A.abs(A.sub(input, target));
@@ -68,6 +91,7 @@ export type KLReduction = Reduction | 'batchmean';
  * (or e^t·(t − x) with logTarget). 'batchmean' divides the sum by the batch size.
  */
 export function klDiv(input: Tensor, target: Tensor, o: { reduction?: KLReduction; logTarget?: boolean } = {}): Tensor {
+  checkOptions('klDiv', o, LOSS_OPTIONS.KLDivLoss);
   same('klDiv', input, target);
   const loss = o.logTarget
     ? A.mul(A.exp(target), A.sub(target, input))
@@ -83,6 +107,7 @@ export function klDiv(input: Tensor, target: Tensor, o: { reduction?: KLReductio
  * size 1 in the last dim (homoscedastic).
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, o: { full?: boolean; eps?: number; reduction?: Reduction } = {}): Tensor {
+  checkOptions('gaussianNllLoss', o, LOSS_OPTIONS.GaussianNLLLoss);
   same('gaussianNllLoss', input, target);
   let v = variance;
   if (v.ndim === input.ndim - 1 && v.shape.every((d, i) => d === input.shape[i])) v = A.unsqueeze(v, -1);
@@ -101,6 +126,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
  * t·log t − t + 0.5·log(2πt) where t > 1.
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, o: { logInput?: boolean; full?: boolean; eps?: number; reduction?: Reduction } = {}): Tensor {
+  checkOptions('poissonNllLoss', o, LOSS_OPTIONS.PoissonNLLLoss);
   same('poissonNllLoss', input, target);
   const eps = o.eps ?? 1e-8;
   let loss = (o.logInput ?? true)
@@ -116,6 +142,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor, o: { logInput?: bo
 
 /** Σ_{i≠y} max(0, margin − x_y + x_i)^p · w_y / C per sample, for scores [N, C] and int32 targets [N]. */
 export function multiMarginLoss(input: Tensor, target: Tensor, o: { p?: 1 | 2; margin?: number; weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  checkOptions('multiMarginLoss', o, LOSS_OPTIONS.MultiMarginLoss);
   const p = o.p ?? 1;
   if (p !== 1 && p !== 2) throw new RangeError(`multiMarginLoss: p must be 1 or 2, got ${p}`);
   const x = input.ndim === 1 ? A.unsqueeze(input, 0) : input;
@@ -137,6 +164,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, o: { p?: 1 | 2; m
 
 /** x where y = 1, max(0, margin − x) where y = −1. */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, o: { margin?: number; reduction?: Reduction } = {}): Tensor {
+  checkOptions('hingeEmbeddingLoss', o, LOSS_OPTIONS.HingeEmbeddingLoss);
   same('hingeEmbeddingLoss', input, target);
   const marginPart = A.where(A.ne(target, 1), A.relu(A.sub(o.margin ?? 1, input)), 0);
   const selfPart = A.where(A.ne(target, -1), input, 0);
@@ -146,6 +174,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, o: { margin?: 
 export class BCELoss extends Module {
   constructor(readonly options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super();
+    checkOptions('BCELoss', options, LOSS_OPTIONS.BCELoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -156,6 +185,7 @@ export class BCELoss extends Module {
 export class BCEWithLogitsLoss extends Module {
   constructor(readonly options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
     super();
+    checkOptions('BCEWithLogitsLoss', options, LOSS_OPTIONS.BCEWithLogitsLoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -164,8 +194,11 @@ export class BCEWithLogitsLoss extends Module {
 }
 
 export class L1Loss extends Module {
-  constructor(readonly reduction: Reduction = 'mean') {
+  readonly reduction: Reduction;
+
+  constructor(reduction: Reduction | { reduction?: Reduction } = 'mean') {
     super();
+    this.reduction = reductionArg('L1Loss', reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -176,6 +209,7 @@ export class L1Loss extends Module {
 export class SmoothL1Loss extends Module {
   constructor(readonly options: { beta?: number; reduction?: Reduction } = {}) {
     super();
+    checkOptions('SmoothL1Loss', options, LOSS_OPTIONS.SmoothL1Loss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -186,6 +220,7 @@ export class SmoothL1Loss extends Module {
 export class HuberLoss extends Module {
   constructor(readonly options: { delta?: number; reduction?: Reduction } = {}) {
     super();
+    checkOptions('HuberLoss', options, LOSS_OPTIONS.HuberLoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -196,6 +231,7 @@ export class HuberLoss extends Module {
 export class KLDivLoss extends Module {
   constructor(readonly options: { reduction?: KLReduction; logTarget?: boolean } = {}) {
     super();
+    checkOptions('KLDivLoss', options, LOSS_OPTIONS.KLDivLoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -207,6 +243,7 @@ export class KLDivLoss extends Module {
 export class GaussianNLLLoss extends Module {
   constructor(readonly options: { full?: boolean; eps?: number; reduction?: Reduction } = {}) {
     super();
+    checkOptions('GaussianNLLLoss', options, LOSS_OPTIONS.GaussianNLLLoss);
   }
 
   forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
@@ -217,6 +254,7 @@ export class GaussianNLLLoss extends Module {
 export class PoissonNLLLoss extends Module {
   constructor(readonly options: { logInput?: boolean; full?: boolean; eps?: number; reduction?: Reduction } = {}) {
     super();
+    checkOptions('PoissonNLLLoss', options, LOSS_OPTIONS.PoissonNLLLoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -227,6 +265,7 @@ export class PoissonNLLLoss extends Module {
 export class MultiMarginLoss extends Module {
   constructor(readonly options: { p?: 1 | 2; margin?: number; weight?: Tensor | null; reduction?: Reduction } = {}) {
     super();
+    checkOptions('MultiMarginLoss', options, LOSS_OPTIONS.MultiMarginLoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -237,6 +276,7 @@ export class MultiMarginLoss extends Module {
 export class HingeEmbeddingLoss extends Module {
   constructor(readonly options: { margin?: number; reduction?: Reduction } = {}) {
     super();
+    checkOptions('HingeEmbeddingLoss', options, LOSS_OPTIONS.HingeEmbeddingLoss);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {

@@ -13,6 +13,12 @@ import * as A from '../autograd/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions } from '../tensor/options.js';
+import { nullable } from '../tensor/option-rules.js';
+import { NONNEG, PARAM_OPTIONS, PROB, SIZE } from './option-specs.js';
+
+export const LAYER_NORM_OPTIONS = { eps: NONNEG, elementwiseAffine: 'boolean', bias: 'boolean', ...PARAM_OPTIONS } as const;
+export const BATCH_NORM_OPTIONS = { eps: NONNEG, momentum: nullable(PROB), affine: 'boolean', trackRunningStats: 'boolean', ...PARAM_OPTIONS } as const;
 
 export interface LayerNormOptions {
   eps?: number;
@@ -29,6 +35,8 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], o: LayerNormOptions = {}) {
     super();
+    checkOptions('LayerNorm', o, LAYER_NORM_OPTIONS);
+    for (const d of typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape) checkArg('LayerNorm', 'normalizedShape', d, SIZE);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = o.eps ?? 1e-5;
     const affine = o.elementwiseAffine ?? true;
@@ -70,6 +78,7 @@ abstract class BatchNormNd extends Module {
 
   constructor(readonly numFeatures: number, private readonly ranks: number[], o: BatchNormOptions = {}) {
     super();
+    checkOptions(this.constructor.name, o, BATCH_NORM_OPTIONS);
     if (!(Number.isInteger(numFeatures) && numFeatures > 0)) throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = o.eps ?? 1e-5;
     this.momentum = o.momentum === undefined ? 0.1 : o.momentum;

@@ -18,6 +18,8 @@ import { zeros } from '../tensor/creation.js';
 import { uniform_ } from './init.js';
 import { Linear } from './linear.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions, oneOf } from '../tensor/options.js';
+import { SIZE } from './option-specs.js';
 
 export interface PoolResult {
   output: Tensor;
@@ -46,8 +48,10 @@ export function maskedMean(x: Tensor, mask?: Tensor | null): Tensor {
 }
 
 export class MeanPooling extends Module {
-  constructor(readonly embedDim: number) {
+  constructor(readonly embedDim: number, o: Record<string, never> = {}) {
     super();
+    checkOptions('MeanPooling', o, {});
+    checkArg('MeanPooling', 'embedDim', embedDim, SIZE);
   }
 
   pool(x: Tensor, mask?: Tensor | null): PoolResult {
@@ -80,6 +84,8 @@ export class AttentionPooling extends Module {
 
   constructor(readonly embedDim: number, o: AttentionPoolingOptions = {}) {
     super();
+    checkOptions('AttentionPooling', o, { query: oneOf(['learned', 'linear', 'mlp']), hidden: SIZE, value: 'boolean', generator: 'any' });
+    checkArg('AttentionPooling', 'embedDim', embedDim, SIZE);
     const gen = o.generator ?? defaultGenerator();
     this.queryKind = o.query ?? 'learned';
     if (this.queryKind === 'learned') {

@@ -11,6 +11,12 @@ import * as A from '../autograd/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import { Size, expand, windowOut } from './conv.js';
+import { checkArg, checkOptions, num } from '../tensor/options.js';
+import { SIZE } from './option-specs.js';
+
+const POOL = { stride: 'any', padding: 'any', ceilMode: 'boolean' } as const;
+export const MAX_POOL_OPTIONS = { ...POOL, dilation: 'any', returnIndices: 'boolean' } as const;
+export const AVG_POOL_OPTIONS = { ...POOL, countIncludePad: 'boolean', divisorOverride: num({ min: 1, integer: true }) } as const;
 
 export interface PoolOptions {
   /** Defaults to the kernel size. */
@@ -53,6 +59,7 @@ abstract class MaxPoolNd extends Module {
   constructor(kernelSize: Size, private readonly nsp: number, o: MaxPoolOptions = {}) {
     super();
     const op = this.constructor.name;
+    checkOptions(op, o, MAX_POOL_OPTIONS);
     this.kernelSize = expand(op, 'kernelSize', kernelSize, nsp);
     this.stride = expand(op, 'stride', o.stride ?? this.kernelSize, nsp);
     this.padding = expand(op, 'padding', o.padding ?? 0, nsp);
@@ -95,6 +102,7 @@ abstract class AvgPoolNd extends Module {
   constructor(kernelSize: Size, private readonly nsp: number, o: AvgPoolOptions = {}) {
     super();
     const op = this.constructor.name;
+    checkOptions(op, o, AVG_POOL_OPTIONS);
     this.kernelSize = expand(op, 'kernelSize', kernelSize, nsp);
     this.stride = expand(op, 'stride', o.stride ?? this.kernelSize, nsp);
     this.padding = expand(op, 'padding', o.padding ?? 0, nsp);
@@ -164,8 +172,10 @@ function adaptiveMatrix(len: number, out: number): Tensor {
 
 /** Average over adaptive bins of the last dim: [N, C, L] → [N, C, outputSize]. */
 export class AdaptiveAvgPool1d extends Module {
-  constructor(readonly outputSize: number) {
+  constructor(readonly outputSize: number, o: Record<string, never> = {}) {
     super();
+    checkOptions('AdaptiveAvgPool1d', o, {});
+    checkArg('AdaptiveAvgPool1d', 'outputSize', outputSize, SIZE);
     if (!(Number.isInteger(outputSize) && outputSize >= 1)) throw new RangeError(`AdaptiveAvgPool1d: outputSize must be an integer ≥ 1, got ${outputSize}`);
   }
 
@@ -184,8 +194,9 @@ export class AdaptiveAvgPool1d extends Module {
 export class AdaptiveAvgPool2d extends Module {
   readonly outputSize: number[];
 
-  constructor(outputSize: Size) {
+  constructor(outputSize: Size, o: Record<string, never> = {}) {
     super();
+    checkOptions('AdaptiveAvgPool2d', o, {});
     this.outputSize = expand('AdaptiveAvgPool2d', 'outputSize', outputSize, 2);
     if (this.outputSize.some((s) => s < 1)) throw new RangeError(`AdaptiveAvgPool2d: outputSize must be ≥ 1, got [${this.outputSize}]`);
   }

@@ -12,6 +12,8 @@ import { zeros } from '../tensor/creation.js';
 import { dropout } from './functional.js';
 import { normal_ } from './init.js';
 import { Module, Parameter } from './module.js';
+import { checkArg, checkOptions } from '../tensor/options.js';
+import { POSITIVE, PROB, SIZE } from './option-specs.js';
 
 /** The [maxLen, dModel] sinusoid table. */
 export function sinusoidTable(maxLen: number, dModel: number): Tensor {
@@ -43,6 +45,8 @@ export class PositionalEncoding extends Module {
 
   constructor(readonly dModel: number, o: PositionalEncodingOptions = {}) {
     super();
+    checkOptions('PositionalEncoding', o, { dropout: PROB, maxLen: SIZE, batchFirst: 'boolean', generator: 'any' });
+    checkArg('PositionalEncoding', 'dModel', dModel, SIZE);
     this.maxLen = o.maxLen ?? 5000;
     this.p = o.dropout ?? 0.1;
     this.batchFirst = o.batchFirst ?? false;
@@ -77,6 +81,8 @@ export class ClsToken extends Module {
 
   constructor(readonly embedDim: number, o: { batchFirst?: boolean; std?: number; generator?: Generator } = {}) {
     super();
+    checkOptions('ClsToken', o, { batchFirst: 'boolean', std: POSITIVE, generator: 'any' });
+    checkArg('ClsToken', 'embedDim', embedDim, SIZE);
     this.batchFirst = o.batchFirst ?? true;
     this.cls = new Parameter(zeros([1, 1, embedDim]));
     normal_(this.cls, 0, o.std ?? 0.02, o.generator ?? defaultGenerator());

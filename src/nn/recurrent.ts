@@ -25,6 +25,19 @@ import { zeros } from '../tensor/creation.js';
 import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, Parameter } from './module.js';
+import { checkOptions, num, oneOf, OptionRule } from '../tensor/options.js';
+import { PARAM_OPTIONS, PROB, SIZE } from './option-specs.js';
+
+/** Options of RNN, LSTM and GRU (projSize: LSTM only; nonlinearity: RNN only). */
+export const RECURRENT_OPTIONS = {
+  numLayers: SIZE, bias: 'boolean', batchFirst: 'boolean', dropout: PROB, bidirectional: 'boolean', ...PARAM_OPTIONS,
+} as const;
+export const RECURRENT_RUN_OPTIONS = { h0: 'any', c0: 'any', lengths: 'any' } as const;
+const SPECS: Record<string, Record<string, OptionRule>> = {
+  RNN: { ...RECURRENT_OPTIONS, nonlinearity: oneOf(['tanh', 'relu']) },
+  LSTM: { ...RECURRENT_OPTIONS, projSize: num({ min: 0, integer: true }) },
+  GRU: RECURRENT_OPTIONS,
+};
 
 export interface RecurrentOptions {
   numLayers?: number;
@@ -67,6 +80,7 @@ abstract class RecurrentBase extends Module {
   constructor(readonly inputSize: number, readonly hiddenSize: number, private readonly gates: number, o: RecurrentOptions) {
     super();
     const op = this.constructor.name;
+    checkOptions(op, o, SPECS[gates === 4 ? 'LSTM' : gates === 3 ? 'GRU' : 'RNN']);
     if (!(Number.isInteger(inputSize) && inputSize > 0 && Number.isInteger(hiddenSize) && hiddenSize > 0)) {
       throw new RangeError(`${op}: inputSize and hiddenSize must be positive integers, got (${inputSize}, ${hiddenSize})`);
     }
@@ -139,6 +153,7 @@ abstract class RecurrentBase extends Module {
 
   run(x: Tensor, o: RecurrentRunOptions = {}): RecurrentResult {
     const op = this.constructor.name;
+    checkOptions(`${op}.run`, o, RECURRENT_RUN_OPTIONS);
     const unbatched = x.ndim === 2;
     if (x.ndim !== 3 && !unbatched) throw new RangeError(`${op}: expected a 3-d input ${this.batchFirst ? '[B, T, inputSize]' : '[T, B, inputSize]'} (or 2-d unbatched), got ${shapeStr(x.shape)}`);
     if (x.shape[x.ndim - 1] !== this.inputSize) throw new RangeError(`${op}: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features but inputSize is ${this.inputSize}`);

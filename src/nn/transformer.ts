@@ -15,6 +15,15 @@ import { gelu } from './activation-extra.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 import { LayerNorm } from './normalization.js';
+import { checkArg, checkOptions, OptionRule } from '../tensor/options.js';
+import { POSITIVE, PROB, SIZE } from './option-specs.js';
+
+const ACTIVATION: OptionRule = (v) => (v === 'relu' || v === 'gelu' || typeof v === 'function' ? null : `must be 'relu', 'gelu' or a function, got ${JSON.stringify(v)}`);
+/** Options of TransformerEncoderLayer, as PyTorch's. */
+export const ENCODER_LAYER_OPTIONS = {
+  dimFeedforward: SIZE, dropout: PROB, activation: ACTIVATION, layerNormEps: POSITIVE, batchFirst: 'boolean', normFirst: 'boolean',
+  bias: 'boolean', generator: 'any',
+} as const;
 
 export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
@@ -47,6 +56,7 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, o: TransformerEncoderLayerOptions = {}) {
     super();
+    checkOptions('TransformerEncoderLayer', o, ENCODER_LAYER_OPTIONS);
     this.options = { ...o };
     const gen = o.generator ?? defaultGenerator();
     const ff = o.dimFeedforward ?? 2048;
@@ -108,8 +118,11 @@ export class TransformerEncoder extends Module {
   layers: TransformerEncoderLayer[];
   norm: LayerNorm | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, o: { norm?: LayerNorm | null } = {}) {
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, o: { norm?: LayerNorm | null; enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
     super();
+    checkOptions('TransformerEncoder', o, { norm: 'any', enableNestedTensor: 'boolean', maskCheck: 'boolean' });
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new TypeError('TransformerEncoder: encoderLayer must be a TransformerEncoderLayer');
+    checkArg('TransformerEncoder', 'numLayers', numLayers, SIZE);
     if (!(Number.isInteger(numLayers) && numLayers >= 1)) throw new RangeError(`TransformerEncoder: numLayers must be an integer ≥ 1, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, () => encoderLayer.clone());
     this.norm = o.norm ?? null;

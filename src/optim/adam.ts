@@ -8,7 +8,7 @@ import { backend } from '../backend/index.js';
 import type { AdamTensors, FloatData } from '../backend/backend.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, allFloat32, checkRange } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, allFloat32, checkRange, BETAS, LR, NONNEG } from './optimizer.js';
 
 export type AdamOptions = {
   lr: number;
@@ -18,11 +18,14 @@ export type AdamOptions = {
   amsgrad: boolean;
 };
 
+/** Every option Adam takes (checked by the Optimizer base). */
+export const ADAM_SPEC = { lr: LR, betas: BETAS, eps: NONNEG, weightDecay: NONNEG, amsgrad: 'boolean', maximize: 'boolean' } as const;
+
 export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupled: boolean = false;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts }, ADAM_SPEC);
   }
 
   protected validate(o: AdamOptions): void {

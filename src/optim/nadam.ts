@@ -10,14 +10,18 @@ import * as A from '../autograd/index.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adamax.js';
-import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, checkRange, BETAS, LR, NONNEG, NO_MAXIMIZE } from './optimizer.js';
+import { notImplemented } from '../tensor/option-rules.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
 export type NAdamOptions = { lr: number; betas: number[]; eps: number; weightDecay: number; momentumDecay: number };
 
+/** Every option NAdam takes (checked by the Optimizer base). */
+export const NADAM_SPEC = { lr: LR, betas: BETAS, eps: NONNEG, weightDecay: NONNEG, momentumDecay: NONNEG, decoupledWeightDecay: notImplemented(false, 'use AdamW'), maximize: NO_MAXIMIZE } as const;
+
 export class NAdam extends Optimizer<NAdamOptions> {
   constructor(params: ParamsInput<NAdamOptions>, opts: Partial<NAdamOptions> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, ...opts });
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, ...opts }, NADAM_SPEC);
   }
 
   protected validate(o: NAdamOptions): void {

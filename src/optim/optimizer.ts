@@ -8,6 +8,15 @@
  */
 import { Tensor, allocData } from '../tensor/tensor.js';
 import type { Parameter } from '../nn/module.js';
+import { checkOptions, num, OptionRule, OptionSpec } from '../tensor/options.js';
+import { arrayOf, notImplemented } from '../tensor/option-rules.js';
+
+/** Rules shared by the optimizers' option specs (types here; each optimizer's validate checks the ranges with its own messages). */
+export const LR = num();
+export const NONNEG = num();
+export const BETAS: OptionRule = arrayOf(num());
+/** PyTorch's `maximize` on an optimizer that does not implement it. */
+export const NO_MAXIMIZE: OptionRule = notImplemented(false, 'negate the loss instead');
 
 export type Hyper = Record<string, number | boolean | number[]>;
 
@@ -30,7 +39,12 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   readonly paramGroups: ParamGroup<H>[] = [];
   readonly state = new Map<Parameter, ParamState>();
 
-  constructor(params: ParamsInput<H>, readonly defaults: H) {
+  /** The options this optimizer takes (checked for the defaults and for every parameter group). */
+  private readonly spec: OptionSpec;
+
+  constructor(params: ParamsInput<H>, readonly defaults: H, spec?: OptionSpec) {
+    this.spec = spec ?? Object.fromEntries(Object.keys(defaults).map((k) => [k, 'any']));
+    checkOptions(this.constructor.name, defaults, this.spec);
     const list = [...(params as Iterable<unknown>)];
     const grouped = list.length > 0 && !(list[0] instanceof Tensor);
     const groups = grouped
@@ -51,6 +65,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     }
     if (new Set(params).size !== params.length) throw new Error(`${name}: a parameter group lists the same parameter twice`);
     const { params: _, ...rest } = group;
+    checkOptions(`${name} (parameter group ${this.paramGroups.length})`, rest, this.spec);
     const options = { ...this.defaults, ...rest } as H;
     this.validate(options);
     this.paramGroups.push({ params, options });

@@ -9,14 +9,18 @@ import * as A from '../autograd/index.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adamax.js';
-import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, checkRange, BETAS, LR, NONNEG, NO_MAXIMIZE } from './optimizer.js';
+import { notImplemented } from '../tensor/option-rules.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
 export type RAdamOptions = { lr: number; betas: number[]; eps: number; weightDecay: number };
 
+/** Every option RAdam takes (checked by the Optimizer base). */
+export const RADAM_SPEC = { lr: LR, betas: BETAS, eps: NONNEG, weightDecay: NONNEG, decoupledWeightDecay: notImplemented(false, 'use AdamW'), maximize: NO_MAXIMIZE } as const;
+
 export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: ParamsInput<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts }, RADAM_SPEC);
   }
 
   protected validate(o: RAdamOptions): void {

@@ -6,7 +6,8 @@ import { backend } from '../backend/index.js';
 import type { FloatData, SgdTensors } from '../backend/backend.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, allFloat32, checkRange } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, allFloat32, checkRange, LR, NONNEG } from './optimizer.js';
+import { num } from '../tensor/options.js';
 
 export type SGDOptions = {
   lr: number;
@@ -16,9 +17,12 @@ export type SGDOptions = {
   nesterov: boolean;
 };
 
+/** Every option SGD takes (checked by the Optimizer base). */
+export const SGD_SPEC = { lr: LR, momentum: NONNEG, dampening: num({ min: -Infinity }), weightDecay: NONNEG, nesterov: 'boolean', maximize: 'boolean' } as const;
+
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts }, SGD_SPEC);
   }
 
   protected validate(o: SGDOptions): void {

@@ -4,6 +4,10 @@ import { backend } from '../backend/index.js';
 import { shapeStr, sizeOf } from '../backend/shape.js';
 import { Generator, defaultGenerator } from './random.js';
 import { NestedArray, Tensor, allocData, dtypeOf } from './tensor.js';
+import { checkOptions, oneOf } from './options.js';
+
+const CREATE_SPEC = { dtype: oneOf(['float32', 'float64', 'int32']), requiresGrad: 'boolean' } as const;
+const RANDOM_SPEC = { ...CREATE_SPEC, generator: 'any' } as const;
 
 export interface CreateOptions {
   dtype?: DType;
@@ -28,6 +32,7 @@ function inferShape(x: NestedArray, path: string): number[] {
 
 /** A tensor from nested arrays, a typed array (flat, with shape) or a number. */
 export function tensor(values: NestedArray | Data | readonly number[], opts?: CreateOptions & { shape?: Shape }): Tensor {
+  checkOptions('tensor', opts, { ...CREATE_SPEC, shape: 'any' });
   const dtype = opts?.dtype ?? (ArrayBuffer.isView(values) ? dtypeOf(values as Data) : 'float32');
   if (ArrayBuffer.isView(values)) {
     const src = values as Data;
@@ -58,6 +63,7 @@ export function tensor(values: NestedArray | Data | readonly number[], opts?: Cr
 }
 
 export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
+  checkOptions('full', opts, CREATE_SPEC);
   const data = allocData(opts?.dtype ?? 'float32', sizeOf(shape));
   if (value !== 0) backend().fill(data, value);
   return finish(new Tensor(data, shape), opts);
@@ -87,6 +93,7 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
 
 /** Values from start (inclusive) to end (exclusive) by step, like torch.arange. */
 export function arange(start: number, end?: number, step = 1, opts?: CreateOptions): Tensor {
+  checkOptions('arange', opts, CREATE_SPEC);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -100,12 +107,14 @@ export function arange(start: number, end?: number, step = 1, opts?: CreateOptio
 }
 
 export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
+  checkOptions('linspace', opts, CREATE_SPEC);
   const data = allocData(opts?.dtype ?? 'float32', steps);
   for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return finish(new Tensor(data, [steps]), opts);
 }
 
 export function eye(n: number, m = n, opts?: CreateOptions): Tensor {
+  checkOptions('eye', opts, CREATE_SPEC);
   const data = allocData(opts?.dtype ?? 'float32', n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return finish(new Tensor(data, [n, m]), opts);
@@ -113,6 +122,7 @@ export function eye(n: number, m = n, opts?: CreateOptions): Tensor {
 
 /** Uniform in [0, 1). */
 export function rand(shape: Shape, opts?: RandomOptions): Tensor {
+  checkOptions('rand', opts, RANDOM_SPEC);
   const g = opts?.generator ?? defaultGenerator();
   const data = allocData(opts?.dtype ?? 'float32', sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.random();
@@ -121,6 +131,7 @@ export function rand(shape: Shape, opts?: RandomOptions): Tensor {
 
 /** Standard normal. */
 export function randn(shape: Shape, opts?: RandomOptions): Tensor {
+  checkOptions('randn', opts, RANDOM_SPEC);
   const g = opts?.generator ?? defaultGenerator();
   const data = allocData(opts?.dtype ?? 'float32', sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
@@ -129,6 +140,7 @@ export function randn(shape: Shape, opts?: RandomOptions): Tensor {
 
 /** Integers uniform in [low, high). */
 export function randint(low: number, high: number, shape: Shape, opts?: { generator?: Generator }): Tensor {
+  checkOptions('randint', opts, { generator: 'any' });
   const g = opts?.generator ?? defaultGenerator();
   const data = new Int32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + g.int(high - low);

@@ -7,6 +7,18 @@ import { record } from '../record.js';
 import { add, binaryRaw, div, eq, exp, log, mul, sqrt, square, sub } from './elementwise.js';
 import { reshape } from './shape.js';
 import { empty, floatDtype } from './util.js';
+import { checkOptions, num } from '../../tensor/options.js';
+
+const REDUCE_SPEC = { keepDim: 'boolean' } as const;
+const VAR_SPEC = { keepDim: 'boolean', correction: num({ min: 0 }), unbiased: (v: unknown) => `is PyTorch's old name; use correction: ${v === false ? 0 : 1}` } as const;
+
+/** Checks a reduction's options (unknown key → named error: `sum: unknown option 'keepdim' (did you mean 'keepDim'?)`). */
+function ro(op: string, opts: object): void {
+  for (const _ in opts) {
+    checkOptions(op, opts, REDUCE_SPEC);
+    return;
+  }
+}
 
 export type Dims = number | readonly number[] | undefined;
 
@@ -59,12 +71,14 @@ function reduceRaw(op: 'sum' | 'max' | 'min' | 'prod', x: Tensor, axes: number[]
 }
 
 export function sum(x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor {
+  ro('sum', opts);
   const axes = normDims(dims, x.ndim, 'sum');
   const out = reduceRaw('sum', x, axes, opts.keepDim ?? false);
   return record('sum', [x], out, (g) => [broadcastTo(reshape(g, keptShape(x.shape, axes)), x.shape)]);
 }
 
 export function mean(x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor {
+  ro('mean', opts);
   const axes = normDims(dims, x.ndim, 'mean');
   const count = sizeOf(axes.map((a) => x.shape[a]));
   const xf = x.dtype === 'int32' ? castFloat(x) : x;
@@ -78,6 +92,7 @@ function castFloat(x: Tensor): Tensor {
 }
 
 function extreme(op: 'max' | 'min', x: Tensor, dims: Dims, opts: ReduceOptions): Tensor {
+  ro(op, opts);
   const axes = normDims(dims, x.ndim, op);
   for (const a of axes) {
     if (x.shape[a] === 0) throw new RangeError(`${op}: cannot reduce over dim ${a} of size 0 (shape ${shapeStr(x.shape)})`);
@@ -96,6 +111,7 @@ export const max = (x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor =>
 export const min = (x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor => extreme('min', x, dims, opts);
 
 export function prod(x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor {
+  ro('prod', opts);
   const axes = normDims(dims, x.ndim, 'prod');
   const out = reduceRaw('prod', x, axes, opts.keepDim ?? false);
   // NOTE: out / x is undefined where x = 0; fine for the positive inputs prod is used on here.
@@ -115,8 +131,8 @@ function argOp(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keep
 }
 
 /** Index of the largest entry along dim (of the flattened tensor when dim is omitted). */
-export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor => argOp('argmax', x, dim, opts.keepDim ?? false);
-export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor => argOp('argmin', x, dim, opts.keepDim ?? false);
+export const argmax = (x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor => (ro('argmax', opts), argOp)('argmax', x, dim, opts.keepDim ?? false);
+export const argmin = (x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor => (ro('argmin', opts), argOp)('argmin', x, dim, opts.keepDim ?? false);
 
 export interface VarOptions extends ReduceOptions {
   /** Subtracted from the count in the denominator: 1 (default) is the unbiased estimate. */
@@ -124,6 +140,7 @@ export interface VarOptions extends ReduceOptions {
 }
 
 export function variance(x: Tensor, dims?: Dims, opts: VarOptions = {}): Tensor {
+  checkOptions('var', opts, VAR_SPEC);
   const axes = normDims(dims, x.ndim, 'var');
   const n = sizeOf(axes.map((a) => x.shape[a]));
   const mu = mean(x, axes, { keepDim: true });
@@ -137,6 +154,7 @@ export function std(x: Tensor, dims?: Dims, opts: VarOptions = {}): Tensor {
 
 /** log Σ exp(x) over dims, computed stably by subtracting the max. */
 export function logsumexp(x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor {
+  ro('logsumexp', opts);
   const axes = normDims(dims, x.ndim, 'logsumexp');
   const m = reduceRaw('max', x, axes, true);
   // NOTE: an all -inf slice would give (-inf) - (-inf) = NaN; shift by 0 there instead.

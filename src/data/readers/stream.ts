@@ -8,6 +8,7 @@
  * cached binary); async iteration lets a training loop overlap reading with computing.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { checkOptions, num } from '../../tensor/options.js';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Generator } from '../../tensor/random.js';
@@ -114,6 +115,7 @@ export interface StreamLoaderOptions<T, B> {
  */
 export class StreamLoader<T, B = T[]> implements AsyncIterable<B> {
   constructor(readonly open: () => Iterable<T> | AsyncIterable<T>, readonly opts: StreamLoaderOptions<T, B>) {
+    checkOptions('StreamLoader', opts, { batchSize: num({ min: 1, integer: true }), shuffleBuffer: num({ min: 0, integer: true }), gen: 'any', dropLast: 'boolean', collate: 'function' });
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new RangeError(`StreamLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
 
