@@ -17,8 +17,9 @@ export type { AdagradOptions } from './adagrad.js';
 export { Adadelta } from './adadelta.js';
 export type { AdadeltaOptions } from './adadelta.js';
 export {
-  LRScheduler, StepLR, MultiStepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR, LinearLR, LinearWarmup, LambdaLR,
-  OneCycleLR, ReduceLROnPlateau,
+  LRScheduler, StepLR, MultiStepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, LinearLR,
+  LinearWarmup, ConstantLR, PolynomialLR, LambdaLR, MultiplicativeLR, CyclicLR, OneCycleLR, SequentialLR, ChainedScheduler,
+  ReduceLROnPlateau,
 } from './schedulers.js';
-export type { SchedulerState, OneCycleOptions, PlateauOptions } from './schedulers.js';
+export type { SchedulerState, SchedulerOptions, OneCycleOptions, CyclicOptions, PlateauOptions } from './schedulers.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
