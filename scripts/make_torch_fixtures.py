@@ -410,6 +410,70 @@ def schedules():
     return {'cases': out, 'clip': clips}
 
 
+LAMBDAS = {'pow09': lambda t: 0.9 ** t, 'inv': lambda t: 1.0 / (1 + t), 'c095': lambda t: 0.95, 'c08': lambda t: 0.8}
+
+
+def composed_schedules():
+    """Schedulers that compose (several on one optimizer, SequentialLR, ChainedScheduler) and the
+    newer ones, on two parameter groups. Each case lists its schedulers as gradlab builds them
+    ('args' positional after the optimizer, lambdas by name from LAMBDAS) and the rates of every
+    group after creation and after each of 25 steps."""
+    S = torch.optim.lr_scheduler
+    out = []
+
+    def make(kind, args, o):
+        a = [([LAMBDAS[n] for n in v] if isinstance(v, list) and v and isinstance(v[0], str) else LAMBDAS[v] if isinstance(v, str) and v in LAMBDAS else v) for v in args]
+        if kind == 'CyclicLR':
+            kw = {{'stepSizeUp': 'step_size_up', 'stepSizeDown': 'step_size_down', 'mode': 'mode', 'gamma': 'gamma',
+                   'baseMomentum': 'base_momentum', 'maxMomentum': 'max_momentum', 'cycleMomentum': 'cycle_momentum'}[k]: v for k, v in args[2].items()}
+            return S.CyclicLR(o, a[0], a[1], **kw)
+        return getattr(S, kind)(o, *a)
+
+    def run(name, lrs0, scheds, wrap=None, milestones=None, optimizer='sgd', steps=25):
+        ps = [torch.zeros(2, requires_grad=True) for _ in lrs0]
+        groups = [{'params': [p], 'lr': lr} for p, lr in zip(ps, lrs0)]
+        opt = torch.optim.SGD(groups, lr=lrs0[0], momentum=0.9) if optimizer == 'sgd' else torch.optim.Adam(groups, lr=lrs0[0])
+        made = [make(c['kind'], c['args'], opt) for c in scheds]
+        if wrap == 'sequential':
+            steppers = [S.SequentialLR(opt, made, milestones)]
+        elif wrap == 'chained':
+            steppers = [S.ChainedScheduler(made)]
+        else:
+            steppers = made
+
+        def mom():
+            return [g['betas'][0] if 'betas' in g else g.get('momentum', 0) for g in opt.param_groups]
+        lrs, moms = [[g['lr'] for g in opt.param_groups]], [mom()]
+        for _ in range(steps):
+            opt.step()
+            for s in steppers:
+                s.step()
+            lrs.append([g['lr'] for g in opt.param_groups])
+            moms.append(mom())
+        out.append({'name': name, 'groups': lrs0, 'optimizer': optimizer, 'schedulers': scheds, 'wrap': wrap, 'milestones': milestones,
+                    'lrs': lrs, 'momentum': moms})
+
+    run('exponential_then_step_on_one_optimizer', [0.05], [{'kind': 'ExponentialLR', 'args': [0.9]}, {'kind': 'StepLR', 'args': [3, 0.5]}])
+    run('cosine_times_exponential', [0.1, 0.02], [{'kind': 'CosineAnnealingLR', 'args': [7, 0.001]}, {'kind': 'ExponentialLR', 'args': [0.95]}])
+    run('multistep_times_linear', [0.1], [{'kind': 'MultiStepLR', 'args': [[2, 6, 6, 12], 0.5]}, {'kind': 'LinearLR', 'args': [0.25, 1.0, 4]}])
+    run('sequential_constant_exponential', [0.1, 0.3], [{'kind': 'ConstantLR', 'args': [0.1, 2]}, {'kind': 'ExponentialLR', 'args': [0.9]}], 'sequential', [2])
+    run('sequential_linear_cosine', [0.1], [{'kind': 'LinearLR', 'args': [0.25, 1.0, 4]}, {'kind': 'CosineAnnealingLR', 'args': [10, 0.001]}], 'sequential', [4])
+    run('sequential_three', [0.1], [{'kind': 'ConstantLR', 'args': [0.5, 3]}, {'kind': 'StepLR', 'args': [2, 0.5]}, {'kind': 'PolynomialLR', 'args': [6, 2.0]}], 'sequential', [3, 9])
+    run('chained_constant_exponential', [0.1, 0.3], [{'kind': 'ConstantLR', 'args': [0.1, 2]}, {'kind': 'ExponentialLR', 'args': [0.9]}], 'chained')
+    run('warm_restarts_tmult2', [0.1, 0.05], [{'kind': 'CosineAnnealingWarmRestarts', 'args': [3, 2, 0.001]}])
+    run('warm_restarts_5', [0.1], [{'kind': 'CosineAnnealingWarmRestarts', 'args': [5]}])
+    run('cyclic_triangular', [0.1, 0.2], [{'kind': 'CyclicLR', 'args': [0.01, 0.1, {'stepSizeUp': 4}]}])
+    run('cyclic_triangular2_asym', [0.1], [{'kind': 'CyclicLR', 'args': [[0.01], [0.2], {'stepSizeUp': 3, 'stepSizeDown': 5, 'mode': 'triangular2', 'baseMomentum': 0.7, 'maxMomentum': 0.95}]}])
+    run('cyclic_exp_range_no_momentum', [0.1], [{'kind': 'CyclicLR', 'args': [0.02, 0.1, {'stepSizeUp': 2, 'mode': 'exp_range', 'gamma': 0.9, 'cycleMomentum': False}]}])
+    run('polynomial', [0.1, 0.01], [{'kind': 'PolynomialLR', 'args': [8, 2.0]}])
+    run('constant', [0.1], [{'kind': 'ConstantLR', 'args': [0.5, 4]}])
+    run('multiplicative', [0.1], [{'kind': 'MultiplicativeLR', 'args': ['c095']}])
+    run('multiplicative_per_group', [0.1, 0.2], [{'kind': 'MultiplicativeLR', 'args': [['c095', 'c08']]}])
+    run('lambda_per_group', [0.1, 0.2], [{'kind': 'LambdaLR', 'args': [['pow09', 'inv']]}])
+    run('lambda_then_exponential', [0.1], [{'kind': 'LambdaLR', 'args': ['inv']}, {'kind': 'ExponentialLR', 'args': [0.9]}])
+    return {'cases': out}
+
+
 def write(name, obj):
     path = os.path.join(OUT, name)
     with open(path, 'w') as f:
@@ -427,3 +491,4 @@ if __name__ == '__main__':
     write('losses.json', {**meta, 'cases': CASES})
     write('optim.json', {**meta, **optims()})
     write('schedules.json', {**meta, **schedules()})
+    write('schedules-composed.json', {**meta, **composed_schedules()})
