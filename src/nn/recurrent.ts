@@ -267,6 +267,15 @@ export class LSTM extends RecurrentBase {
     super(inputSize, hiddenSize, 4, o);
   }
 
+  /** The output; the initial state as PyTorch's `(h0, c0)` pair (or h0 alone, c0 zeros). */
+  override forward(x: Tensor, hx?: Tensor | readonly [Tensor, Tensor] | null): Tensor {
+    if (Array.isArray(hx)) {
+      if (hx.length !== 2) throw new RangeError(`LSTM: the initial state must be a pair [h0, c0], got ${hx.length} tensors`);
+      return this.run(x, { h0: hx[0], c0: hx[1] }).output;
+    }
+    return this.run(x, { h0: hx as Tensor | null | undefined }).output;
+  }
+
   protected override get hasCell(): boolean {
     return true;
   }

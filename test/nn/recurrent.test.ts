@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as A from '../../src/autograd/index.js';
 import { GRU, LSTM, RNN } from '../../src/nn/recurrent.js';
 import { Generator } from '../../src/tensor/random.js';
+import { randn } from '../../src/tensor/creation.js';
 import { assertClose, rnd } from '../helpers.js';
 import { checkModuleGrad } from './module-check.js';
 
@@ -51,4 +52,17 @@ test('bad inputs are named', () => {
   assert.throws(() => l.forward(rnd([4, 2, 5])), /LSTM: input \[4,2,5\] has 5 features but inputSize is 3/);
   assert.throws(() => l.run(rnd([4, 2, 3]), { lengths: [4, 5] }), /length 5 of sequence 1 is outside \[1, 4\]/);
   assert.throws(() => l.run(rnd([4, 2, 3]), { h0: rnd([2, 2, 2]) }), /h0 must be \[1,2,2\]/);
+});
+
+test('LSTM.forward takes PyTorch\'s (h0, c0) pair', () => {
+  const g = new Generator(5);
+  const lstm = new LSTM(3, 4, { numLayers: 2, generator: g });
+  const x = randn([5, 2, 3], { generator: g });
+  const h0 = randn([2, 2, 4], { generator: g });
+  const c0 = randn([2, 2, 4], { generator: g });
+  const viaPair = lstm.forward(x, [h0, c0]);
+  const viaRun = lstm.run(x, { h0, c0 }).output;
+  assert.deepEqual(Array.from(viaPair.data), Array.from(viaRun.data));
+  assert.notDeepEqual(Array.from(viaPair.data), Array.from(lstm.forward(x, h0).data), 'c0 is used');
+  assert.throws(() => lstm.forward(x, [h0] as never), /LSTM: the initial state must be a pair \[h0, c0\], got 1 tensors/);
 });
