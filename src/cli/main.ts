@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerConvert } from './convert.js';
 import { registerDashboard } from './dashboard.js';
 import { registerData } from './data.js';
 import { registerExport } from './export.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerAnalyze(program);
   registerTune(program);
+  registerConvert(program);
   return program;
 }
 

@@ -33,4 +33,6 @@ export {
 export type { KLReduction } from './losses-extra.js';
 export { l1Penalty, l2Penalty, attentionEntropy, attentionEntropyPenalty } from './regularizers.js';
 export { orthogonal_, truncNormal_ } from './init-extra.js';
-export { toDouble, toFloat, castModule, torchKeyToGradlab, fromTorchStateDict } from './module-utils.js';
+export { toDouble, toFloat, castModule, torchKeyToGradlab, gradlabKeyToTorch, fromTorchStateDict } from './module-utils.js';
+export type { KeyNames } from './state-names.js';
+export type { StateDictOptions, LoadStateDictOptions } from './module.js';

@@ -6,6 +6,7 @@
 import type { DType } from '../backend/backend.js';
 import { Tensor, allocData } from '../tensor/tensor.js';
 import { Module, Parameter, StateDict } from './module.js';
+import { torchKeyToGradlab } from './state-names.js';
 
 function converted(t: Tensor, dtype: DType): Tensor {
   const d = allocData(dtype, t.size);
@@ -44,10 +45,7 @@ export function toFloat<M extends Module>(module: M): M {
   return castModule(module, 'float32');
 }
 
-/** `in_proj_weight` → `inProjWeight`, `weight_ih_l0_reverse` → `weightIhL0Reverse`; dots kept. */
-export function torchKeyToGradlab(key: string): string {
-  return key.split('.').map((part) => part.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())).join('.');
-}
+export { torchKeyToGradlab, gradlabKeyToTorch } from './state-names.js';
 
 /** A PyTorch-named state dict with its keys translated by torchKeyToGradlab. */
 export function fromTorchStateDict(sd: StateDict): StateDict {

@@ -8,6 +8,20 @@ import type { Data, Shape } from '../backend/backend.js';
 import { shapeStr, sameShape } from '../backend/shape.js';
 import { Tensor, allocData } from '../tensor/tensor.js';
 import '../autograd/methods.js';
+import { checkOptions, oneOf } from '../tensor/options.js';
+import { KeyNames, gradlabKeyToTorch } from './state-names.js';
+
+export interface StateDictOptions {
+  /** Key names: gradlab's camelCase (default) or PyTorch's snake_case (`running_mean`, `self_attn.in_proj_weight`). */
+  names?: KeyNames;
+}
+
+export interface LoadStateDictOptions {
+  /** Missing or unexpected keys are an error (default true), as PyTorch's strict. */
+  strict?: boolean;
+  /** The naming of the given keys: 'auto' (default) takes either, key by key. */
+  names?: KeyNames | 'auto';
+}
 
 /** A trainable tensor: requiresGrad is on, and its module path becomes its name. */
 export class Parameter extends Tensor {
@@ -103,19 +117,49 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Parameters and buffers by path. The tensors are the live ones (as in PyTorch). */
-  stateDict(): StateDict {
+  /**
+   * Parameters and buffers by path. The tensors are the live ones (as in PyTorch). With
+   * `{ names: 'torch' }` the keys are PyTorch's (`bn.running_mean`, `lstm.weight_ih_l0`), so
+   * that torch's load_state_dict takes the file strictly.
+   */
+  stateDict(o: StateDictOptions = {}): StateDict {
+    const { names = 'gradlab' } = checkOptions('stateDict', o, { names: oneOf(['gradlab', 'torch']) });
     const sd: StateDict = {};
     for (const [k, p] of this.namedParameters()) sd[k] = p;
     for (const [k, b] of this.namedBuffers()) sd[k] = b;
-    return sd;
+    if (names === 'gradlab') return sd;
+    const out: StateDict = {};
+    for (const [k, t] of Object.entries(sd)) {
+      const tk = gradlabKeyToTorch(k);
+      if (tk in out) throw new Error(`stateDict(${this.constructor.name}): two keys become '${tk}' in PyTorch's naming`);
+      out[tk] = t;
+    }
+    return out;
+  }
+
+  /** The given state dict with its keys in gradlab's naming (each key as given when it is one of ours, else translated from PyTorch's). */
+  private ownNaming(sd: StateDict, names: KeyNames | 'auto'): StateDict {
+    if (names === 'gradlab') return sd;
+    const own = this.stateDict();
+    const fromTorch = new Map(Object.keys(own).map((k) => [gradlabKeyToTorch(k), k]));
+    const out: StateDict = {};
+    for (const [k, t] of Object.entries(sd)) {
+      const mine = names === 'auto' && Object.prototype.hasOwnProperty.call(own, k) ? k : fromTorch.get(k) ?? k;
+      if (Object.prototype.hasOwnProperty.call(out, mine)) throw new Error(`loadStateDict(${this.constructor.name}): the state dict has '${mine}' under both namings`);
+      out[mine] = t;
+    }
+    return out;
   }
 
   /**
    * Copies values from a state dict into this module's tensors. With strict (default), missing
    * or unexpected keys are an error; a shape mismatch always is. Nothing is changed on error.
+   * Keys may be gradlab's or PyTorch's (`names`, default 'auto'); values are converted to the
+   * module's dtypes (PyTorch's int64 num_batches_tracked, float16 weights...).
    */
-  loadStateDict(sd: StateDict, opts: { strict?: boolean } = {}): void {
+  loadStateDict(given: StateDict, opts: LoadStateDictOptions = {}): void {
+    checkOptions('loadStateDict', opts, { strict: 'boolean', names: oneOf(['gradlab', 'torch', 'auto']) });
+    const sd = this.ownNaming(given, opts.names ?? 'auto');
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !(k in sd));
     const unexpected = Object.keys(sd).filter((k) => !(k in own));

@@ -40,9 +40,9 @@ test('bad files are clear errors naming the file', () => {
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(head.length));
   assert.throws(() => decodeSafetensors(Buffer.concat([len, head, Buffer.alloc(12)]), 'x.st'), /tensor 'x' in x.st has offsets \[0, 12\] that do not fit shape \[4\] F32/);
-  const bf = Buffer.from(JSON.stringify({ x: { dtype: 'BF16', shape: [1], data_offsets: [0, 2] } }));
+  const bf = Buffer.from(JSON.stringify({ x: { dtype: 'I16', shape: [1], data_offsets: [0, 2] } }));
   len.writeBigUInt64LE(BigInt(bf.length));
-  assert.throws(() => decodeSafetensors(Buffer.concat([len, bf, Buffer.alloc(2)]), 'b.st'), /has dtype BF16; gradlab reads F32, F64, I32/);
+  assert.throws(() => decodeSafetensors(Buffer.concat([len, bf, Buffer.alloc(2)]), 'b.st'), /has dtype I16; gradlab reads F64, F32, F16, BF16, I64, I32, I8, U8, BOOL/);
 });
 
 test('a checkpoint restores model and Adam state exactly, so training continues identically', () => {
