@@ -114,3 +114,21 @@ test('labels outside [0, classes) are a clear error', () => {
   assert.throws(() => F.crossEntropy(logits, g.tensor([1, 2, 3])), /targets must be int32 class indices, got float32/);
   assert.throws(() => F.crossEntropy(logits, g.tensor([1, 2], { dtype: 'int32' })), /input \[3,10\] needs targets of shape \[3\], got \[2\]/);
 });
+
+test('stateDict({ names: \'torch\' }) gives PyTorch\'s keys; loadStateDict takes either naming (auto, or said)', async () => {
+  const nn = await import('../../src/nn/index.js');
+  const m = new nn.Sequential(new nn.BatchNorm1d(4), new nn.LSTM(4, 3, { bidirectional: true }), new nn.TransformerEncoderLayer(6, 2, { dimFeedforward: 8 }));
+  const keys = Object.keys(m.stateDict({ names: 'torch' }));
+  for (const k of ['0.running_mean', '0.running_var', '0.num_batches_tracked', '1.weight_ih_l0', '1.weight_hh_l0_reverse', '1.bias_ih_l0_reverse',
+    '2.self_attn.in_proj_weight', '2.self_attn.in_proj_bias', '2.self_attn.out_proj.weight', '2.linear1.weight', '2.norm2.bias']) {
+    assert.ok(keys.includes(k), `${k} in ${keys.join(', ')}`);
+  }
+  const other = new nn.Sequential(new nn.BatchNorm1d(4), new nn.LSTM(4, 3, { bidirectional: true }), new nn.TransformerEncoderLayer(6, 2, { dimFeedforward: 8 }));
+  other.loadStateDict(m.stateDict({ names: 'torch' }));
+  other.loadStateDict(m.stateDict({ names: 'torch' }), { names: 'torch' });
+  other.loadStateDict(m.stateDict(), { names: 'gradlab' });
+  for (const [k, t] of Object.entries(m.stateDict())) assert.deepEqual(Array.from(other.stateDict()[k].data), Array.from(t.data), k);
+  assert.throws(() => other.loadStateDict(m.stateDict({ names: 'torch' }), { names: 'gradlab' }), /missing keys: .*0\.runningMean.*; unexpected keys: .*0\.running_mean/);
+  assert.throws(() => m.stateDict({ names: 'pytorch' as never }), /stateDict: option 'names' must be one of 'gradlab', 'torch', got 'pytorch'/);
+  assert.throws(() => m.loadStateDict(m.stateDict(), { strikt: true } as never), /loadStateDict: unknown option 'strikt' \(did you mean 'strict'\?\)/);
+});
