@@ -13,6 +13,7 @@ import { shapeStr } from '../backend/shape.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
+import { checkOptions, num, oneOf } from '../tensor/options.js';
 
 type FloatData = Float32Array | Float64Array;
 
@@ -83,6 +84,7 @@ export class RandomRotation implements Transform {
   readonly fill: number;
 
   constructor(degrees: number | readonly [number, number], opts: { interpolation?: 'bilinear' | 'nearest'; fill?: number } = {}) {
+    checkOptions('RandomRotation', opts, { interpolation: oneOf(['bilinear', 'nearest']), fill: num() });
     if (typeof degrees === 'number') {
       if (degrees < 0) throw new RangeError(`RandomRotation: degrees must be ≥ 0 when a single number, got ${degrees}`);
       this.range = [-degrees, degrees];
@@ -126,6 +128,7 @@ export class RandomCrop implements Transform {
   readonly fill: number;
 
   constructor(size: number | readonly [number, number], opts: { padding?: number; fill?: number } = {}) {
+    checkOptions('RandomCrop', opts, { padding: num({ min: 0, integer: true }), fill: num() });
     this.size = typeof size === 'number' ? [size, size] : [size[0], size[1]];
     this.padding = opts.padding ?? 0;
     this.fill = opts.fill ?? 0;
@@ -203,6 +206,7 @@ export class Compose implements Transform {
   readonly gen: Generator;
 
   constructor(transforms: readonly Transform[], opts: { seed?: number; gen?: Generator } = {}) {
+    checkOptions('Compose', opts, { seed: num({ integer: true }), gen: 'any' });
     this.transforms = [...transforms];
     this.gen = opts.gen ?? new Generator(opts.seed ?? 0);
   }

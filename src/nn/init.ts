@@ -9,6 +9,7 @@
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../backend/shape.js';
+import { checkOptions, num, oneOf } from '../tensor/options.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
@@ -66,6 +67,7 @@ export interface KaimingOptions {
 }
 
 function kaimingStd(t: Tensor, o: KaimingOptions): number {
+  checkOptions('kaiming', o, { a: num(), mode: oneOf(['fanIn', 'fanOut']), nonlinearity: oneOf(['linear', 'conv1d', 'conv2d', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu']), generator: 'any' });
   const f = fans(t);
   const fan = (o.mode ?? 'fanIn') === 'fanIn' ? f.fanIn : f.fanOut;
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);

@@ -5,6 +5,8 @@
  */
 import * as A from '../autograd/index.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../tensor/options.js';
+import { notImplemented } from '../tensor/option-rules.js';
 
 function grads(params: Iterable<Tensor>): Tensor[] {
   const out: Tensor[] = [];
@@ -13,6 +15,7 @@ function grads(params: Iterable<Tensor>): Tensor[] {
 }
 
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, o: { errorIfNonfinite?: boolean } = {}): number {
+  checkOptions('clipGradNorm', o, { errorIfNonfinite: 'boolean', foreach: notImplemented(undefined) });
   if (!(normType > 0)) throw new RangeError(`clipGradNorm: normType must be > 0 or Infinity, got ${normType}`);
   const gs = grads(params);
   if (gs.length === 0) return 0;

@@ -5,6 +5,7 @@
  */
 import { saveCheckpoint } from '../io/checkpoint.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
+import { checkOptions, oneOf } from '../tensor/options.js';
 
 export interface ModelCheckpointOptions {
   /** File to write; `{epoch}` is replaced by the epoch number. */
@@ -24,6 +25,7 @@ export class ModelCheckpoint implements Callback {
   readonly saved: string[] = [];
 
   constructor(readonly o: ModelCheckpointOptions) {
+    checkOptions('ModelCheckpoint', o, { path: 'string', monitor: 'string', mode: oneOf(['min', 'max']), saveBestOnly: 'boolean' });
     this.monitor = o.monitor ?? 'val/loss';
     this.mode = o.mode ?? (this.monitor.endsWith('accuracy') ? 'max' : 'min');
     this.saveBestOnly = o.saveBestOnly ?? true;

@@ -4,6 +4,7 @@
  * with attention used it.
  */
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
+import { checkOptions, num, oneOf } from '../tensor/options.js';
 
 export interface EarlyStoppingOptions {
   monitor?: string;
@@ -23,6 +24,7 @@ export class EarlyStopping implements Callback {
   stoppedEpoch: number | null = null;
 
   constructor(o: EarlyStoppingOptions = {}) {
+    checkOptions('EarlyStopping', o, { monitor: 'string', mode: oneOf(['min', 'max']), patience: num({ min: 0, integer: true }), minDelta: num({ min: 0 }) });
     this.monitor = o.monitor ?? 'val/loss';
     this.mode = o.mode ?? (this.monitor.endsWith('accuracy') ? 'max' : 'min');
     this.patience = o.patience ?? 5;

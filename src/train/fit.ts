@@ -11,6 +11,7 @@ import { add } from '../autograd/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
 import { Batches, EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
+import { checkOptions, num } from '../tensor/options.js';
 
 export interface FitOptions {
   model: Module;
@@ -47,6 +48,7 @@ function fmt(m: Record<string, number>): string {
 }
 
 export async function fit(o: FitOptions): Promise<FitResult> {
+  checkOptions('fit', o, { model: 'any', optimizer: 'any', lossFn: 'function', train: 'any', val: 'any', test: 'any', epochs: num({ min: 0, integer: true }), callbacks: 'any', regularizer: 'function', keepBest: 'boolean', log: 'function', testEachEpoch: 'boolean' });
   const { model, optimizer, lossFn } = o;
   if (!(Number.isInteger(o.epochs) && o.epochs >= 0)) throw new RangeError(`fit: epochs must be an integer ≥ 0, got ${o.epochs}`);
   const cbs = o.callbacks ?? [];

@@ -4,12 +4,15 @@
  */
 import { LRScheduler, ReduceLROnPlateau } from '../optim/schedulers.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
+import { checkOptions, oneOf } from '../tensor/options.js';
 
 export class LRSchedule implements Callback {
   constructor(
     readonly scheduler: LRScheduler | ReduceLROnPlateau,
     readonly o: { every?: 'epoch' | 'batch'; monitor?: string } = {},
-  ) {}
+  ) {
+    checkOptions('LRSchedule', o, { every: oneOf(['epoch', 'batch']), monitor: 'string' });
+  }
 
   private get plateau(): boolean {
     return this.scheduler instanceof ReduceLROnPlateau;

@@ -59,6 +59,7 @@ export async function* readLines(path: string): AsyncGenerator<string> {
 
 /** Groups items of a stream into arrays of `batchSize` (the last may be shorter unless dropLast). */
 export async function* batchStream<T>(source: Iterable<T> | AsyncIterable<T>, batchSize: number, opts: { dropLast?: boolean } = {}): AsyncGenerator<T[]> {
+  checkOptions('batchStream', opts, { dropLast: 'boolean' });
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchStream: batchSize must be a positive integer, got ${batchSize}`);
   let cur: T[] = [];
   for await (const x of source as AsyncIterable<T>) {

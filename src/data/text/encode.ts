@@ -8,6 +8,10 @@
 import { Generator } from '../../tensor/random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Vocabulary } from './vocab.js';
+import { checkOptions, num, oneOf } from '../../tensor/options.js';
+
+const ENCODE_SPEC = { maxLen: num({ min: 1, integer: true }), truncate: oneOf(['end', 'start']), pad: oneOf(['end', 'start']), clsToken: 'string' } as const;
+const BUCKET_SPEC = { batchSize: num({ min: 1, integer: true }), poolBatches: num({ min: 1 }), shuffle: 'boolean', gen: 'any', seed: num({ integer: true }) } as const;
 
 export interface EncodeOptions {
   /** Length of every row; default the longest sequence (after the cls token). */
@@ -33,6 +37,7 @@ export interface EncodedBatch {
 
 /** Encodes tokenised texts into one padded batch. */
 export function encodeBatch(vocab: Vocabulary, texts: readonly (readonly string[])[], opts: EncodeOptions = {}): EncodedBatch {
+  checkOptions('encodeBatch', opts, ENCODE_SPEC);
   if (vocab.padIndex < 0) throw new Error('encodeBatch: the vocabulary has no pad token');
   const cls = opts.clsToken !== undefined ? vocab.indexOf(opts.clsToken) : -1;
   if (opts.clsToken !== undefined && !vocab.has(opts.clsToken)) throw new Error(`encodeBatch: cls token '${opts.clsToken}' is not in the vocabulary`);
@@ -82,6 +87,7 @@ export interface BucketOptions {
 
 /** Index batches grouping texts of similar length; every index appears exactly once. */
 export function bucketBatches(lengths: ArrayLike<number>, opts: BucketOptions): Int32Array[] {
+  checkOptions('bucketBatches', opts, BUCKET_SPEC);
   const bs = opts.batchSize;
   if (!Number.isInteger(bs) || bs < 1) throw new RangeError(`bucketBatches: batchSize must be a positive integer, got ${bs}`);
   const n = lengths.length;
@@ -101,6 +107,7 @@ export function bucketBatches(lengths: ArrayLike<number>, opts: BucketOptions): 
 
 /** Encodes texts batch by batch, each padded only to its own longest text (capped by maxLen). */
 export function* bucketedEncoded(vocab: Vocabulary, texts: readonly (readonly string[])[], opts: BucketOptions & { maxLen?: number; clsToken?: string; truncate?: 'end' | 'start' }): IterableIterator<EncodedBatch & { indices: Int32Array }> {
+  checkOptions('bucketedEncoded', opts, { ...BUCKET_SPEC, maxLen: ENCODE_SPEC.maxLen, clsToken: 'string', truncate: ENCODE_SPEC.truncate });
   const extra = opts.clsToken !== undefined ? 1 : 0;
   const lens = texts.map((t) => t.length + extra);
   for (const idx of bucketBatches(lens, opts)) {

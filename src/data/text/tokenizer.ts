@@ -4,6 +4,9 @@
  * word stays in it ("don't", "it's"); numbers with decimal points or commas stay whole ("3.5",
  * "1,000"). Letters and digits of every script count as word characters.
  */
+import { checkOptions, num } from '../../tensor/options.js';
+
+const TOKENIZER_SPEC = { lower: 'boolean', punctuation: 'boolean', stripTags: 'boolean', maxTokenLength: num({ min: 1 }) } as const;
 
 export interface TokenizerOptions {
   /** Lower-case the text (default true). */
@@ -20,6 +23,7 @@ const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*(?:[.,][\p{N}]+)*|[^\s\p{L}\p{N}]/
 
 /** Splits a text into tokens. */
 export function tokenize(text: string, opts: TokenizerOptions = {}): string[] {
+  checkOptions('tokenize', opts, TOKENIZER_SPEC);
   let s = text;
   if (opts.stripTags ?? true) s = s.replace(/<br\s*\/?>/gi, ' ').replace(/<\/?[a-z][^>]*>/gi, ' ');
   if (opts.lower ?? true) s = s.toLowerCase();
@@ -37,5 +41,6 @@ export function tokenize(text: string, opts: TokenizerOptions = {}): string[] {
 
 /** A tokenizer function with fixed options. */
 export function makeTokenizer(opts: TokenizerOptions = {}): (text: string) => string[] {
+  checkOptions('makeTokenizer', opts, TOKENIZER_SPEC);
   return (text) => tokenize(text, opts);
 }

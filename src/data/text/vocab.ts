@@ -6,6 +6,7 @@
  * caps the total including the specials. Unknown tokens map to the unk token (`<unk>`, or
  * `__OOV__` to match wink's naming).
  */
+import { checkOptions, num } from '../../tensor/options.js';
 
 export interface VocabOptions {
   /** Keep tokens seen at least this often (default 1). */
@@ -30,6 +31,7 @@ export class Vocabulary {
   readonly counts: Int32Array;
 
   constructor(tokens: readonly string[], opts: { specials?: readonly string[]; unkToken?: string; padToken?: string; counts?: ArrayLike<number> } = {}) {
+    checkOptions('Vocabulary', opts, { specials: 'any', unkToken: 'string', padToken: 'string', counts: 'any' });
     this.itos = Object.freeze([...tokens]);
     this.stoi = new Map();
     this.itos.forEach((t, i) => {
@@ -48,6 +50,7 @@ export class Vocabulary {
 
   /** Counts tokens over tokenised training texts and keeps the frequent ones. */
   static build(texts: Iterable<readonly string[]>, opts: VocabOptions = {}): Vocabulary {
+    checkOptions('Vocabulary.build', opts, { minFreq: num({ min: 0 }), maxSize: num({ min: 1 }), specials: 'any', unkToken: 'string', padToken: 'string' });
     const specials = opts.specials ?? ['<pad>', '<unk>', '<cls>'];
     const minFreq = opts.minFreq ?? 1;
     const maxSize = opts.maxSize ?? Infinity;
@@ -86,6 +89,7 @@ export class Vocabulary {
   }
 
   decode(ids: ArrayLike<number>, opts: { skipPad?: boolean } = {}): string[] {
+    checkOptions('Vocabulary.decode', opts, { skipPad: 'boolean' });
     const out: string[] = [];
     for (let k = 0; k < ids.length; k++) {
       const i = ids[k];
