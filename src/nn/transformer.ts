@@ -16,6 +16,7 @@ import { Linear } from './linear.js';
 import { Module } from './module.js';
 import { LayerNorm } from './normalization.js';
 import { checkArg, checkOptions, OptionRule } from '../tensor/options.js';
+import { notImplemented } from '../tensor/option-rules.js';
 import { POSITIVE, PROB, SIZE } from './option-specs.js';
 
 const ACTIVATION: OptionRule = (v) => (v === 'relu' || v === 'gelu' || typeof v === 'function' ? null : `must be 'relu', 'gelu' or a function, got ${JSON.stringify(v)}`);
@@ -24,6 +25,7 @@ export const ENCODER_LAYER_OPTIONS = {
   dimFeedforward: SIZE, dropout: PROB, activation: ACTIVATION, layerNormEps: POSITIVE, batchFirst: 'boolean', normFirst: 'boolean',
   bias: 'boolean', generator: 'any',
 } as const;
+const ENCODER_MASKS = { srcMask: 'any', srcKeyPaddingMask: 'any', isCausal: notImplemented(false, 'pass a causal srcMask') } as const;
 
 export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
@@ -94,6 +96,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   run(src: Tensor, m: EncoderMasks = {}): { output: Tensor; weights: Tensor | null } {
+    checkOptions('TransformerEncoderLayer.run', m, ENCODER_MASKS);
     if (this.normFirst) {
       const s = this.sa(this.norm1.forward(src), m);
       const x = A.add(src, s.y);
@@ -129,6 +132,7 @@ export class TransformerEncoder extends Module {
   }
 
   run(src: Tensor, m: EncoderMasks = {}): { output: Tensor; weights: (Tensor | null)[] } {
+    checkOptions('TransformerEncoder.run', m, ENCODER_MASKS);
     let x = src;
     const weights: (Tensor | null)[] = [];
     for (const layer of this.layers) {
