@@ -80,7 +80,7 @@ function candidates(kind: 'module' | 'optimizer' | 'scheduler', extras: unknown[
     for (const a of pool) for (const b of pool) for (const c of pool) lists.push([opt, a(), b(), c()]);
     return lists;
   }
-  const pool: unknown[] = [4, 2, ...extras];
+  const pool: unknown[] = [4, 2, [2, 2], ...extras];
   const lists: unknown[][] = [[]];
   for (let len = 1; len <= 3; len++) {
     const prev = lists.filter((l) => l.length === len - 1);
