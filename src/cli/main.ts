@@ -11,6 +11,7 @@ import { registerExport } from './export.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTune } from './tune.js';
+import { InterruptedError } from '../train/interrupt.js';
 
 function int(v: string): number {
   const n = Number(v);
@@ -34,6 +35,11 @@ export function buildProgram(): Command {
 buildProgram()
   .parseAsync(process.argv)
   .catch((e: unknown) => {
+    if (e instanceof InterruptedError) {
+      // Ctrl-C / SIGTERM: the command has recorded what it had; exit as a shell expects.
+      process.stderr.write(`gradlab: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
     process.stderr.write(`gradlab: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);
   });

@@ -1,11 +1,11 @@
 /**
  * How a run's status follows its process when the process does not end it itself.
  *
- * - SIGINT/SIGTERM: the open runs of this process are marked 'killed' and the signal is
+ * - SIGINT/SIGTERM: the open runs of this process are marked 'interrupted' and the signal is
  *   raised again so the process still dies the usual way (unless the application has its own
  *   handler for that signal, which then decides; the runs are marked at exit).
  * - Process exit with runs still open: exit code 0 marks them 'finished', 130/143 (the
- *   shells' codes for SIGINT/SIGTERM) 'killed', anything else 'failed' (an uncaught error).
+ *   shells' codes for SIGINT/SIGTERM) 'interrupted', anything else 'failed' (an uncaught error).
  * - SIGKILL, power loss: nothing can run, so the store checks on open: a 'running' run on
  *   this host whose pid is gone is marked 'killed' (see RunStore.reapDeadRuns).
  *
@@ -24,6 +24,11 @@ export interface OpenRun {
 const open = new Set<OpenRun>();
 let installed = false;
 
+/** End every open run of this process now (a second Ctrl-C, which exits at once). */
+export function endOpenRuns(status: Exclude<RunStatus, 'running'>, error?: string): void {
+  endAll(status, error);
+}
+
 function endAll(status: Exclude<RunStatus, 'running'>, error: string | undefined): void {
   for (const run of [...open]) {
     try {
@@ -39,7 +44,7 @@ function onSignal(signal: NodeJS.Signals): void {
   // Our listener is one of the listeners; if the application listens too, it decides what
   // happens (e.g. a graceful stop), and the exit hook marks whatever is still open.
   if (process.listenerCount(signal) > 1) return;
-  endAll('killed', `received ${signal}`);
+  endAll('interrupted', `received ${signal}`);
   uninstall();
   process.kill(process.pid, signal);
 }
@@ -47,7 +52,7 @@ function onSignal(signal: NodeJS.Signals): void {
 function onExit(code: number): void {
   if (open.size === 0) return;
   if (code === 0) endAll('finished', undefined);
-  else if (code === 130 || code === 143) endAll('killed', `process exited with code ${code}`);
+  else if (code === 130 || code === 143) endAll('interrupted', `process exited with code ${code} (${code === 130 ? 'SIGINT' : 'SIGTERM'})`);
   else endAll('failed', `process exited with code ${code} before the run finished`);
 }
 
