@@ -62,7 +62,7 @@ thead th{background:#f7f9fb;font-weight:600}tbody th{font-weight:500;color:#5260
 img.px{image-rendering:pixelated;border:1px solid #e3e7ee}
 .caption{color:#6b7785;font-size:12px;margin-top:6px}
 pre{white-space:pre-wrap;margin:0}
-.error{color:#d64545}
+.error{color:#d64545}.note{color:#8a6d3b;font-size:12px}
 a{color:#3b6ea8}
 .cols{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}.cols section{min-width:220px}
 `;
