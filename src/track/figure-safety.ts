@@ -66,7 +66,7 @@ export function externalDataNote(removed: readonly ExternalDataNote[]): string {
 export interface RefusingLoader {
   options: Record<string, JsonValue>;
   fileAccess: boolean;
-  sanitize(uri: string, options?: { context?: string }): Promise<{ href: string | null }>;
+  sanitize(uri: string, options?: { context?: string }): Promise<{ href?: string }>;
   load(uri: string, options?: unknown): Promise<string>;
   http(uri: string, options?: unknown): Promise<string>;
   file(filename: string): Promise<string>;
@@ -81,11 +81,13 @@ export function refusingLoader(onRefuse?: (what: string, uri: string) => void): 
   return {
     options: {},
     fileAccess: false,
-    // NOTE: never rejects: vega-scenegraph's SVG renderers assume a link sanitizes to an object.
+    // NOTE: never rejects, and a refused link is an object without href: vega-scenegraph's SVG
+    // renderers assume a link sanitizes to an object (null crashes them), and its click handler
+    // copies every key onto an <a> it clicks (href: null would navigate to '/null').
     sanitize: async (uri, options) => {
       if (options?.context === 'href' && isSafeLink(uri)) return { href: uri };
       onRefuse?.(options?.context === 'href' ? 'link to' : 'load', String(uri));
-      return { href: null };
+      return {};
     },
     load: (uri) => refuse('load', uri),
     http: (uri) => refuse('fetch', uri),
