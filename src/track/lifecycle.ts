@@ -12,6 +12,7 @@
  * Every record is committed when logged (or at the end of its batch), so what was written
  * before the end stays in the database whatever the ending.
  */
+import { readFileSync } from 'node:fs';
 import type { RunStatus } from './types.js';
 
 /** What lifecycle needs from an open run. */
@@ -99,4 +100,37 @@ export function pidAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (e as { code?: string }).code === 'EPERM';
   }
+}
+
+/**
+ * When process `pid` started, as the kernel says it (Linux: field 22 of /proc/<pid>/stat, clock
+ * ticks since boot), or null when the process does not exist or the system has no /proc.
+ * A pid reused by another process has another start time.
+ */
+export function processStartTime(pid: number): string | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // NOTE: field 2 (the command name) is in parentheses and may hold spaces or ')': cut after the last ')'.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const start = rest[19]; // fields from 3 on: starttime is field 22
+  return start !== undefined && /^\d+$/.test(start) ? start : null;
+}
+
+/** Whether /proc can tell process start times on this machine. */
+export const HAS_PROC = processStartTime(process.pid) !== null;
+
+/**
+ * Whether the process that started a run is still that process: the pid exists and, where the
+ * start time was recorded and /proc can tell, it started at the same time (not a reused pid).
+ */
+export function runProcessAlive(pid: number, startTime: string | null | undefined): boolean {
+  if (!pidAlive(pid)) return false;
+  if (!startTime || !HAS_PROC) return true;
+  const now = processStartTime(pid);
+  return now === null ? true : now === startTime;
 }

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS runs (
   code_version TEXT NOT NULL,
   pid INTEGER NOT NULL,
   hostname TEXT NOT NULL,
-  error TEXT
+  error TEXT,
+  proc_start TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
 CREATE INDEX IF NOT EXISTS runs_study ON runs(study);
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS scalars (
   wall_time REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS scalars_run_tag ON scalars(run_id, tag, step);
+CREATE INDEX IF NOT EXISTS scalars_run_id ON scalars(run_id, id);
 CREATE TABLE IF NOT EXISTS histograms (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -98,6 +100,24 @@ function checkHeader(path: string): void {
   }
 }
 
+/**
+ * Columns and indexes added after version 1, added in place (idempotent, no version bump):
+ * runs.proc_start, the owning process's start time, so a reused pid is not taken for the run's
+ * process; scalars(run_id, id) for the cursor of a run with many scalars.
+ */
+function addMissingColumns(db: Db): void {
+  // The newest record id of a run (the live views' cursor) by one index seek, not a scan of the run.
+  db.exec('CREATE INDEX IF NOT EXISTS scalars_run_id ON scalars(run_id, id)');
+  const cols = (db.pragma('table_info(runs)') as { name: string }[]).map((c) => c.name);
+  if (cols.length && !cols.includes('proc_start')) {
+    try {
+      db.exec('ALTER TABLE runs ADD COLUMN proc_start TEXT');
+    } catch (e) {
+      if (!/duplicate column/.test(String((e as Error).message))) throw e; // another process added it first
+    }
+  }
+}
+
 export interface OpenDbOptions {
   readonly?: boolean;
   busyTimeoutMs?: number;
@@ -129,6 +149,7 @@ export function openDb(path: string, opts: OpenDbOptions = {}): Db {
           db.pragma(`user_version = ${SCHEMA_VERSION}`);
         }).immediate();
       }
+      addMissingColumns(db);
     } else {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     }

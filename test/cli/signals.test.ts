@@ -83,7 +83,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 
 test('a second Ctrl-C quits at once even when the current step does not end; the run is interrupted', async () => {
   const db = join(dir, 'second.db');
-  const pr = start([child, db]);
+  const pr = start([child, '--child', db]);
   await pr.waitFor(/ready (\w+)/);
   pr.p.kill('SIGINT');
   await pr.waitFor(/stopping after the current step/);

@@ -202,3 +202,26 @@ test('two processes writing 500 scalars each to one database at once lose no rec
   }
   store.close();
 });
+
+test('lastScalars: the largest step of every tag (latest id on ties), by index seeks, on a 200,000-scalar run', () => {
+  const store = RunStore.open(join(mkdtempSync(join(tmpdir(), 'gradlab-last-')), 'g.db'));
+  const run = store.startRun({ name: 'big', handleSignals: false });
+  run.batch(() => {
+    for (let i = 0; i < 200_000; i++) run.logScalar(`tag${i % 20}`, i, Math.floor(i / 20));
+    run.logScalar('tag3', -1, 5); // an older step logged late is not the last value
+    run.logScalar('tie', 1, 7);
+    run.logScalar('tie', 2, 7); // same step: the later one wins
+  });
+  const last = store.lastScalars(run.id);
+  assert.deepEqual(Object.keys(last), [...Array.from({ length: 20 }, (_, k) => `tag${k}`)].sort().concat('tie').sort());
+  assert.equal(last['tag3']!.step, 9999);
+  assert.equal(last['tag3']!.value, 199_983);
+  assert.equal(last['tie']!.value, 2);
+  assert.equal(store.tags(run.id).scalars.length, 21);
+  assert.equal(store.cursor(run.id).scalars, last['tie']!.id);
+  // The plan: index seeks, never a scan of the run's scalars.
+  const plan = (store.db.prepare(`EXPLAIN QUERY PLAN SELECT coalesce(max(id), 0) FROM scalars WHERE run_id = ?`).all(run.id) as { detail: string }[]).map((r) => r.detail).join('; ');
+  assert.match(plan, /scalars_run_id/);
+  run.finish();
+  store.close();
+});
