@@ -1,4 +1,4 @@
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic, cleanStaleTempFiles } from './atomic.js';
 export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors } from './safetensors.js';
 export type { SafetensorsFile } from './safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
