@@ -12,6 +12,7 @@ import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTune } from './tune.js';
 import { InterruptedError } from '../train/interrupt.js';
+import { namedDatabaseError } from '../track/schema.js';
 
 function int(v: string): number {
   const n = Number(v);
@@ -40,6 +41,8 @@ buildProgram()
       process.stderr.write(`gradlab: ${e.message}\n`);
       process.exit(e.exitCode);
     }
-    process.stderr.write(`gradlab: ${e instanceof Error ? e.message : String(e)}\n`);
+    // A SQLite error from a query names no file: say which run database it came from.
+    const named = namedDatabaseError(e) ?? e;
+    process.stderr.write(`gradlab: ${named instanceof Error ? named.message : String(named)}\n`);
     process.exit(2);
   });

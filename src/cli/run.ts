@@ -38,6 +38,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         params[kv.slice(0, i)] = kv.slice(i + 1);
       }
       const store = opts.track ? RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
+      store?.assertIntact(); // never write runs into a damaged database
       const tracking = store ? new StudyTracking(store, study.name, opts.seed) : StudyTracking.off(study.name, opts.seed);
       let result;
       const unhandle = handleStopSignals('run');

@@ -48,11 +48,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { decodeJson, encodeJson } from './json.js';
 import { processStartTime, runProcessAlive } from './lifecycle.js';
 import { Run } from './run.js';
-import { openDb, type Db } from './schema.js';
+import { CorruptDatabaseError, integrityProblems, openDb, type Db } from './schema.js';
 import type {
   HistogramRecord,
   JsonValue,
@@ -65,7 +65,7 @@ import type {
 } from './types.js';
 import { codeVersion } from './version.js';
 
-export { NotADatabaseError } from './schema.js';
+export { NotADatabaseError, DatabaseOpenError, CorruptDatabaseError, namedDatabaseError } from './schema.js';
 export { Run } from './run.js';
 export type * from './types.js';
 
@@ -157,6 +157,20 @@ export class RunStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Throw CorruptDatabaseError (naming the path and the first problems) when SQLite's quick
+   * integrity check fails; `gradlab run` calls it before writing into a store.
+   */
+  assertIntact(): void {
+    let problems: string[];
+    try {
+      problems = integrityProblems(this.db);
+    } catch (e) {
+      throw new CorruptDatabaseError(resolvePath(this.path), [], (e as Error).message);
+    }
+    if (problems.length) throw new CorruptDatabaseError(resolvePath(this.path), problems);
   }
 
   startRun(opts: StartRunOptions = {}): Run {
