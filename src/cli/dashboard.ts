@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { DEFAULT_PORT, startDashboard, type Dashboard } from '../dashboard/server.js';
+import { DEFAULT_PORT, isLoopback, startDashboard, type Dashboard } from '../dashboard/server.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -26,11 +26,15 @@ export function registerDashboard(program: Command, hooks: DashboardCliHooks = {
     .description('serve a web dashboard of the tracked runs (curves, histograms, media, comparisons)')
     .option('--db <path>', 'run database', 'runs/gradlab.db')
     .option('--port <n>', `port to listen on (0: any free port)`, port, DEFAULT_PORT)
-    .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
-    .action(async (opts: { db: string; port: number; host: string }) => {
+    .option('--host <address>', 'address to listen on (127.0.0.1: this machine only; another needs --allow-remote)', '127.0.0.1')
+    .option('--allow-remote', 'allow a --host other than loopback (the dashboard has no authentication)')
+    .action(async (opts: { db: string; port: number; host: string; allowRemote?: boolean }) => {
       const db = resolve(opts.db);
-      const d = await startDashboard({ db, port: opts.port, host: opts.host });
+      const d = await startDashboard({ db, port: opts.port, host: opts.host, allowRemote: opts.allowRemote ?? false });
       const out = hooks.out ?? ((l: string) => void process.stdout.write(l + '\n'));
+      if (!isLoopback(opts.host)) {
+        process.stderr.write(`gradlab dashboard: warning: listening on ${opts.host}, not loopback, with no authentication: anyone who can reach ${d.url} can read every run in ${db}\n`);
+      }
       out(`gradlab dashboard: ${db}`);
       out(`listening on ${d.url}  (Ctrl-C to stop)`);
       if (hooks.onListening) hooks.onListening(d);

@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { RunStore, defaultDbPath } from '../track/store.js';
 import { exportTensorBoard, type ExportCounts } from '../track/tensorboard/export.js';
+import { InterruptedError, stopRequested } from '../train/interrupt.js';
+import { handleStopSignals } from './signals.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -29,8 +31,9 @@ export function registerExport(program: Command): void {
     .action(async (ref: string, opts: { db?: string; out?: string; live?: boolean; poll: number }) => {
       const store = RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath(), { readonly: true });
       const abort = new AbortController();
-      const stop = (): void => abort.abort();
-      process.once('SIGINT', stop);
+      // Ctrl-C / SIGTERM: the export ends after its current write (the file holds everything
+      // read so far and is complete), then the command exits with 130 / 143.
+      const unhandle = handleStopSignals('export', () => abort.abort());
       try {
         const res = await exportTensorBoard(store, ref, {
           ...(opts.out !== undefined ? { outDir: opts.out } : {}),
@@ -40,8 +43,10 @@ export function registerExport(program: Command): void {
           ...(opts.live ? { onWrite: (c: ExportCounts) => process.stderr.write(`written so far: ${summary(c)}\n`) } : {}),
         });
         process.stdout.write(`wrote ${res.file}: ${summary(res)}\nview with: tensorboard --logdir ${res.outDir}\n`);
+        const stopped = stopRequested();
+        if (stopped !== null) throw new InterruptedError(stopped, 'export');
       } finally {
-        process.off('SIGINT', stop);
+        unhandle();
         store.close();
       }
     });

@@ -12,6 +12,8 @@ import { registerExport } from './export.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTune } from './tune.js';
+import { InterruptedError } from '../train/interrupt.js';
+import { namedDatabaseError } from '../track/schema.js';
 
 function int(v: string): number {
   const n = Number(v);
@@ -36,6 +38,13 @@ export function buildProgram(): Command {
 buildProgram()
   .parseAsync(process.argv)
   .catch((e: unknown) => {
-    process.stderr.write(`gradlab: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (e instanceof InterruptedError) {
+      // Ctrl-C / SIGTERM: the command has recorded what it had; exit as a shell expects.
+      process.stderr.write(`gradlab: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
+    // A SQLite error from a query names no file: say which run database it came from.
+    const named = namedDatabaseError(e) ?? e;
+    process.stderr.write(`gradlab: ${named instanceof Error ? named.message : String(named)}\n`);
     process.exit(2);
   });

@@ -6,6 +6,8 @@ import { StudyTracking } from '../studies/tracking.js';
 import { RunStore, defaultDbPath } from '../track/store.js';
 import { writeRunReport } from '../track/report.js';
 import { dirname, join, relative } from 'node:path';
+import { InterruptedError } from '../train/interrupt.js';
+import { handleStopSignals } from './signals.js';
 
 export function registerRun(program: Command, int: (v: string) => number): void {
   program
@@ -36,14 +38,24 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         params[kv.slice(0, i)] = kv.slice(i + 1);
       }
       const store = opts.track ? RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
+      store?.assertIntact(); // never write runs into a damaged database
       const tracking = store ? new StudyTracking(store, study.name, opts.seed) : StudyTracking.off(study.name, opts.seed);
       let result;
+      const unhandle = handleStopSignals('run');
       try {
         result = await study.run({ epochs: opts.epochs, seed: opts.seed, params, tracking, log: (l) => out.write(l + '\n') });
         tracking.finish();
       } catch (e) {
+        if (e instanceof InterruptedError) {
+          // Ctrl-C / SIGTERM: the runs keep what they logged and say why they ended.
+          for (const r of tracking.runs) if (!r.finished) r.finish('interrupted', e.message);
+          if (store && tracking.runIds.length) out.write(`interrupted: recorded run${tracking.runIds.length > 1 ? 's' : ''} ${tracking.runIds.join(', ')} in ${store.path} as 'interrupted'\n`);
+          store?.close();
+        }
         tracking.finish(e);
         throw e;
+      } finally {
+        unhandle();
       }
       const reports: string[] = [];
       if (store && tracking.runIds.length) {

@@ -27,6 +27,8 @@ import { sqlitePath } from '../tune/storage/sqlite.js';
 import { createStudy, getAllStudySummaries, loadStudy, type Study } from '../tune/study.js';
 import { formatTable } from '../tune/table.js';
 import type { FrozenTrial } from '../tune/types.js';
+import { InterruptedError, stopRequested, yieldToEventLoop } from '../train/interrupt.js';
+import { handleStopSignals } from './signals.js';
 
 function intArg(min: number): (v: string) => number {
   return (v) => {
@@ -105,10 +107,18 @@ async function demo(o: DemoOptions): Promise<void> {
   const path = o.inMemory ? null : storageOf(o.storage);
   const name = o.study ?? `demo-${demoObj.name}-${o.sampler}`;
   const study = createStudy({ studyName: name, storage: path, sampler, pruner, direction: 'minimize', loadIfExists: true });
+  // Ctrl-C / SIGTERM: the trial in progress ends, no new one starts, the study so far is printed,
+  // and the command exits with 130 / 143. Each trial gives the event loop a turn so a signal is seen.
+  const unhandle = handleStopSignals('tune', () => study.stop());
+  const objective = async (t: Parameters<DemoObjective['objective']>[0]): Promise<number> => {
+    const v = await demoObj.objective(t);
+    await yieldToEventLoop();
+    return v;
+  };
   try {
     const before = study.trials.length;
     out(`tuning ${demoObj.name}: ${demoObj.description}\n${before ? `resuming study '${name}' (${before} trials so far)\n` : ''}`);
-    await study.optimize(demoObj.objective, {
+    await study.optimize(objective, {
       nTrials: o.trials,
       ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
       ...(o.verbose ? { showProgressBar: false } : {}),
@@ -121,6 +131,8 @@ async function demo(o: DemoOptions): Promise<void> {
         : undefined,
     });
     out(describeStudy(study, path ?? 'memory'));
+    const stopped = stopRequested();
+    if (stopped !== null) throw new InterruptedError(stopped, `tune '${name}' (after ${study.trials.length} trials)`);
     if (demoObj.optimum !== undefined && study.getTrials({ states: ['complete'] }).length) out(`known optimum: ${demoObj.optimum} (gap ${formatValue(study.bestValue - demoObj.optimum)})\n`);
     if (o.track) {
       const store = RunStore.open(storageOf(o.storage));
@@ -134,6 +146,7 @@ async function demo(o: DemoOptions): Promise<void> {
       }
     }
   } finally {
+    unhandle();
     study.close();
   }
 }

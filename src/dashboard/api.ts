@@ -10,8 +10,8 @@
  *   GET /api/media/<id>.png | <id>.svg            an image, or an SVG figure
  *   GET /api/compare?runs=a,b,c                   { runs: [{ run, last }] }        configs + final metrics
  *
- * Errors are JSON { error } with 400 (bad parameter, named), 404 (unknown run: the message and
- * `recent` list the newest runs) or 405. NaN and infinities become null in JSON.
+ * Errors are JSON { error } with 400 (bad parameter, named), 404 (unknown run: `recent` lists
+ * the newest runs; no message names a path) or 405. NaN and infinities become null in JSON.
  */
 import { MEDIA_KINDS, RUN_STATUSES, type MediaKind, type MediaRecord, type RunStatus } from '../track/types.js';
 import { UnknownRunError, type RunStore } from '../track/store.js';
@@ -76,8 +76,9 @@ function lastValues(store: RunStore, id: string): Record<string, { step: number;
 }
 
 function unknownRun(e: UnknownRunError): ApiAnswer {
+  // NOTE: not e.message: it names the store's absolute path (fine in a terminal, not on a page).
   return json(404, {
-    error: e.message,
+    error: `no run '${e.ref}' in this run store (see /api/runs)`,
     recent: e.recent.map((r) => ({ id: r.id, name: r.name, study: r.study, status: r.status, startedAt: r.startedAt })),
   });
 }

@@ -8,8 +8,9 @@
  *   console.log(d.url); ... await d.close();
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { isIP, type AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { RunStore } from '../track/store.js';
 import { handleApi, type ApiAnswer } from './api.js';
 import { lookupFile, readServed } from './files.js';
@@ -21,6 +22,25 @@ export interface DashboardOptions {
   port?: number;
   /** Default 127.0.0.1 (this machine only). */
   host?: string;
+  /**
+   * Required to listen on an address other than loopback: the dashboard has no authentication,
+   * so anyone who can reach the address can read every run.
+   */
+  allowRemote?: boolean;
+}
+
+/** Thrown when a non-loopback host is asked for without allowRemote. */
+export class RemoteHostError extends Error {
+  constructor(readonly host: string) {
+    super(`--host ${host} is not a loopback address: the dashboard has no authentication, so anyone who can reach ${host} could read every run in the store; pass --allow-remote to listen there anyway`);
+    this.name = 'RemoteHostError';
+  }
+}
+
+/** Whether an address (or 'localhost') only reaches this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 export interface Dashboard {
@@ -46,8 +66,39 @@ const PAGE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // NOTE: Vega compiles its expressions with new Function, hence 'unsafe-eval'.
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
 };
+
+/**
+ * The Host header must name this server: its bound address or localhost, with its port. A page
+ * on another site that rebinds its own name to 127.0.0.1 (DNS rebinding) sends its own name as
+ * Host and is refused. On a wildcard address (0.0.0.0, ::) any IP literal is accepted, never
+ * another name.
+ */
+export function hostAllowed(hostHeader: string | undefined, boundHost: string, port: number): boolean {
+  if (hostHeader === undefined || hostHeader === '') return false;
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.trim());
+  if (!m) return false;
+  const name = m[1]!.replace(/^\[|\]$/g, '').toLowerCase();
+  const p = m[2] === undefined ? 80 : Number(m[2]);
+  if (p !== port) return false;
+  const bound = boundHost.replace(/^\[|\]$/g, '').toLowerCase();
+  if (name === bound) return true;
+  if (isLoopback(bound) || bound === '0.0.0.0' || bound === '::') {
+    if (name === 'localhost' || name === '127.0.0.1' || name === '::1') return true;
+  }
+  return (bound === '0.0.0.0' || bound === '::') && isIP(name) !== 0;
+}
+
+/** An error message without the store's absolute path, its folder, the home or working folder. */
+export function withoutPaths(message: string, store: RunStore): string {
+  const full = resolve(store.path);
+  const pairs: [string, string][] = [[full, '<run store>'], [dirname(full), '<store folder>'], [process.cwd(), '.'], [homedir(), '~']];
+  let out = message;
+  for (const [from, to] of pairs) if (from.length > 1) out = out.split(from).join(to);
+  return out;
+}
 
 function send(res: ServerResponse, a: ApiAnswer, head: boolean): void {
   const body = typeof a.body === 'string' ? Buffer.from(a.body) : a.body;
@@ -59,16 +110,22 @@ function sendError(res: ServerResponse, status: number, message: string, head: b
   send(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify({ error: message }) }, head);
 }
 
-export function handleRequest(store: RunStore, req: IncomingMessage, res: ServerResponse): void {
+export function handleRequest(store: RunStore, req: IncomingMessage, res: ServerResponse, bound?: { host: string; port: number }): void {
   const method = req.method ?? 'GET';
   const head = method === 'HEAD';
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const rawPath = q < 0 ? raw : raw.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  if (bound && !hostAllowed(req.headers.host, bound.host, bound.port)) {
+    const shown = JSON.stringify(String(req.headers.host ?? '').slice(0, 100));
+    return sendError(res, 421, `Host ${shown} is not this dashboard's address (${bound.host}:${bound.port} or localhost:${bound.port}); refused (DNS rebinding protection)`, head);
+  }
   try {
     if (rawPath === '/api' || rawPath.startsWith('/api/')) {
-      send(res, handleApi(store, method, rawPath, query), head);
+      const a = handleApi(store, method, rawPath, query);
+      if (a.status >= 400 && typeof a.body === 'string') a.body = withoutPaths(a.body, store);
+      send(res, a, head);
       return;
     }
     if (method !== 'GET' && !head) return sendError(res, 405, `${method} ${rawPath}: only GET is served`, head);
@@ -76,7 +133,10 @@ export function handleRequest(store: RunStore, req: IncomingMessage, res: Server
     if (f.status !== 200) return sendError(res, f.status, f.message, head);
     send(res, { status: 200, type: f.type, body: readServed(f.path), headers: { 'cache-control': 'no-cache' } }, head);
   } catch (e) {
-    sendError(res, 500, `${rawPath}: ${e instanceof Error ? e.message : String(e)}`, head);
+    // The full error goes to the server's terminal; the page gets it without absolute paths.
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`gradlab dashboard: ${rawPath}: ${msg}\n`);
+    sendError(res, 500, withoutPaths(`${rawPath}: ${msg}`, store), head);
   }
 }
 
@@ -85,8 +145,10 @@ export async function startDashboard(o: DashboardOptions = {}): Promise<Dashboar
   const host = o.host ?? '127.0.0.1';
   const port = o.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`dashboard: port must be an integer in 0..65535, got ${port}`);
+  if (!isLoopback(host) && !o.allowRemote) throw new RemoteHostError(host);
   const store = RunStore.open(resolve(o.db ?? 'runs/gradlab.db'), { readonly: true });
-  const server = createServer((req, res) => handleRequest(store, req, res));
+  const bound = { host, port };
+  const server = createServer((req, res) => handleRequest(store, req, res, bound));
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -104,6 +166,7 @@ export async function startDashboard(o: DashboardOptions = {}): Promise<Dashboar
     throw e;
   }
   const addr = server.address() as AddressInfo;
+  bound.port = addr.port;
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${shownHost}:${addr.port}/`, host, port: addr.port, store, server,

@@ -1,4 +1,4 @@
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic, cleanStaleTempFiles } from './atomic.js';
 export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './safetensors.js';
 export type { SafetensorsFile, SafetensorsDType, EncodeOptions } from './safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';

@@ -18,6 +18,39 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+function bytesText(b: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let i = 0;
+  while (b >= 1000 && i < units.length - 1) { b /= 1000; i++; }
+  return `${i === 0 ? b : b.toPrecision(3)} ${units[i]}`;
+}
+
+/**
+ * Check a shape (every dimension an integer ≥ 0) and allocate its data, with errors that name
+ * the function, the shape and, when memory is the problem, the bytes asked for.
+ */
+function allocShape(owner: string, shape: Shape, dtype: DType): Data {
+  if (!Array.isArray(shape)) throw new TypeError(`${owner}: shape must be an array of integers, got ${typeof shape === 'number' ? shape : JSON.stringify(shape) ?? String(shape)}`);
+  shape.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(`${owner}: shape [${shape.map(String).join(', ')}] has dimension ${i} = ${String(d)}; every dimension must be an integer ≥ 0`);
+    }
+  });
+  return allocCount(owner, `shape [${shape.join(', ')}]`, sizeOf(shape), dtype);
+}
+
+function allocCount(owner: string, what: string, n: number, dtype: DType): Data {
+  const bytes = n * BYTES[dtype];
+  try {
+    return allocData(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`${owner}: ${what} needs ${n.toExponential(3).replace('e+', 'e')} ${dtype} elements (${bytesText(bytes)}), more than can be allocated (${e.message})`);
+  }
+}
+
 function finish(t: Tensor, o: CreateOptions | undefined): Tensor {
   if (o?.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -62,19 +95,19 @@ export function tensor(values: NestedArray | Data | readonly number[], opts?: Cr
   return finish(new Tensor(data, shape), opts);
 }
 
-export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
-  checkOptions('full', opts, CREATE_SPEC);
-  const data = allocData(opts?.dtype ?? 'float32', sizeOf(shape));
+export function full(shape: Shape, value: number, opts?: CreateOptions, owner = 'full'): Tensor {
+  checkOptions(owner, opts, CREATE_SPEC);
+  const data = allocShape(owner, shape, opts?.dtype ?? 'float32');
   if (value !== 0) backend().fill(data, value);
   return finish(new Tensor(data, shape), opts);
 }
 
 export function zeros(shape: Shape, opts?: CreateOptions): Tensor {
-  return full(shape, 0, opts);
+  return full(shape, 0, opts, 'zeros');
 }
 
 export function ones(shape: Shape, opts?: CreateOptions): Tensor {
-  return full(shape, 1, opts);
+  return full(shape, 1, opts, 'ones');
 }
 
 export function zerosLike(t: Tensor, opts?: CreateOptions): Tensor {
@@ -99,23 +132,25 @@ export function arange(start: number, end?: number, step = 1, opts?: CreateOptio
     start = 0;
   }
   if (step === 0) throw new RangeError('arange: step must not be 0');
+  if (![start, end, step].every(Number.isFinite)) throw new RangeError(`arange: start, end and step must be finite numbers, got ${start}, ${end}, ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = [start, end, step].every(Number.isInteger);
-  const data = allocData(opts?.dtype ?? (allInt ? 'int32' : 'float32'), n);
+  const data = allocCount('arange', `arange(${start}, ${end}, ${step})`, n, opts?.dtype ?? (allInt ? 'int32' : 'float32'));
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(new Tensor(data, [n]), opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
   checkOptions('linspace', opts, CREATE_SPEC);
-  const data = allocData(opts?.dtype ?? 'float32', steps);
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be an integer ≥ 0, got ${steps}`);
+  const data = allocCount('linspace', `${steps} steps`, steps, opts?.dtype ?? 'float32');
   for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return finish(new Tensor(data, [steps]), opts);
 }
 
 export function eye(n: number, m = n, opts?: CreateOptions): Tensor {
   checkOptions('eye', opts, CREATE_SPEC);
-  const data = allocData(opts?.dtype ?? 'float32', n * m);
+  const data = allocShape('eye', [n, m], opts?.dtype ?? 'float32');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return finish(new Tensor(data, [n, m]), opts);
 }
@@ -124,7 +159,7 @@ export function eye(n: number, m = n, opts?: CreateOptions): Tensor {
 export function rand(shape: Shape, opts?: RandomOptions): Tensor {
   checkOptions('rand', opts, RANDOM_SPEC);
   const g = opts?.generator ?? defaultGenerator();
-  const data = allocData(opts?.dtype ?? 'float32', sizeOf(shape));
+  const data = allocShape('rand', shape, opts?.dtype ?? 'float32');
   for (let i = 0; i < data.length; i++) data[i] = g.random();
   return finish(new Tensor(data, shape), opts);
 }
@@ -133,7 +168,7 @@ export function rand(shape: Shape, opts?: RandomOptions): Tensor {
 export function randn(shape: Shape, opts?: RandomOptions): Tensor {
   checkOptions('randn', opts, RANDOM_SPEC);
   const g = opts?.generator ?? defaultGenerator();
-  const data = allocData(opts?.dtype ?? 'float32', sizeOf(shape));
+  const data = allocShape('randn', shape, opts?.dtype ?? 'float32');
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
   return finish(new Tensor(data, shape), opts);
 }
@@ -142,7 +177,7 @@ export function randn(shape: Shape, opts?: RandomOptions): Tensor {
 export function randint(low: number, high: number, shape: Shape, opts?: { generator?: Generator }): Tensor {
   checkOptions('randint', opts, { generator: 'any' });
   const g = opts?.generator ?? defaultGenerator();
-  const data = new Int32Array(sizeOf(shape));
+  const data = allocShape('randint', shape, 'int32');
   for (let i = 0; i < data.length; i++) data[i] = low + g.int(high - low);
   return new Tensor(data, shape);
 }

@@ -1,17 +1,18 @@
 /**
  * How a run's status follows its process when the process does not end it itself.
  *
- * - SIGINT/SIGTERM: the open runs of this process are marked 'killed' and the signal is
+ * - SIGINT/SIGTERM: the open runs of this process are marked 'interrupted' and the signal is
  *   raised again so the process still dies the usual way (unless the application has its own
  *   handler for that signal, which then decides; the runs are marked at exit).
  * - Process exit with runs still open: exit code 0 marks them 'finished', 130/143 (the
- *   shells' codes for SIGINT/SIGTERM) 'killed', anything else 'failed' (an uncaught error).
+ *   shells' codes for SIGINT/SIGTERM) 'interrupted', anything else 'failed' (an uncaught error).
  * - SIGKILL, power loss: nothing can run, so the store checks on open: a 'running' run on
  *   this host whose pid is gone is marked 'killed' (see RunStore.reapDeadRuns).
  *
  * Every record is committed when logged (or at the end of its batch), so what was written
  * before the end stays in the database whatever the ending.
  */
+import { readFileSync } from 'node:fs';
 import type { RunStatus } from './types.js';
 
 /** What lifecycle needs from an open run. */
@@ -23,6 +24,11 @@ export interface OpenRun {
 
 const open = new Set<OpenRun>();
 let installed = false;
+
+/** End every open run of this process now (a second Ctrl-C, which exits at once). */
+export function endOpenRuns(status: Exclude<RunStatus, 'running'>, error?: string): void {
+  endAll(status, error);
+}
 
 function endAll(status: Exclude<RunStatus, 'running'>, error: string | undefined): void {
   for (const run of [...open]) {
@@ -39,7 +45,7 @@ function onSignal(signal: NodeJS.Signals): void {
   // Our listener is one of the listeners; if the application listens too, it decides what
   // happens (e.g. a graceful stop), and the exit hook marks whatever is still open.
   if (process.listenerCount(signal) > 1) return;
-  endAll('killed', `received ${signal}`);
+  endAll('interrupted', `received ${signal}`);
   uninstall();
   process.kill(process.pid, signal);
 }
@@ -47,7 +53,7 @@ function onSignal(signal: NodeJS.Signals): void {
 function onExit(code: number): void {
   if (open.size === 0) return;
   if (code === 0) endAll('finished', undefined);
-  else if (code === 130 || code === 143) endAll('killed', `process exited with code ${code}`);
+  else if (code === 130 || code === 143) endAll('interrupted', `process exited with code ${code} (${code === 130 ? 'SIGINT' : 'SIGTERM'})`);
   else endAll('failed', `process exited with code ${code} before the run finished`);
 }
 
@@ -94,4 +100,37 @@ export function pidAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (e as { code?: string }).code === 'EPERM';
   }
+}
+
+/**
+ * When process `pid` started, as the kernel says it (Linux: field 22 of /proc/<pid>/stat, clock
+ * ticks since boot), or null when the process does not exist or the system has no /proc.
+ * A pid reused by another process has another start time.
+ */
+export function processStartTime(pid: number): string | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // NOTE: field 2 (the command name) is in parentheses and may hold spaces or ')': cut after the last ')'.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const start = rest[19]; // fields from 3 on: starttime is field 22
+  return start !== undefined && /^\d+$/.test(start) ? start : null;
+}
+
+/** Whether /proc can tell process start times on this machine. */
+export const HAS_PROC = processStartTime(process.pid) !== null;
+
+/**
+ * Whether the process that started a run is still that process: the pid exists and, where the
+ * start time was recorded and /proc can tell, it started at the same time (not a reused pid).
+ */
+export function runProcessAlive(pid: number, startTime: string | null | undefined): boolean {
+  if (!pidAlive(pid)) return false;
+  if (!startTime || !HAS_PROC) return true;
+  const now = processStartTime(pid);
+  return now === null ? true : now === startTime;
 }

@@ -50,7 +50,7 @@ main{max-width:1180px;margin:0 auto;padding:28px 32px 60px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:32px 0 12px;padding-bottom:6px;border-bottom:1px solid #e3e7ee}
 .meta{color:#6b7785;font-size:13px;display:flex;flex-wrap:wrap;gap:4px 16px}
 .badge{font-size:11px;font-weight:600;text-transform:uppercase;padding:2px 7px;border-radius:10px;color:#fff;background:#3b6ea8}
-.badge.running{background:#2f9e62}.badge.failed{background:#d64545}.badge.killed{background:#c07b1c}
+.badge.running{background:#2f9e62}.badge.failed{background:#d64545}.badge.killed{background:#c07b1c}.badge.interrupted{background:#8a6d3b}
 table{border-collapse:collapse;background:#fff;border:1px solid #e3e7ee;border-radius:8px;font-size:13px;font-variant-numeric:tabular-nums}
 th,td{text-align:left;padding:6px 12px;border-bottom:1px solid #eef1f5;white-space:nowrap}
 thead th{background:#f7f9fb;font-weight:600}tbody th{font-weight:500;color:#52606d}
@@ -62,7 +62,7 @@ thead th{background:#f7f9fb;font-weight:600}tbody th{font-weight:500;color:#5260
 img.px{image-rendering:pixelated;border:1px solid #e3e7ee}
 .caption{color:#6b7785;font-size:12px;margin-top:6px}
 pre{white-space:pre-wrap;margin:0}
-.error{color:#d64545}
+.error{color:#d64545}.note{color:#8a6d3b;font-size:12px}
 a{color:#3b6ea8}
 .cols{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}.cols section{min-width:220px}
 `;

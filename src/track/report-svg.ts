@@ -6,15 +6,27 @@
 import { compile } from 'vega-lite';
 import { View, parse } from 'vega';
 import type { VlSpec } from './report-specs.js';
+import { externalDataNote, refusingLoader, withoutExternalData } from './figure-safety.js';
 
 /** Render a Vega-Lite spec as an SVG document string. Errors name the chart's title. */
 export async function renderSvg(spec: VlSpec): Promise<string> {
+  return (await renderSvgWithNotes(spec)).svg;
+}
+
+/**
+ * Render a Vega-Lite spec as SVG without loading anything it names: external data is dropped
+ * (and said in `notes`), the loader refuses every file and URL, links keep only safe schemes.
+ */
+export async function renderSvgWithNotes(spec: VlSpec): Promise<{ svg: string; notes: string[] }> {
   try {
+    const safe = withoutExternalData(spec);
+    const notes = safe.removed.length ? [externalDataNote(safe.removed)] : [];
     // NOTE: vega-lite's TopLevelSpec type is a large union; the spec builders return plain JSON.
-    const vg = compile(spec as unknown as Parameters<typeof compile>[0]).spec;
-    const view = new View(parse(vg), { renderer: 'none' });
+    const vg = compile(safe.spec as unknown as Parameters<typeof compile>[0]).spec;
+    const loader = refusingLoader() as unknown as NonNullable<ConstructorParameters<typeof View>[1]>['loader'];
+    const view = new View(parse(vg), { renderer: 'none', loader });
     try {
-      return await view.toSVG();
+      return { svg: await view.toSVG(), notes };
     } finally {
       view.finalize();
     }

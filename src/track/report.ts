@@ -12,7 +12,7 @@ import { esc, figureHtml, mdEsc, mdTable, page, showValue, table, type Figure } 
 import {
   VL_CONFIG, curvesSpec, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
 } from './report-specs.js';
-import { renderSvg } from './report-svg.js';
+import { renderSvgWithNotes } from './report-svg.js';
 import type { RunStore } from './store.js';
 import type { MediaRecord, RunInfo } from './types.js';
 
@@ -38,7 +38,8 @@ export function durationText(run: RunInfo): string {
 
 async function svgFigure(id: string, title: string, kind: string, spec: object): Promise<Figure> {
   try {
-    return { id, title, kind, html: await renderSvg(spec as Record<string, unknown>) };
+    const r = await renderSvgWithNotes(spec as Record<string, unknown>);
+    return { id, title, kind, html: r.svg + r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('') };
   } catch (e) {
     return { id, title, kind, html: `<p class="error">${esc(e instanceof Error ? e.message : String(e))}</p>` };
   }
@@ -104,7 +105,16 @@ export async function runFigures(store: RunStore, run: RunInfo): Promise<Figure[
   }
   const latest = new Map<string, MediaRecord>();
   for (const m of store.media(run.id)) latest.set(`${m.kind}\u0000${m.tag}`, m); // ordered by kind, tag, step, id
-  for (const m of latest.values()) figs.push(await mediaFigure(next(), m));
+  for (const m of latest.values()) {
+    const id = next();
+    try {
+      figs.push(await mediaFigure(id, m));
+    } catch (e) {
+      // A malformed record (a store written by another tool, or by hand) is skipped, and said.
+      const why = e instanceof Error ? e.message : String(e);
+      figs.push({ id, title: `${m.tag} (step ${m.step})`, kind: m.kind, html: `<p class="error">skipped: this ${esc(m.kind)} record could not be drawn (${esc(why)})</p>` });
+    }
+  }
   return figs;
 }
 

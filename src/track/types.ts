@@ -7,9 +7,10 @@
  * follows a live run asks for "everything after the last id I saw".
  */
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
+/** 'interrupted': stopped by SIGINT/SIGTERM (Ctrl-C); 'killed': its process vanished without a word (SIGKILL, power loss). */
+export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'killed'];
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'interrupted', 'killed'];
 
 /** A JSON value whose numbers may also be NaN/±Infinity (stored faithfully). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

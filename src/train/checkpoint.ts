@@ -4,6 +4,7 @@
  * checkpoint, which `loadCheckpoint` (io/) restores.
  */
 import { saveCheckpoint } from '../io/checkpoint.js';
+import { cleanStaleTempFiles } from '../io/atomic.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
 import { checkOptions, oneOf } from '../tensor/options.js';
 
@@ -29,6 +30,12 @@ export class ModelCheckpoint implements Callback {
     this.monitor = o.monitor ?? 'val/loss';
     this.mode = o.mode ?? (this.monitor.endsWith('accuracy') ? 'max' : 'min');
     this.saveBestOnly = o.saveBestOnly ?? true;
+  }
+
+  /** On start, remove the temp files that saves killed midway left next to the checkpoints. */
+  onTrainBegin(): void {
+    const cut = this.o.path.lastIndexOf('/');
+    cleanStaleTempFiles(cut < 0 ? '.' : this.o.path.slice(0, cut) || '/');
   }
 
   onEpochEnd(ctx: FitContext, logs: EpochLogs): void {

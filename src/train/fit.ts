@@ -12,6 +12,18 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
 import { Batches, EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
 import { checkOptions, num } from '../tensor/options.js';
+import { YieldPacer, throwIfStopRequested } from './interrupt.js';
+
+/** How many times the first batch's loss a batch loss may reach before fit flags divergence. */
+const DIVERGENCE_FACTOR = 1e3;
+
+/** Thrown when the training loss becomes NaN or ±Infinity (after the weights are restored). */
+export class NonFiniteLossError extends Error {
+  constructor(message: string, readonly epoch: number, readonly step: number, readonly loss: number) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
+}
 
 export interface FitOptions {
   model: Module;
@@ -38,6 +50,8 @@ export interface FitResult {
   bestEpoch: number | null;
   best: StateDict | null;
   test: EvalResult | null;
+  /** Set when a batch loss grew to DIVERGENCE_FACTOR (1000) times the first batch's loss or more. */
+  diverged: { epoch: number; step: number; loss: number; firstLoss: number } | null;
 }
 
 function fmt(m: Record<string, number>): string {
@@ -61,8 +75,18 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let best: StateDict | null = null;
   let bestEpoch: number | null = null;
   let bestScore = -Infinity;
+  // The weights of the last good epoch end (the initial ones at first): what a non-finite loss
+  // restores when there is no best model yet.
+  let lastGood: { state: StateDict; epoch: number } = { state: cloneStateDict(model.stateDict()), epoch: 0 };
+  let firstLoss: number | null = null;
+  let diverged: FitResult['diverged'] = null;
+  const warn = o.log ?? ((line: string) => console.warn(line));
+  // fit gives the event loop a turn now and then, so a signal handler (Ctrl-C) or a page's Stop
+  // button can run, and stops at the next step once a stop was requested.
+  const pacer = new YieldPacer();
   for (const cb of cbs) await cb.onTrainBegin?.(ctx);
   for (let epoch = 1; epoch <= o.epochs && !ctx.stopTraining; epoch++) {
+    throwIfStopRequested(`fit (before epoch ${epoch})`);
     ctx.epoch = epoch;
     const t0 = performance.now();
     for (const cb of cbs) await cb.onEpochBegin?.(ctx);
@@ -76,12 +100,23 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       const out = model.forward(x);
       const dataLoss = lossFn(out, y);
       const loss = o.regularizer ? add(dataLoss, o.regularizer(model)) : dataLoss;
+      const lv = dataLoss.item();
+      if (!Number.isFinite(lv)) {
+        // Do not step on a non-finite loss; put back weights that gave finite losses.
+        const from = keepBest && best ? { state: best, what: `the best epoch's (${bestEpoch})` } : { state: lastGood.state, what: lastGood.epoch === 0 ? 'the initial' : `epoch ${lastGood.epoch}'s` };
+        model.loadStateDict(from.state);
+        throw new NonFiniteLossError(
+          `fit: the training loss became ${lv} at epoch ${epoch}, step ${ctx.step + 1} (try a smaller learning rate); the model holds ${from.what} weights again`,
+          epoch, ctx.step + 1, lv,
+        );
+      }
       loss.backward();
       optimizer.step();
       const n = x.shape[0];
-      const lv = dataLoss.item();
-      if (!Number.isFinite(lv)) {
-        throw new Error(`fit: the training loss became ${lv} at epoch ${epoch}, step ${ctx.step + 1} (try a smaller learning rate)`);
+      if (firstLoss === null) firstLoss = lv;
+      else if (diverged === null && Math.abs(lv) >= DIVERGENCE_FACTOR * Math.max(Math.abs(firstLoss), Number.MIN_VALUE)) {
+        diverged = { epoch, step: ctx.step + 1, loss: lv, firstLoss };
+        warn(`fit: warning: the training loss is diverging: ${lv.toPrecision(3)} at epoch ${epoch}, step ${ctx.step + 1}, ${(lv / firstLoss).toPrecision(2)}× the first batch's ${firstLoss.toPrecision(3)} (try a smaller learning rate)`);
       }
       lossSum += lv * n;
       count += n;
@@ -90,6 +125,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       else correct += c;
       ctx.step++;
       for (const cb of cbs) await cb.onBatchEnd?.(ctx, { step: ctx.step, loss: lv, size: n });
+      await pacer.maybeYield();
+      throwIfStopRequested(`fit (epoch ${epoch}, step ${ctx.step})`);
     }
     const metrics: Record<string, number> = { 'train/loss': lossSum / Math.max(count, 1) };
     if (classification && count) metrics['train/accuracy'] = correct / count;
@@ -111,6 +148,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       bestEpoch = epoch;
       best = cloneStateDict(model.stateDict());
     }
+    if (Object.values(metrics).every(Number.isFinite)) lastGood = { state: cloneStateDict(model.stateDict()), epoch };
     const logs: EpochLogs = { epoch, metrics, seconds: (performance.now() - t0) / 1000 };
     history.push(logs);
     for (const cb of cbs) await cb.onEpochEnd?.(ctx, logs);
@@ -125,5 +163,5 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     for (const cb of cbs) await cb.onTestEnd?.(ctx, final);
   }
   for (const cb of cbs) await cb.onTrainEnd?.(ctx, history);
-  return { history, bestEpoch, best, test };
+  return { history, bestEpoch, best, test, diverged };
 }

@@ -9,3 +9,6 @@ export type { EarlyStoppingOptions } from './early-stopping.js';
 export { ModelCheckpoint } from './checkpoint.js';
 export type { ModelCheckpointOptions } from './checkpoint.js';
 export { LRSchedule } from './lr-schedule.js';
+export { NonFiniteLossError } from './fit.js';
+export { InterruptedError, requestStop, stopRequested, clearStop, throwIfStopRequested, yieldToEventLoop, YieldPacer } from './interrupt.js';
+export type { StopReason } from './interrupt.js';

@@ -78,3 +78,21 @@ test('gradlab dashboard rejects a --port that is not a port number', async () =>
   const lines: string[] = [];
   await assert.rejects(program(lines).parseAsync(['node', 'gradlab', 'dashboard', '--port', '70000']), /expected a port number 0\.\.65535, got '70000'/);
 });
+
+test('gradlab dashboard --host 0.0.0.0 needs --allow-remote, and then warns on stderr', async () => {
+  const db = makeDb();
+  await assert.rejects(program([]).parseAsync(['node', 'gradlab', 'dashboard', '--db', db, '--port', '0', '--host', '0.0.0.0']), /--host 0\.0\.0\.0 is not a loopback address.*pass --allow-remote/);
+  const lines: string[] = [];
+  let dash: Dashboard | null = null;
+  const errWrite = process.stderr.write;
+  let err = '';
+  process.stderr.write = ((c: string | Uint8Array): boolean => ((err += String(c)), true)) as typeof process.stderr.write;
+  try {
+    await program(lines, (d) => (dash = d)).parseAsync(['node', 'gradlab', 'dashboard', '--db', db, '--port', '0', '--host', '0.0.0.0', '--allow-remote']);
+  } finally {
+    process.stderr.write = errWrite;
+  }
+  assert.ok(dash !== null);
+  await (dash as Dashboard).close();
+  assert.match(err, /warning: listening on 0\.0\.0\.0, not loopback, with no authentication/);
+});

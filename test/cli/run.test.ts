@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,4 +72,23 @@ test('backprop-by-hand prints each node and reports zero difference from the clo
   assert.equal(res.testLoss, 0);
   assert.match(r.stderr, /x\s+2\s+18\s+18/);
   assert.match(r.stderr, /digraph autograd/);
+});
+
+test('gradlab run refuses to write into a damaged database, naming it; the file is left as it was', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-cli-corrupt-'));
+  const path = join(dir, 'g.db');
+  const s = RunStore.open(path);
+  const r = s.startRun({ name: 'before', handleSignals: false });
+  r.batch(() => { for (let i = 0; i < 3000; i++) r.logScalar(`t${i % 7}`, i, i); });
+  r.finish();
+  s.db.pragma('wal_checkpoint(TRUNCATE)');
+  s.close();
+  const bytes = readFileSync(path);
+  for (let off = 4096 * 2; off + 4096 <= bytes.length; off += 4096 * 3) for (let i = 8; i < 4096; i++) bytes[off + i] = (i * 131 + off) & 0xff;
+  writeFileSync(path, bytes);
+  const res = spawnSync(process.execPath, [main, 'run', 'mnist-linear', '--epochs', '1', '--db', path], { encoding: 'utf8' });
+  assert.equal(res.status, 2, res.stderr);
+  assert.match(res.stderr, new RegExp(`^gradlab: the run database ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(\\d+\\+? integrity errors?, first:`));
+  assert.match(res.stderr, /gradlab will not write into it/);
+  assert.deepEqual(readFileSync(path), bytes, 'nothing was written');
 });

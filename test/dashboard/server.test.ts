@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startDashboard, PortInUseError, type Dashboard } from '../../src/dashboard/server.js';
+import { startDashboard, PortInUseError, RemoteHostError, hostAllowed, withoutPaths, type Dashboard } from '../../src/dashboard/server.js';
 import { RunStore } from '../../src/track/store.js';
 import { makeFixture, type Fixture } from './fixture.js';
 
@@ -25,9 +25,9 @@ after(async () => {
 });
 
 /** GET a raw path (sent exactly as written: no normalisation of ../ by the client). */
-function get(path: string, method = 'GET'): Promise<{ status: number; type: string; body: Buffer; headers: Record<string, string | string[] | undefined> }> {
+function get(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: Buffer; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: dash.port, path, method }, (res) => {
+    const req = request({ host: '127.0.0.1', port: dash.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks), headers: res.headers }));
@@ -53,7 +53,7 @@ test('/api/runs lists the runs newest first, with filters', async () => {
   assert.deepEqual((await getJson<{ runs: unknown[] }>('/api/runs?status=running')).runs, []);
   assert.deepEqual((await getJson<{ runs: unknown[] }>('/api/runs?study=nope')).runs, []);
   const bad = await getJson<{ error: string }>('/api/runs?status=sleeping', 400);
-  assert.match(bad.error, /'status' must be one of running, finished, failed, killed, got 'sleeping'/);
+  assert.match(bad.error, /'status' must be one of running, finished, failed, interrupted, killed, got 'sleeping'/);
 });
 
 test('/api/runs/<id> and its scalars, histograms and media match the store', async () => {
@@ -103,10 +103,10 @@ test('/api/runs/<id> and its scalars, histograms and media match the store', asy
   }
 });
 
-test('an unknown run is a 404 whose message lists the recent runs', async () => {
+test('an unknown run is a 404 listing the recent runs, and no message names the store path', async () => {
   const a = await getJson<{ error: string; recent: { id: string }[] }>('/api/runs/zzzzzzzz', 404);
-  assert.match(a.error, /no run 'zzzzzzzz' in .*gradlab\.db; recent runs:/);
-  assert.ok(a.error.includes(fx.runId) && a.error.includes(fx.otherId));
+  assert.equal(a.error, "no run 'zzzzzzzz' in this run store (see /api/runs)");
+  assert.ok(!a.error.includes(fx.dir) && !a.error.includes('gradlab.db'));
   assert.deepEqual(a.recent.map((r) => r.id), [fx.runId, fx.otherId]);
   assert.match((await getJson<{ error: string }>('/api/media/999999.png', 404)).error, /no image with media id 999999/);
   assert.match((await getJson<{ error: string }>('/api/compare?runs=', 400)).error, /'runs' must list run ids/);
@@ -161,4 +161,47 @@ test('a file that is not SQLite, and a missing database, are errors naming the p
     return true;
   });
   await assert.rejects(startDashboard({ db: join(fx.dir, 'missing.db'), port: 0 }), /no run database at .*missing\.db/);
+});
+
+test('a Host header that is not this server (DNS rebinding) is refused; localhost and the bound address are served', async () => {
+  for (const host of ['evil.example', `evil.example:${dash.port}`, `127.0.0.1:${dash.port + 1}`, `localhost.evil.example:${dash.port}`]) {
+    const r = await get('/api/runs', 'GET', { host });
+    assert.equal(r.status, 421, `Host '${host}' → ${r.status}`);
+    assert.match(r.body.toString(), /is not this dashboard's address .*DNS rebinding/);
+    assert.ok(!r.body.toString().includes(fx.runId), 'no run data in the refusal');
+  }
+  for (const host of [`127.0.0.1:${dash.port}`, `localhost:${dash.port}`, `LOCALHOST:${dash.port}`]) {
+    assert.equal((await get('/api/runs', 'GET', { host })).status, 200, host);
+  }
+  assert.equal(hostAllowed(`[::1]:6006`, '127.0.0.1', 6006), true);
+  assert.equal(hostAllowed('10.0.0.5:6006', '0.0.0.0', 6006), true, 'an IP literal on a wildcard bind');
+  assert.equal(hostAllowed('rebind.example:6006', '0.0.0.0', 6006), false, 'never another name');
+  assert.equal(hostAllowed('10.0.0.5:6006', '10.0.0.5', 6006), true);
+  assert.equal(hostAllowed('10.0.0.6:6006', '10.0.0.5', 6006), false);
+});
+
+test('pages may not be framed: frame-ancestors none and X-Frame-Options DENY', async () => {
+  for (const p of ['/', '/api/runs', '/api/runs/zzzzzzzz']) {
+    const r = await get(p);
+    assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'none'/, p);
+    assert.equal(r.headers['x-frame-options'], 'DENY', p);
+  }
+});
+
+test('error messages lose absolute paths (store, its folder, home, working folder)', () => {
+  const store = dash.store;
+  const msg = withoutPaths(`SqliteError: disk I/O error in ${join(fx.dir, 'gradlab.db')} near ${fx.dir}/x and ${process.cwd()}/y`, store);
+  assert.ok(!msg.includes(fx.dir) && !msg.includes(process.cwd()), msg);
+});
+
+test('a non-loopback --host needs allowRemote: named error; with it the server listens', async () => {
+  await assert.rejects(startDashboard({ db: fx.dbPath, port: 0, host: '0.0.0.0' }), (e: unknown) => {
+    assert.ok(e instanceof RemoteHostError);
+    assert.match((e as Error).message, /--host 0\.0\.0\.0 is not a loopback address: the dashboard has no authentication.*--allow-remote/);
+    return true;
+  });
+  const d = await startDashboard({ db: fx.dbPath, port: 0, host: '0.0.0.0', allowRemote: true });
+  await d.close();
+  const l = await startDashboard({ db: fx.dbPath, port: 0, host: 'localhost' });
+  await l.close();
 });

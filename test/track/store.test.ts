@@ -1,12 +1,12 @@
 /** Run store: runs, every record kind round-tripped (NaN kept), lookups, bad input, two writers at once. */
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { NotADatabaseError, RunStore, UnknownRunError } from '../../src/track/store.js';
+import { CorruptDatabaseError, DatabaseOpenError, NotADatabaseError, RunStore, UnknownRunError, namedDatabaseError } from '../../src/track/store.js';
 import { pngInfo } from '../../src/track/png.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -201,4 +201,81 @@ test('two processes writing 500 scalars each to one database at once lose no rec
     assert.equal(store.getRun(id).status, 'finished');
   }
   store.close();
+});
+
+test('lastScalars: the largest step of every tag (latest id on ties), by index seeks, on a 200,000-scalar run', () => {
+  const store = RunStore.open(join(mkdtempSync(join(tmpdir(), 'gradlab-last-')), 'g.db'));
+  const run = store.startRun({ name: 'big', handleSignals: false });
+  run.batch(() => {
+    for (let i = 0; i < 200_000; i++) run.logScalar(`tag${i % 20}`, i, Math.floor(i / 20));
+    run.logScalar('tag3', -1, 5); // an older step logged late is not the last value
+    run.logScalar('tie', 1, 7);
+    run.logScalar('tie', 2, 7); // same step: the later one wins
+  });
+  const last = store.lastScalars(run.id);
+  assert.deepEqual(Object.keys(last), [...Array.from({ length: 20 }, (_, k) => `tag${k}`)].sort().concat('tie').sort());
+  assert.equal(last['tag3']!.step, 9999);
+  assert.equal(last['tag3']!.value, 199_983);
+  assert.equal(last['tie']!.value, 2);
+  assert.equal(store.tags(run.id).scalars.length, 21);
+  assert.equal(store.cursor(run.id).scalars, last['tie']!.id);
+  // The plan: index seeks, never a scan of the run's scalars.
+  const plan = (store.db.prepare(`EXPLAIN QUERY PLAN SELECT coalesce(max(id), 0) FROM scalars WHERE run_id = ?`).all(run.id) as { detail: string }[]).map((r) => r.detail).join('; ');
+  assert.match(plan, /scalars_run_id/);
+  run.finish();
+  store.close();
+});
+
+test('unopenable --db paths are named errors saying why', () => {
+  const d = mkdtempSync(join(tmpdir(), 'gradlab-open-'));
+  writeFileSync(join(d, 'file'), 'x');
+  assert.throws(() => RunStore.open(join(d, 'file', 'sub', 'g.db')), (e: unknown) => {
+    assert.ok(e instanceof DatabaseOpenError);
+    assert.equal((e as Error).message, `cannot open the run database ${join(d, 'file', 'sub', 'g.db')}: cannot create its folder ${join(d, 'file', 'sub')} (ENOTDIR); pass another --db path (or set GRADLAB_DB)`);
+    return true;
+  });
+  if (existsSync('/sys/kernel')) {
+    assert.throws(() => RunStore.open('/sys/kernel/gradlab-test.db'), /^DatabaseOpenError: cannot open the run database \/sys\/kernel\/gradlab-test\.db: /);
+  }
+});
+
+test('a damaged database: the integrity check names the path and problems; query errors name the database', () => {
+  const d = mkdtempSync(join(tmpdir(), 'gradlab-corrupt-'));
+  const path = join(d, 'g.db');
+  const store = RunStore.open(path);
+  const run = store.startRun({ name: 'fine', handleSignals: false });
+  run.batch(() => { for (let i = 0; i < 3000; i++) run.logScalar(`t${i % 7}`, i, i); });
+  run.finish();
+  store.assertIntact();
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.close();
+  // Scribble over the middle of a few b-tree pages, keeping the header.
+  const bytes = readFileSync(path);
+  for (let off = 4096 * 2; off + 4096 <= bytes.length; off += 4096 * 3) {
+    for (let i = 8; i < 4096; i++) bytes[off + i] = (i * 131 + off) & 0xff;
+  }
+  writeFileSync(path, bytes);
+  let damaged: RunStore | null = null;
+  try {
+    damaged = RunStore.open(path, { reap: false });
+  } catch (e) {
+    assert.ok(e instanceof CorruptDatabaseError || e instanceof NotADatabaseError, String(e));
+  }
+  if (damaged) {
+    assert.throws(() => damaged!.assertIntact(), (e: unknown) => {
+      assert.ok(e instanceof CorruptDatabaseError);
+      assert.match((e as Error).message, new RegExp(`^the run database ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(`));
+      assert.match((e as Error).message, /gradlab will not write into it/);
+      return true;
+    });
+    let queryError: unknown = null;
+    try {
+      damaged.scalars(damaged.listRuns()[0]?.id ?? 'x');
+    } catch (e) {
+      queryError = e;
+    }
+    if (queryError) assert.match(namedDatabaseError(queryError)!.message, new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    damaged.close();
+  }
+  assert.equal(namedDatabaseError(new Error('not sqlite')), null);
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,4 +61,13 @@ test('LRSchedule steps a schedule per epoch, and ReduceLROnPlateau on the monito
   plateau.onEpochEnd(c, logs(1, { 'val/loss': 1 }));
   plateau.onEpochEnd(c, logs(2, { 'val/loss': 1 }));
   assert.deepEqual(opt2.lrs, [0.5]);
+});
+
+test('ModelCheckpoint removes the temp files of saves killed in an earlier run when training starts', () => {
+  const d = mkdtempSync(join(tmpdir(), 'gradlab-ckpt-tmp-'));
+  const stale = join(d, '.e7.safetensors.4194311.deadbeef.tmp'); // pid above pid_max: gone
+  writeFileSync(stale, new Uint8Array(4096));
+  const mc = new ModelCheckpoint({ path: join(d, 'e{epoch}.safetensors') });
+  mc.onTrainBegin();
+  assert.equal(existsSync(stale), false);
 });

@@ -6,7 +6,7 @@ import * as g from '../../src/index.js';
 import { DataLoader, TensorDataset } from '../../src/data/index.js';
 import { Linear, ReLU, Sequential, F } from '../../src/nn/index.js';
 import { Adam, SGD } from '../../src/optim/index.js';
-import { fit } from '../../src/train/index.js';
+import { fit, NonFiniteLossError, InterruptedError, requestStop, clearStop } from '../../src/train/index.js';
 import type { Callback, EpochLogs } from '../../src/train/index.js';
 
 /** Two Gaussian blobs in 2-d: an easy, seeded classification problem. */
@@ -69,6 +69,84 @@ test('a diverging loss stops with a message naming epoch and step', async () => 
     fit({ model, optimizer: new SGD(model.parameters(), { lr: 1e10 }), epochs: 3, lossFn: (o, t) => F.mseLoss(o, t), train: [[x, y], [x, y]] }),
     /the training loss became (Infinity|NaN) at epoch 1, step \d/,
   );
+});
+
+test('a non-finite loss restores the weights of the last good epoch before stopping', async () => {
+  g.manualSeed(3);
+  const model = new Linear(2, 1);
+  const good = g.tensor([[1, 2]]);
+  const bad = g.tensor([[1e30, 1e30]]);
+  const y = g.tensor([[0]]);
+  let kept: number[] = [];
+  const err = await fit({
+    model, optimizer: new SGD(model.parameters(), { lr: 1e10 }), epochs: 3, lossFn: (o, t) => F.mseLoss(o, t),
+    // epoch 1 trains on a finite batch; epoch 2 sees the batch that overflows
+    train: { length: 1, *[Symbol.iterator]() { yield (kept.length === 0 ? [good, y] : [bad, y]) as [g.Tensor, g.Tensor]; } },
+    callbacks: [{ onEpochEnd: (c) => { kept = Array.from(c.model.parameters().flatMap((p) => Array.from(p.data as ArrayLike<number>))); } }],
+  }).then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof NonFiniteLossError, String(err));
+  assert.match(err.message, /became (Infinity|NaN) at epoch 2, step 2 .*the model holds epoch 1's weights again/);
+  const now = model.parameters().flatMap((p) => Array.from(p.data as ArrayLike<number>));
+  assert.ok(now.every(Number.isFinite), `weights ${now}`);
+  assert.deepEqual(now, kept);
+});
+
+test('a loss growing by orders of magnitude is flagged once (Adam at a huge rate)', async () => {
+  g.manualSeed(4);
+  const model = new Linear(4, 1);
+  const gen = new g.Generator(5);
+  const x = g.tensor(Array.from({ length: 32 }, () => Array.from({ length: 4 }, () => gen.normal(0, 1))));
+  const y = g.tensor(Array.from({ length: 32 }, () => [gen.normal(0, 1)]));
+  const lines: string[] = [];
+  const r = await fit({
+    model, optimizer: new Adam(model.parameters(), { lr: 1e6 }), epochs: 20, lossFn: (o, t) => F.mseLoss(o, t),
+    train: [[x, y]], log: (l) => lines.push(l),
+  });
+  assert.ok(r.diverged, 'diverged is set');
+  assert.ok(r.diverged.loss >= 1000 * r.diverged.firstLoss);
+  const warnings = lines.filter((l) => l.includes('diverging'));
+  assert.equal(warnings.length, 1, lines.join('\n'));
+  assert.match(warnings[0]!, /the training loss is diverging: .* at epoch \d+, step \d+/);
+  // a healthy run is not flagged
+  const calm = new Linear(4, 1);
+  const r2 = await fit({ model: calm, optimizer: new Adam(calm.parameters(), { lr: 1e-2 }), epochs: 20, lossFn: (o, t) => F.mseLoss(o, t), train: [[x, y]], log: () => undefined });
+  assert.equal(r2.diverged, null);
+});
+
+test('a stop request (Ctrl-C in the CLI) ends fit at the next step with InterruptedError', async () => {
+  g.manualSeed(6);
+  const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+  const epochs: number[] = [];
+  try {
+    await assert.rejects(
+      fit({
+        model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 50, lossFn: (o, y) => F.crossEntropy(o, y),
+        train: new DataLoader(blobs(40, 1), { batchSize: 10 }),
+        callbacks: [{
+          onEpochEnd: (_c, l) => { epochs.push(l.epoch); },
+          onBatchEnd: (c) => { if (c.epoch === 2 && c.step === 6) requestStop('SIGINT'); },
+        }],
+      }),
+      (e: unknown) => e instanceof InterruptedError && e.exitCode === 130 && /fit \(epoch 2, step 6\): interrupted by SIGINT/.test(e.message),
+    );
+  } finally {
+    clearStop();
+  }
+  assert.deepEqual(epochs, [1]);
+});
+
+test('fit gives the event loop turns: a timer set before fit runs during it', async () => {
+  const model = new Linear(2, 2);
+  let fired = -1;
+  let steps = 0;
+  setTimeout(() => { fired = steps; }, 0);
+  const x = g.randn([4, 2]);
+  const y = g.tensor([0, 1, 0, 1], { dtype: 'int32' });
+  await fit({
+    model, optimizer: new SGD(model.parameters(), { lr: 0.01 }), epochs: 400, lossFn: (o, t) => F.crossEntropy(o, t), train: [[x, y]],
+    callbacks: [{ onBatchEnd: () => { steps++; } }],
+  });
+  assert.ok(fired >= 0 && fired < steps, `timer fired after ${fired} of ${steps} steps`);
 });
 
 test('a 2,000-step training loop keeps its memory flat', () => {

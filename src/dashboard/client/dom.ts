@@ -5,13 +5,15 @@
  * builds the page loads as plain scripts (globals `vega`, `vegaLite`).
  */
 
+import { externalDataNote, refusingLoader, withoutExternalData, type RefusingLoader } from '../../track/figure-safety.js';
+
 interface VegaView {
   runAsync(): Promise<VegaView>;
   finalize(): void;
 }
 interface VegaGlobal {
   parse(spec: unknown): unknown;
-  View: new (runtime: unknown, opts: { renderer: 'svg' | 'canvas' | 'none'; container?: HTMLElement; hover?: boolean }) => VegaView;
+  View: new (runtime: unknown, opts: { renderer: 'svg' | 'canvas' | 'none'; container?: HTMLElement; hover?: boolean; loader?: RefusingLoader }) => VegaView;
 }
 interface VegaLiteGlobal {
   compile(spec: unknown): { spec: unknown };
@@ -74,12 +76,14 @@ export async function drawSpec(el: HTMLElement, spec: object): Promise<void> {
     return;
   }
   try {
-    const compiled = vegaLite.compile(spec).spec;
+    // A record is data: external data is dropped (and said), the loader fetches nothing.
+    const safe = withoutExternalData(spec);
+    const compiled = vegaLite.compile(safe.spec).spec;
     const holder = h('div', { class: 'vega' });
-    const view = new vega.View(vega.parse(compiled), { renderer: 'svg', container: holder, hover: true });
+    const view = new vega.View(vega.parse(compiled), { renderer: 'svg', container: holder, hover: true, loader: refusingLoader() });
     await view.runAsync();
     old?.view.finalize();
-    el.replaceChildren(holder);
+    el.replaceChildren(holder, ...(safe.removed.length ? [h('div', { class: 'figure-note' }, externalDataNote(safe.removed))] : []));
     views.set(el, { view, key });
   } catch (e) {
     el.replaceChildren(h('div', { class: 'error' }, `could not draw this chart: ${e instanceof Error ? e.message : String(e)}`));

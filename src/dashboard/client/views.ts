@@ -88,7 +88,16 @@ export function drawHistograms(grid: CardGrid, runs: RunData[], o: ViewOptions):
   }
 }
 
+/** Draw one media record; a malformed one (written by another tool or by hand) is skipped with a note. */
 function mediaBody(m: PageMedia, body: HTMLElement): void {
+  try {
+    drawMediaRecord(m, body);
+  } catch (e) {
+    fill(body, h('div', { class: 'error' }, `skipped: this ${m.kind} record could not be drawn (${e instanceof Error ? e.message : String(e)})`));
+  }
+}
+
+function drawMediaRecord(m: PageMedia, body: HTMLElement): void {
   const d = m.data;
   const caption = typeof d['caption'] === 'string' ? h('div', { class: 'caption' }, d['caption']) : null;
   switch (m.kind) {

@@ -18,6 +18,8 @@ export interface GloveOptions {
   limit?: number;
   /** Cache the parsed vectors as binary (default false: user files may be one-off). */
   cache?: boolean;
+  /** Where the one-line warning about duplicate words goes (default console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 function* linesOf(path: string): IterableIterator<string> {
@@ -47,6 +49,9 @@ export function parseGloveFile(path: string, opts: GloveOptions = {}): WordVecto
   const words: string[] = [];
   let data = new Float32Array(0);
   let lineNo = 0;
+  // A word seen twice keeps its first vector; the later lines are skipped and named in one warning.
+  const firstLine = new Map<string, number>();
+  const duplicates: { word: string; first: number; line: number }[] = [];
   for (const raw of linesOf(path)) {
     lineNo++;
     if (words.length >= limit) break;
@@ -64,6 +69,11 @@ export function parseGloveFile(path: string, opts: GloveOptions = {}): WordVecto
     }
     if (parts.length - 1 !== dim) throw new Error(`GloVe ${path}:${lineNo}: expected ${dim} values after the word, got ${parts.length - 1}`);
     const word = parts[0];
+    const seen = firstLine.get(word);
+    if (seen !== undefined) {
+      duplicates.push({ word, first: seen, line: lineNo });
+      continue;
+    }
     const row = words.length;
     if ((row + 1) * dim > data.length) {
       const grown = new Float32Array(Math.max(1024 * dim, data.length * 2));
@@ -76,8 +86,15 @@ export function parseGloveFile(path: string, opts: GloveOptions = {}): WordVecto
       data[row * dim + k] = v;
     }
     words.push(word);
+    firstLine.set(word, lineNo);
   }
   if (words.length === 0) throw new Error(`GloVe ${path}: no vectors (empty file)`);
+  if (duplicates.length) {
+    const shown = duplicates.slice(0, 5).map((d) => `'${d.word}' (line ${d.line}, first on line ${d.first})`).join(', ');
+    (opts.onWarning ?? ((m: string) => console.warn(m)))(
+      `GloVe ${path}: ${duplicates.length} duplicate word${duplicates.length > 1 ? 's' : ''} skipped, the first vector kept: ${shown}${duplicates.length > 5 ? `, and ${duplicates.length - 5} more` : ''}`,
+    );
+  }
   return new WordVectors(words, data.slice(0, words.length * dim), dim);
 }
 

@@ -16,6 +16,11 @@ export interface LibsvmSet {
   dim: number;
 }
 
+/** The largest feature index accepted (16,777,216: beyond it a dense row alone is over 64 MB). */
+export const LIBSVM_MAX_INDEX = 1 << 24;
+/** The largest dense matrix parseLibsvm builds (2 GiB of float32). */
+export const LIBSVM_MAX_BYTES = 2 ** 31;
+
 /**
  * Parses libsvm text. `dim` fixes the number of features (default: the largest index seen); an
  * index above it, a malformed pair or label is an error naming the file and line.
@@ -24,6 +29,7 @@ export function parseLibsvm(text: string, opts: { dim?: number; file?: string } 
   const file = opts.file ?? '<text>';
   const rows: { label: number; idx: number[]; val: number[] }[] = [];
   let maxIdx = 0;
+  let maxLine = 0;
   const lines = text.split('\n');
   for (let li = 0; li < lines.length; li++) {
     const line = lines[li].replace(/#.*$/, '').trim();
@@ -40,7 +46,10 @@ export function parseLibsvm(text: string, opts: { dim?: number; file?: string } 
       const i = Number(m[1]);
       if (i < 1) throw new Error(`libsvm ${file}:${li + 1}: index ${i} < 1 (libsvm indices start at 1)`);
       if (opts.dim !== undefined && i > opts.dim) throw new Error(`libsvm ${file}:${li + 1}: index ${i} > ${opts.dim} features`);
-      if (i > maxIdx) maxIdx = i;
+      if (i > LIBSVM_MAX_INDEX) {
+        throw new Error(`libsvm ${file}:${li + 1}: feature index ${i} is above ${LIBSVM_MAX_INDEX} (every dense row would hold ${i} values, ${(i * 4 / 1e9).toPrecision(3)} GB); a typo, or a sparse set gradlab cannot hold dense`);
+      }
+      if (i > maxIdx) { maxIdx = i; maxLine = li + 1; }
       idx.push(i - 1);
       val.push(v);
     }
@@ -48,6 +57,10 @@ export function parseLibsvm(text: string, opts: { dim?: number; file?: string } 
   }
   if (rows.length === 0) throw new Error(`libsvm ${file}: no data lines`);
   const dim = opts.dim ?? maxIdx;
+  const bytes = rows.length * dim * 4;
+  if (bytes > LIBSVM_MAX_BYTES) {
+    throw new Error(`libsvm ${file}: ${rows.length} rows × ${dim} features (largest index on line ${maxLine}) would be ${(bytes / 1e9).toPrecision(3)} GB as dense float32, above the ${LIBSVM_MAX_BYTES / 2 ** 30} GiB limit`);
+  }
   const x = new Float32Array(rows.length * dim);
   const y = new Float64Array(rows.length);
   rows.forEach((r, i) => {

@@ -12,8 +12,9 @@
  * with a smaller step than already written (rare: epoch-level records after batch-level ones
  * in the same poll window) are still written; TensorBoard may then hide a few older points.
  */
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pidAlive } from '../lifecycle.js';
 import { encodePng } from '../png.js';
 import type { RunStore } from '../store.js';
 import type { MatrixData, MediaRecord, HeatmapData } from '../types.js';
@@ -43,6 +44,8 @@ export interface ExportResult extends ExportCounts {
   file: string;
   outDir: string;
   events: number;
+  /** False when a live export stopped (abort, Ctrl-C) before the run ended: the marker says 'partial'. */
+  complete: boolean;
 }
 
 const MARKER = '.gradlab-export';
@@ -149,43 +152,106 @@ function drain(store: RunStore, runId: string, w: EventFileWriter, cur: { scalar
   return pending.length;
 }
 
-function prepareDir(outDir: string, runId: string): void {
-  if (!existsSync(outDir)) return;
-  const events = readdirSync(outDir).filter((f) => f.includes('tfevents'));
-  if (events.length === 0) return;
+/** A file being written by an export: no 'tfevents' in its name, so TensorBoard never reads it. */
+const PARTIAL = /^\.export-(\d+)-[0-9a-f]+\.partial$/;
+
+/** The marker's state line: what the folder's event file holds. */
+export type ExportState = 'complete' | 'partial';
+
+/** Read the marker: first line the run id, second its state (older markers have only the id). */
+export function readExportMarker(outDir: string): { runId: string; state: ExportState | null } | null {
   const marker = join(outDir, MARKER);
-  const owner = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : null;
+  if (!existsSync(marker)) return null;
+  const [runId = '', state = ''] = readFileSync(marker, 'utf8').split('\n').map((l) => l.trim());
+  return { runId, state: state.startsWith('complete') ? 'complete' : state.startsWith('partial') ? 'partial' : null };
+}
+
+function writeMarker(outDir: string, runId: string, state: string): void {
+  writeFileSync(join(outDir, MARKER), `${runId}\n${state}\n`);
+}
+
+/** Check the folder may take this run's export; remove temporary files of exports that died. */
+function prepareDir(outDir: string, runId: string): string[] {
+  if (!existsSync(outDir)) return [];
+  const files = readdirSync(outDir);
+  for (const f of files) {
+    const m = PARTIAL.exec(f);
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(outDir, f), { force: true });
+  }
+  const events = files.filter((f) => f.includes('tfevents'));
+  if (events.length === 0) return [];
+  const owner = readExportMarker(outDir)?.runId ?? null;
   if (owner !== runId) {
     throw new Error(`export: ${outDir} already holds event files ${owner ? `of run ${owner}` : 'not written by gradlab'} (${events.join(', ')}); choose another --out`);
   }
-  for (const f of events) rmSync(join(outDir, f)); // a re-export of the same run replaces its file
+  return events; // a re-export of the same run replaces them once its own file is complete
 }
 
+/** Wait `ms` or until `signal` aborts; the abort listener is removed either way (no leak per poll). */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((res) => {
-    const t = setTimeout(res, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
+    if (signal?.aborted) return res();
+    const onAbort = (): void => {
+      clearTimeout(t);
+      res();
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      res();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/**
+ * A one-off export writes a temporary file (no 'tfevents' in its name) and renames it over the
+ * run's event file only once complete, so a killed export leaves the previous complete one; its
+ * temporary file is removed by the next export. A live export writes the event file TensorBoard
+ * follows; the marker says 'partial' until it ends with the run ('complete'). A live export ends
+ * when the run ends, or when its process is gone (the store reads it as killed), or on abort.
+ */
 export async function exportTensorBoard(store: RunStore, runRef: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const run = store.getRun(runRef);
   const outDir = opts.outDir ?? defaultExportDir(run.name, run.id);
-  prepareDir(outDir, run.id);
-  const w = new EventFileWriter(outDir, run.startedAt / 1000);
-  writeFileSync(join(outDir, MARKER), `${run.id}\n`);
+  const old = prepareDir(outDir, run.id);
+  const finalName = EventFileWriter.fileName(run.startedAt / 1000);
+  const tmpName = `.export-${process.pid}-${Math.floor(Math.random() * 0xffffffff).toString(16)}.partial`;
+  const removeOld = (): void => {
+    for (const f of old) if (f !== finalName) rmSync(join(outDir, f), { force: true });
+  };
+  if (opts.live) {
+    // TensorBoard follows the file as it grows: write it under its own name from the start.
+    if (old.includes(finalName)) rmSync(join(outDir, finalName));
+  }
+  const w = new EventFileWriter(outDir, run.startedAt / 1000, opts.live ? undefined : tmpName);
   const cur = { scalars: 0, histograms: 0, media: 0 };
   const counts: ExportCounts = { scalars: 0, histograms: 0, images: 0, texts: 0, skipped: 0 };
+  let complete = false;
   try {
     drain(store, run.id, w, cur, counts);
-    opts.onWrite?.({ ...counts });
-    while (opts.live && !opts.signal?.aborted) {
-      const running = store.getRun(run.id).status === 'running';
-      await sleep(opts.pollMs ?? 1000, opts.signal);
-      if (drain(store, run.id, w, cur, counts) > 0) opts.onWrite?.({ ...counts });
-      if (!running) break; // one last drain after the run ended, then stop
+    if (opts.live) {
+      removeOld();
+      writeMarker(outDir, run.id, 'partial: live export in progress (or stopped before the run ended)');
     }
-  } finally {
+    opts.onWrite?.({ ...counts });
+    let ended = store.getRun(run.id).status !== 'running';
+    while (opts.live && !ended && !opts.signal?.aborted) {
+      await sleep(opts.pollMs ?? 1000, opts.signal);
+      ended = store.getRun(run.id).status !== 'running'; // 'killed' once its process is gone
+      if (drain(store, run.id, w, cur, counts) > 0) opts.onWrite?.({ ...counts });
+    }
+    w.sync();
+    complete = !opts.live || ended;
+  } catch (e) {
     w.close();
+    if (!opts.live) rmSync(w.path, { force: true });
+    throw e;
   }
-  return { file: w.path, outDir, events: w.records, ...counts };
+  w.close();
+  const file = join(outDir, finalName);
+  if (!opts.live) {
+    renameSync(w.path, file);
+    removeOld();
+  }
+  writeMarker(outDir, run.id, complete ? `complete: ${run.status === 'running' ? 'records so far' : 'the whole run'}` : 'partial: the live export stopped before the run ended');
+  return { file, outDir, events: w.records, ...counts, complete };
 }

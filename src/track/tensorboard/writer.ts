@@ -4,7 +4,7 @@
  * masked CRC-32C of the Event bytes. The file opens with a file_version event. Every record
  * is appended at once, so TensorBoard sees a live file grow.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { maskedCrc32c } from './crc32c.js';
@@ -26,10 +26,16 @@ export class EventFileWriter {
   private fd: number | null;
   records = 0;
 
-  constructor(dir: string, wallTime = Date.now() / 1000) {
+  /** The name TensorBoard expects for a file started at `wallTime` on this host. */
+  static fileName(wallTime: number): string {
+    return `events.out.tfevents.${Math.floor(wallTime)}.${hostname()}`;
+  }
+
+  /** `fileName` overrides the name (an export writes a temporary file, renamed when complete). */
+  constructor(dir: string, wallTime = Date.now() / 1000, fileName?: string) {
     mkdirSync(dir, { recursive: true });
-    this.path = join(dir, `events.out.tfevents.${Math.floor(wallTime)}.${hostname()}`);
-    this.fd = openSync(this.path, 'a');
+    this.path = join(dir, fileName ?? EventFileWriter.fileName(wallTime));
+    this.fd = openSync(this.path, fileName !== undefined ? 'w' : 'a');
     this.writeRecord(fileVersionEvent(wallTime));
   }
 
@@ -41,6 +47,11 @@ export class EventFileWriter {
 
   write(wallTime: number, step: number, values: SummaryValue[]): void {
     this.writeRecord(summaryEvent(wallTime, step, values));
+  }
+
+  /** Flush what was written to the disk. */
+  sync(): void {
+    if (this.fd !== null) fsyncSync(this.fd);
   }
 
   close(): void {

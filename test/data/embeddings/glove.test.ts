@@ -46,3 +46,18 @@ test('a line with the wrong number of values names the file and the line', () =>
   assert.throws(() => parseGloveFile(p), /no vectors \(empty file\)/);
   assert.throws(() => parseGloveFile(join(dir, 'missing.txt')), /GloVe file not found: .*missing\.txt/);
 });
+
+test('a duplicate word keeps its first vector and is named, with its line, in one warning', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-glove-dup-'));
+  const f = join(dir, 'dup.txt');
+  writeFileSync(f, 'the 1 2\ncat 3 4\nthe 9 9\ndog 5 6\ncat 7 7\n');
+  const warnings: string[] = [];
+  const v = parseGloveFile(f, { onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(v.words, ['the', 'cat', 'dog']);
+  assert.deepEqual(Array.from(v.vectors), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(warnings, [`GloVe ${f}: 2 duplicate words skipped, the first vector kept: 'the' (line 3, first on line 1), 'cat' (line 5, first on line 2)`]);
+  const clean = join(dir, 'clean.txt');
+  writeFileSync(clean, 'a 1\nb 2\n');
+  parseGloveFile(clean, { onWarning: (m) => warnings.push(m) });
+  assert.equal(warnings.length, 1, 'no warning without duplicates');
+});

@@ -61,3 +61,13 @@ test('bad lines name the file and line; missing and empty files are named', () =
   assert.throws(() => readUsps(join(dir, 'empty')), /empty: no data lines/);
   assert.throws(() => readUsps(join(dir, 'missing')), /libsvm file not found: .*missing/);
 });
+
+test('a huge feature index is rejected with its line (no 8 GB row); a dense set over 2 GiB is rejected', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-libsvm-huge-'));
+  const f = join(dir, 'huge.txt');
+  writeFileSync(f, '1 1:0.5 3:1\n2 2000000000:1\n');
+  assert.throws(() => readLibsvm(f), new RegExp(`^Error: libsvm ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: feature index 2000000000 is above 16777216 \\(every dense row would hold 2000000000 values, 8\\.00 GB\\)`));
+  const g = join(dir, 'wide.txt');
+  writeFileSync(g, Array.from({ length: 40 }, (_, i) => `${i % 2} ${i === 7 ? 16000000 : 1}:1`).join('\n'));
+  assert.throws(() => readLibsvm(g), /40 rows × 16000000 features \(largest index on line 8\) would be 2\.56 GB as dense float32/);
+});

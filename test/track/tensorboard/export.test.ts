@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RunStore } from '../../../src/track/store.js';
-import { exportTensorBoard, matrixMarkdown } from '../../../src/track/tensorboard/export.js';
+import { exportTensorBoard, matrixMarkdown, readExportMarker } from '../../../src/track/tensorboard/export.js';
+import { getEventListeners } from 'node:events';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { decodeEvent, readRecords } from '../../../src/track/tensorboard/reader.js';
 import { protocDecode, protocMissing } from './protoc.js';
 
@@ -105,5 +108,74 @@ test('live export follows a running run until it finishes', async () => {
   assert.equal(seen[seen.length - 1], 4);
   const steps = readRecords(readFileSync(res.file)).map(decodeEvent).slice(1).map((e) => e.step);
   assert.deepEqual(steps, [1, 2, 3, 4]);
+  store.close();
+});
+
+test('a re-export that fails midway leaves the previous complete export; dead exports\' temp files are removed', async () => {
+  const dir = tmp();
+  const store = RunStore.open(join(dir, 'g.db'));
+  const id = fillRun(store);
+  const out = join(dir, 'tb');
+  const first = await exportTensorBoard(store, id, { outDir: out });
+  assert.equal(first.complete, true);
+  assert.deepEqual(readExportMarker(out), { runId: id, state: 'complete' });
+  const before = readFileSync(first.file);
+  // A record the exporter cannot encode (as another tool could write it): the re-export fails.
+  store.db.prepare("INSERT INTO media (run_id, kind, tag, step, wall_time, data, blob) VALUES (?, 'matrix', 'bad', 9, 0, '{\"rows\": 2}', NULL)").run(id);
+  // A temp file of an export that died (pid 2^22+7 is above Linux's pid_max default... and gone).
+  writeFileSync(join(out, '.export-4194311-abcd.partial'), 'half an export');
+  await assert.rejects(exportTensorBoard(store, id, { outDir: out }));
+  assert.deepEqual(readFileSync(first.file), before, 'the previous complete export is untouched');
+  assert.deepEqual(readdirSync(out).sort(), ['.gradlab-export', first.file.split('/').pop()!].sort(), 'no temporary file left, the dead one removed');
+  store.close();
+});
+
+test('a live export ends when the run\'s process dies (read as killed), and adds no listener per poll', async () => {
+  const dir = tmp();
+  const db = join(dir, 'g.db');
+  const store = RunStore.open(db);
+  // A run owned by another process that then dies without finishing it.
+  const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+  await new Promise((r) => other.once('spawn', r));
+  const run = store.startRun({ name: 'orphan', handleSignals: false });
+  run.logScalar('loss', 1, 1);
+  store.db.prepare('UPDATE runs SET pid = ?, proc_start = NULL WHERE id = ?').run(other.pid!, run.id);
+  const ro = RunStore.open(db, { readonly: true });
+  const abort = new AbortController();
+  let maxListeners = 0;
+  const watch = setInterval(() => { maxListeners = Math.max(maxListeners, getEventListeners(abort.signal, 'abort').length); }, 3);
+  const done = exportTensorBoard(ro, run.id, { outDir: join(dir, 'tb'), live: true, pollMs: 5, signal: abort.signal });
+  await new Promise((r) => setTimeout(r, 200)); // ~40 polls while the owner lives
+  assert.equal(ro.getRun(run.id).status, 'running');
+  other.kill('SIGKILL');
+  await new Promise((r) => other.once('exit', r));
+  const res = await done; // ends by itself: no abort
+  clearInterval(watch);
+  assert.equal(abort.signal.aborted, false);
+  assert.equal(res.complete, true);
+  assert.equal(res.scalars, 1);
+  assert.ok(maxListeners <= 1, `${maxListeners} abort listeners at once`);
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+  ro.close();
+  run.finish();
+  store.close();
+});
+
+test('a live export stopped before its run ends is marked partial', async () => {
+  const dir = tmp();
+  const store = RunStore.open(join(dir, 'g.db'));
+  const run = store.startRun({ name: 'still going', handleSignals: false });
+  run.logScalar('loss', 1, 1);
+  const abort = new AbortController();
+  const out = join(dir, 'tb');
+  const done = exportTensorBoard(store, run.id, { outDir: out, live: true, pollMs: 5, signal: abort.signal });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(readExportMarker(out), { runId: run.id, state: 'partial' }, 'partial while it follows the run');
+  abort.abort();
+  const res = await done;
+  assert.equal(res.complete, false);
+  assert.deepEqual(readExportMarker(out), { runId: run.id, state: 'partial' });
+  assert.ok(existsSync(res.file));
+  run.finish();
   store.close();
 });
