@@ -34,3 +34,14 @@ export type { KLReduction } from './losses-extra.js';
 export { l1Penalty, l2Penalty, attentionEntropy, attentionEntropyPenalty } from './regularizers.js';
 export { orthogonal_, truncNormal_ } from './init-extra.js';
 export { toDouble, toFloat, castModule, torchKeyToGradlab, fromTorchStateDict } from './module-utils.js';
+export { Hardswish, Mish, Softsign, GLU, Threshold, Softmin, Unflatten } from './activation-more.js';
+export { GroupNorm, InstanceNorm1d, InstanceNorm2d } from './normalization-extra.js';
+export type { GroupNormOptions, InstanceNormOptions } from './normalization-extra.js';
+export { Bilinear } from './bilinear.js';
+export type { BilinearOptions } from './bilinear.js';
+export { RNNCell, LSTMCell, GRUCell } from './cells.js';
+export type { CellOptions, RNNCellOptions } from './cells.js';
+export {
+  CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiLabelMarginLoss,
+} from './losses-more.js';
+export type { MarginOptions, TripletMarginOptions, MultiLabelSoftMarginOptions } from './losses-more.js';
