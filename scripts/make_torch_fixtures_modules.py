@@ -40,7 +40,8 @@ def case(name, kind, args, module, inputs, fwd=None, train=True, no_grad_inputs=
         outs = (outs,)
     projs = [torch.randn(o.shape) if o.is_floating_point() else None for o in outs]
     total = sum((o * r).sum() for o, r in zip(outs, projs) if r is not None)
-    total.backward()
+    if isinstance(total, torch.Tensor) and total.requires_grad:
+        total.backward()
     CASES.append({
         'name': name, 'kind': kind, 'args': args, 'train': train, 'state': state,
         'inputs': [arr(x) for x in inputs],
@@ -117,6 +118,77 @@ def new_losses():
     L('multilabel_margin_sum', 'MultiLabelMarginLoss', {'reduction': 'sum'}, lambda x, t: F.multilabel_margin_loss(x, t, reduction='sum'), [rnd(3, 5), mt])
 
 
+def conv_pool():
+    torch.manual_seed(12)
+    for mode in ['reflect', 'replicate', 'circular']:
+        case(f'conv1d_{mode}', 'Conv1d', {'in': 2, 'out': 3, 'k': 3, 'padding': 2, 'paddingMode': mode},
+             nn.Conv1d(2, 3, 3, padding=2, padding_mode=mode), [rnd(2, 2, 6)])
+        case(f'conv2d_{mode}_stride', 'Conv2d', {'in': 2, 'out': 2, 'k': [3, 2], 'padding': [1, 2], 'stride': [2, 1], 'paddingMode': mode},
+             nn.Conv2d(2, 2, (3, 2), padding=(1, 2), stride=(2, 1), padding_mode=mode), [rnd(1, 2, 5, 4)])
+    case('conv2d_groups', 'Conv2d', {'in': 4, 'out': 6, 'k': 3, 'groups': 2, 'padding': 1}, nn.Conv2d(4, 6, 3, groups=2, padding=1), [rnd(2, 4, 5, 5)])
+    case('conv1d_depthwise', 'Conv1d', {'in': 3, 'out': 6, 'k': 3, 'groups': 3}, nn.Conv1d(3, 6, 3, groups=3), [rnd(2, 3, 7)])
+    case('conv2d_depthwise_same_reflect', 'Conv2d', {'in': 3, 'out': 3, 'k': 3, 'groups': 3, 'padding': 'same', 'paddingMode': 'reflect'},
+         nn.Conv2d(3, 3, 3, groups=3, padding='same', padding_mode='reflect'), [rnd(1, 3, 4, 5)])
+    case('conv1d_same_even', 'Conv1d', {'in': 2, 'out': 3, 'k': 4, 'padding': 'same'}, nn.Conv1d(2, 3, 4, padding='same'), [rnd(2, 2, 7)])
+    case('conv2d_same_even_dilated', 'Conv2d', {'in': 2, 'out': 2, 'k': [2, 4], 'padding': 'same', 'dilation': [3, 1]},
+         nn.Conv2d(2, 2, (2, 4), padding='same', dilation=(3, 1)), [rnd(1, 2, 6, 5)])
+    case('conv2d_same_even_circular', 'Conv2d', {'in': 1, 'out': 2, 'k': 2, 'padding': 'same', 'paddingMode': 'circular'},
+         nn.Conv2d(1, 2, 2, padding='same', padding_mode='circular'), [rnd(2, 1, 4, 4)])
+    case('convtranspose1d', 'ConvTranspose1d', {'in': 2, 'out': 3, 'k': 3, 'stride': 2, 'padding': 1, 'outputPadding': 1},
+         nn.ConvTranspose1d(2, 3, 3, stride=2, padding=1, output_padding=1), [rnd(2, 2, 5)])
+    case('convtranspose1d_groups_dilation', 'ConvTranspose1d', {'in': 4, 'out': 2, 'k': 2, 'groups': 2, 'dilation': 2, 'bias': False},
+         nn.ConvTranspose1d(4, 2, 2, groups=2, dilation=2, bias=False), [rnd(1, 4, 4)])
+    case('convtranspose2d', 'ConvTranspose2d', {'in': 2, 'out': 3, 'k': [3, 2], 'stride': [2, 3], 'padding': [1, 0]},
+         nn.ConvTranspose2d(2, 3, (3, 2), stride=(2, 3), padding=(1, 0)), [rnd(2, 2, 3, 4)])
+    case('convtranspose2d_bigpad', 'ConvTranspose2d', {'in': 1, 'out': 2, 'k': 3, 'stride': 1, 'padding': 2},
+         nn.ConvTranspose2d(1, 2, 3, padding=2), [rnd(1, 1, 5, 5)])
+    case('maxpool1d_indices', 'MaxPool1d', {'k': 3, 'stride': 2, 'padding': 1, 'returnIndices': True},
+         nn.MaxPool1d(3, stride=2, padding=1, return_indices=True), [rnd(2, 3, 9)])
+    case('maxpool2d_indices_dilated', 'MaxPool2d', {'k': 2, 'stride': 1, 'dilation': 2, 'returnIndices': True},
+         nn.MaxPool2d(2, stride=1, dilation=2, return_indices=True), [rnd(1, 2, 5, 6)])
+    case('adaptivemaxpool1d', 'AdaptiveMaxPool1d', {'out': 3}, nn.AdaptiveMaxPool1d(3), [rnd(2, 3, 7)])
+    case('adaptivemaxpool1d_indices', 'AdaptiveMaxPool1d', {'out': 4, 'returnIndices': True}, nn.AdaptiveMaxPool1d(4, return_indices=True), [rnd(2, 2, 6)])
+    case('adaptivemaxpool2d', 'AdaptiveMaxPool2d', {'out': [2, 3]}, nn.AdaptiveMaxPool2d((2, 3)), [rnd(1, 2, 5, 7)])
+    case('adaptivemaxpool2d_indices', 'AdaptiveMaxPool2d', {'out': [3, 2], 'returnIndices': True}, nn.AdaptiveMaxPool2d((3, 2), return_indices=True), [rnd(2, 2, 4, 5)])
+    for name, args, m, shape in [
+        ('upsample_nearest_size', {'size': [5, 7], 'mode': 'nearest'}, nn.Upsample(size=(5, 7), mode='nearest'), (1, 2, 3, 4)),
+        ('upsample_nearest_scale', {'scaleFactor': 2, 'mode': 'nearest'}, nn.Upsample(scale_factor=2, mode='nearest'), (1, 2, 3, 4)),
+        ('upsample_nearest_1d_down', {'size': 4, 'mode': 'nearest'}, nn.Upsample(size=4, mode='nearest'), (2, 2, 9)),
+        ('upsample_bilinear', {'size': [5, 7], 'mode': 'bilinear'}, nn.Upsample(size=(5, 7), mode='bilinear'), (1, 2, 3, 4)),
+        ('upsample_bilinear_align', {'size': [5, 7], 'mode': 'bilinear', 'alignCorners': True}, nn.Upsample(size=(5, 7), mode='bilinear', align_corners=True), (1, 2, 3, 4)),
+        ('upsample_bilinear_scale', {'scaleFactor': [1.5, 2.5], 'mode': 'bilinear'}, nn.Upsample(scale_factor=(1.5, 2.5), mode='bilinear'), (2, 1, 4, 3)),
+        ('upsample_bilinear_down', {'size': [2, 3], 'mode': 'bilinear'}, nn.Upsample(size=(2, 3), mode='bilinear'), (1, 2, 5, 7)),
+        ('upsample_linear_align', {'scaleFactor': 3, 'mode': 'linear', 'alignCorners': True}, nn.Upsample(scale_factor=3, mode='linear', align_corners=True), (2, 2, 4)),
+        ('upsample_linear', {'size': 6, 'mode': 'linear'}, nn.Upsample(size=6, mode='linear'), (2, 2, 4)),
+    ]:
+        case(name, 'Upsample', args, m, [rnd(*shape)])
+    # Functional forms.
+    for mode in ['constant', 'reflect', 'replicate', 'circular']:
+        amounts = [2, 1, 1, 3]
+        kw = {'value': 0.5} if mode == 'constant' else {}
+        L(f'F_pad_{mode}', 'F.pad', {'pad': amounts, 'mode': mode, **kw}, lambda x, a=amounts, m=mode, k=kw: F.pad(x, a, mode=m, **k), [rnd(2, 2, 4, 5)])
+    L('F_pad_constant_crop', 'F.pad', {'pad': [-1, 2]}, lambda x: F.pad(x, [-1, 2]), [rnd(2, 3, 4)])
+    L('F_interpolate_area', 'F.interpolate', {'size': [2, 3], 'mode': 'area'}, lambda x: F.interpolate(x, size=(2, 3), mode='area'), [rnd(1, 2, 5, 7)])
+    L('F_conv2d_groups_stride', 'F.conv2d', {'stride': 2, 'padding': 1, 'groups': 2}, lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2),
+      [rnd(2, 4, 5, 5), rnd(4, 2, 3, 3), rnd(4)])
+    L('F_conv1d_same', 'F.conv1d', {'padding': 'same', 'dilation': 2}, lambda x, w: F.conv1d(x, w, padding='same', dilation=2), [rnd(2, 2, 8), rnd(3, 2, 2)])
+    L('F_conv_transpose2d', 'F.convTranspose2d', {'stride': 2, 'outputPadding': 1}, lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, output_padding=1),
+      [rnd(1, 2, 3, 3), rnd(2, 3, 2, 2), rnd(3)])
+    L('F_max_pool2d', 'F.maxPool2d', {'k': 2, 'stride': 1}, lambda x: F.max_pool2d(x, 2, stride=1), [rnd(1, 2, 4, 4)])
+    L('F_avg_pool1d', 'F.avgPool1d', {'k': 3, 'stride': 2, 'padding': 1}, lambda x: F.avg_pool1d(x, 3, stride=2, padding=1), [rnd(1, 2, 8)])
+    L('F_adaptive_max_pool2d', 'F.adaptiveMaxPool2d', {'out': [2, 2]}, lambda x: F.adaptive_max_pool2d(x, (2, 2)), [rnd(1, 2, 5, 5)])
+    L('F_gelu_tanh', 'F.gelu', {'approximate': 'tanh'}, lambda x: F.gelu(x, approximate='tanh'), [rnd(3, 4, lo=-3, hi=3)])
+    L('F_bce', 'F.binaryCrossEntropy', {}, F.binary_cross_entropy, [rnd(3, 4, lo=0.05, hi=0.95), rnd(3, 4, lo=0, hi=1)], (1,))
+    L('F_bce_logits', 'F.binaryCrossEntropyWithLogits', {'reduction': 'sum'}, lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction='sum'),
+      [rnd(3, 4, lo=-3, hi=3), rnd(3, 4, lo=0, hi=1)], (1,))
+    L('F_normalize', 'F.normalize', {}, F.normalize, [rnd(3, 4, 2)])
+    L('F_normalize_p1_dim2', 'F.normalize', {'p': 1, 'dim': 2}, lambda x: F.normalize(x, p=1, dim=2), [rnd(3, 4, 2)])
+    L('F_normalize_p3', 'F.normalize', {'p': 3, 'dim': -1}, lambda x: F.normalize(x, p=3, dim=-1), [rnd(3, 4)])
+    L('F_one_hot', 'F.oneHot', {'numClasses': 5}, lambda t: F.one_hot(t, 5), [torch.tensor([[0, 3], [4, 1]])])
+    L('F_one_hot_infer', 'F.oneHot', {}, lambda t: F.one_hot(t), [torch.tensor([2, 0, 1])])
+    L('F_cosine_similarity', 'F.cosineSimilarity', {'dim': 1}, lambda a, b: F.cosine_similarity(a, b), [rnd(3, 4), rnd(3, 4)])
+
+
 def write(name, obj):
     path = os.path.join(OUT, name)
     with open(path, 'w') as f:
@@ -129,4 +201,5 @@ if __name__ == '__main__':
     meta = {'torch': torch.__version__, 'python': sys.version.split()[0]}
     new_modules()
     new_losses()
+    conv_pool()
     write('modules.json', {**meta, 'cases': CASES})

@@ -12,6 +12,7 @@ export * from './ops/linalg.js';
 export * from './ops/nn.js';
 export * from './ops/fused.js';
 export * from './ops/recurrent.js';
+export * from './ops/pool-indices.js';
 export type { TensorLike } from './ops/util.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';

@@ -6,7 +6,7 @@ export { ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax, Identity, Flatten 
 export { Dropout } from './dropout.js';
 export { Sequential, ModuleList } from './container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss } from './loss.js';
-export * as F from './functional.js';
+export * as F from './F.js';
 export * as init from './init.js';
 export { Conv1d, Conv2d } from './conv.js';
 export type { ConvOptions, Size, Padding } from './conv.js';
@@ -45,3 +45,11 @@ export {
   CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiLabelMarginLoss,
 } from './losses-more.js';
 export type { MarginOptions, TripletMarginOptions, MultiLabelSoftMarginOptions } from './losses-more.js';
+export { ConvTranspose1d, ConvTranspose2d } from './conv-transpose.js';
+export type { ConvTransposeOptions } from './conv-transpose.js';
+export type { PaddingMode } from './conv.js';
+export type { MaxPoolResult } from './pooling.js';
+export { AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './pooling-extra.js';
+export type { AdaptiveMaxPoolOptions } from './pooling-extra.js';
+export { Upsample } from './upsample.js';
+export type { UpsampleOptions, InterpolateOptions, InterpolateMode } from './upsample.js';

@@ -35,5 +35,5 @@ test('conv errors name the rank and the channel count', () => {
   assert.throws(() => c.forward(rnd([2, 2, 5])), /Conv1d: input \[2,2,5\] has 2 channels but the layer expects 3/);
   const c2 = new Conv2d(1, 1, 3);
   assert.throws(() => c2.forward(rnd([1, 1, 2, 2])), /too small/);
-  assert.throws(() => new Conv1d(1, 1, 3, { groups: 2 }), /groups = 1/);
+  assert.throws(() => new Conv1d(1, 1, 3, { groups: 2 }), /Conv1d: groups 2 must be a positive integer dividing inChannels 1 and outChannels 1/);
 });

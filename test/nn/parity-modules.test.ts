@@ -76,6 +76,39 @@ Object.assign(builders, {
   MultiLabelMarginLoss: (a) => one(new nn.MultiLabelMarginLoss({ reduction: a.reduction as F.Reduction | undefined })),
 } satisfies Record<string, (a: Record<string, unknown>) => Built>);
 
+const convOpts = (a: Record<string, unknown>): nn.ConvOptions => ({
+  stride: a.stride as number | undefined, padding: a.padding as nn.Padding | undefined, dilation: a.dilation as number | undefined,
+  groups: a.groups as number | undefined, bias: a.bias as boolean | undefined, paddingMode: a.paddingMode as nn.PaddingMode | undefined,
+});
+const withIndices = (m: { run(x: Tensor): nn.MaxPoolResult } & Module): Built => ({ module: m, fwd: (x) => { const r = m.run(x); return [r.output, r.indices]; } });
+const fn = (f: (...xs: Tensor[]) => Tensor): Built => one(new Fn(f));
+
+Object.assign(builders, {
+  Conv1d: (a) => one(new nn.Conv1d(num(a.in), num(a.out), num(a.k), convOpts(a))),
+  Conv2d: (a) => one(new nn.Conv2d(num(a.in), num(a.out), a.k as number[], convOpts(a))),
+  ConvTranspose1d: (a) => one(new nn.ConvTranspose1d(num(a.in), num(a.out), num(a.k), { ...convOpts(a) as nn.ConvTransposeOptions, padding: a.padding as number | undefined, outputPadding: a.outputPadding as number | undefined })),
+  ConvTranspose2d: (a) => one(new nn.ConvTranspose2d(num(a.in), num(a.out), a.k as number[], { ...convOpts(a) as nn.ConvTransposeOptions, padding: a.padding as number | undefined, outputPadding: a.outputPadding as number | undefined })),
+  MaxPool1d: (a) => withIndices(new nn.MaxPool1d(num(a.k), { stride: a.stride as number | undefined, padding: a.padding as number | undefined, returnIndices: true })),
+  MaxPool2d: (a) => withIndices(new nn.MaxPool2d(num(a.k), { stride: a.stride as number | undefined, dilation: a.dilation as number | undefined, returnIndices: true })),
+  AdaptiveMaxPool1d: (a) => (a.returnIndices ? withIndices(new nn.AdaptiveMaxPool1d(num(a.out), { returnIndices: true })) : one(new nn.AdaptiveMaxPool1d(num(a.out)))),
+  AdaptiveMaxPool2d: (a) => (a.returnIndices ? withIndices(new nn.AdaptiveMaxPool2d(a.out as number[], { returnIndices: true })) : one(new nn.AdaptiveMaxPool2d(a.out as number[]))),
+  Upsample: (a) => one(new nn.Upsample(a as nn.UpsampleOptions)),
+  'F.pad': (a) => fn((x) => F.pad(x, a.pad as number[], (a.mode as F.PadMode) ?? 'constant', num(a.value, 0))),
+  'F.interpolate': (a) => fn((x) => F.interpolate(x, a as F.InterpolateOptions)),
+  'F.conv2d': (a) => fn((x, w, b) => F.conv2d(x, w, b, a as F.ConvFunctionalOptions)),
+  'F.conv1d': (a) => fn((x, w, b) => F.conv1d(x, w, b ?? null, a as F.ConvFunctionalOptions)),
+  'F.convTranspose2d': (a) => fn((x, w, b) => F.convTranspose2d(x, w, b, a as F.ConvTransposeFunctionalOptions)),
+  'F.maxPool2d': (a) => fn((x) => F.maxPool2d(x, num(a.k), { stride: a.stride as number })),
+  'F.avgPool1d': (a) => fn((x) => F.avgPool1d(x, num(a.k), { stride: a.stride as number, padding: a.padding as number })),
+  'F.adaptiveMaxPool2d': (a) => fn((x) => F.adaptiveMaxPool2d(x, a.out as number[])),
+  'F.gelu': (a) => fn((x) => F.gelu(x, a.approximate as 'tanh')),
+  'F.binaryCrossEntropy': () => fn((x, t) => F.binaryCrossEntropy(x, t)),
+  'F.binaryCrossEntropyWithLogits': (a) => fn((x, t) => F.binaryCrossEntropyWithLogits(x, t, { reduction: a.reduction as F.Reduction })),
+  'F.normalize': (a) => fn((x) => F.normalize(x, a as F.NormalizeOptions)),
+  'F.oneHot': (a) => fn((t) => F.oneHot(t, num(a.numClasses, -1))),
+  'F.cosineSimilarity': (a) => fn((x, y) => F.cosineSimilarity(x, y, a as { dim: number })),
+} satisfies Record<string, (a: Record<string, unknown>) => Built>);
+
 function build(c: Case): Built {
   const b = builders[c.kind];
   if (!b) return one(new Fn(() => { throw new Error(`parity: no builder for kind ${c.kind}`); }));
