@@ -189,6 +189,43 @@ def conv_pool():
     L('F_cosine_similarity', 'F.cosineSimilarity', {'dim': 1}, lambda a, b: F.cosine_similarity(a, b), [rnd(3, 4), rnd(3, 4)])
 
 
+def optim_maximize():
+    """20 steps of each optimizer with maximize=True on the objective -mse (so that it climbs)."""
+    torch.manual_seed(13)
+    X = rnd(8, 4)
+    Y = rnd(8, 3)
+    W0 = rnd(3, 4) * 0.5
+    b0 = rnd(3) * 0.5
+    O = torch.optim
+    configs = [
+        ('sgd_maximize', 'SGD', {'lr': 0.1, 'maximize': True}, lambda ps: O.SGD(ps, lr=0.1, maximize=True)),
+        ('sgd_maximize_momentum_wd', 'SGD', {'lr': 0.05, 'momentum': 0.9, 'weightDecay': 0.05, 'nesterov': True, 'maximize': True},
+         lambda ps: O.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.05, nesterov=True, maximize=True)),
+        ('adam_maximize', 'Adam', {'lr': 0.05, 'maximize': True}, lambda ps: O.Adam(ps, lr=0.05, maximize=True)),
+        ('adam_maximize_wd_amsgrad', 'Adam', {'lr': 0.05, 'weightDecay': 0.1, 'amsgrad': True, 'maximize': True},
+         lambda ps: O.Adam(ps, lr=0.05, weight_decay=0.1, amsgrad=True, maximize=True)),
+        ('adamw_maximize', 'AdamW', {'lr': 0.05, 'weightDecay': 0.1, 'maximize': True}, lambda ps: O.AdamW(ps, lr=0.05, weight_decay=0.1, maximize=True)),
+        ('adamax_maximize', 'Adamax', {'lr': 0.05, 'weightDecay': 0.01, 'maximize': True}, lambda ps: O.Adamax(ps, lr=0.05, weight_decay=0.01, maximize=True)),
+        ('rmsprop_maximize_centered', 'RMSprop', {'lr': 0.01, 'centered': True, 'momentum': 0.5, 'weightDecay': 0.01, 'maximize': True},
+         lambda ps: O.RMSprop(ps, lr=0.01, centered=True, momentum=0.5, weight_decay=0.01, maximize=True)),
+        ('adagrad_maximize', 'Adagrad', {'lr': 0.1, 'weightDecay': 0.01, 'maximize': True}, lambda ps: O.Adagrad(ps, lr=0.1, weight_decay=0.01, maximize=True)),
+        ('adadelta_maximize', 'Adadelta', {'lr': 0.5, 'weightDecay': 0.1, 'maximize': True}, lambda ps: O.Adadelta(ps, lr=0.5, weight_decay=0.1, maximize=True)),
+    ]
+    out = []
+    for name, kind, args, make in configs:
+        W = W0.clone().requires_grad_(True)
+        b = b0.clone().requires_grad_(True)
+        opt = make([W, b])
+        traj = []
+        for _ in range(20):
+            opt.zero_grad()
+            (-F.mse_loss(X @ W.t() + b, Y)).backward()
+            opt.step()
+            traj.append([float('%.8g' % v) for v in torch.cat([W.detach().reshape(-1), b.detach()]).tolist()])
+        out.append({'name': name, 'kind': kind, 'args': args, 'groups': None, 'trajectory': traj})
+    return {'X': arr(X), 'Y': arr(Y), 'W0': arr(W0), 'b0': arr(b0), 'cases': out}
+
+
 def write(name, obj):
     path = os.path.join(OUT, name)
     with open(path, 'w') as f:
@@ -203,3 +240,4 @@ if __name__ == '__main__':
     new_losses()
     conv_pool()
     write('modules.json', {**meta, 'cases': CASES})
+    write('modules-optim.json', {**meta, **optim_maximize()})

@@ -9,11 +9,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type AdadeltaOptions = { lr: number; rho: number; eps: number; weightDecay: number };
+export type AdadeltaOptions = { lr: number; rho: number; eps: number; weightDecay: number; maximize: boolean };
 
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   constructor(params: ParamsInput<AdadeltaOptions>, opts: Partial<AdadeltaOptions> = {}) {
-    super(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, ...opts });
+    super(params, { maximize: false, lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, ...opts });
   }
 
   protected validate(o: AdadeltaOptions): void {

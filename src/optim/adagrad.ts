@@ -9,11 +9,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type AdagradOptions = { lr: number; lrDecay: number; weightDecay: number; initialAccumulatorValue: number; eps: number };
+export type AdagradOptions = { lr: number; lrDecay: number; weightDecay: number; initialAccumulatorValue: number; eps: number; maximize: boolean };
 
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsInput<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts });
+    super(params, { maximize: false, lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts });
   }
 
   protected validate(o: AdagradOptions): void {

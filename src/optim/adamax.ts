@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, ParamState, ParamsInput, checkRange } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type AdamaxOptions = { lr: number; betas: number[]; eps: number; weightDecay: number };
+export type AdamaxOptions = { lr: number; betas: number[]; eps: number; weightDecay: number; maximize: boolean };
 
 export function checkBetas(name: string, betas: number[]): void {
   if (betas.length !== 2) throw new RangeError(`${name}: betas must have two values, got ${betas.length}`);
@@ -20,7 +20,7 @@ export function checkBetas(name: string, betas: number[]): void {
 
 export class Adamax extends Optimizer<AdamaxOptions> {
   constructor(params: ParamsInput<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts });
+    super(params, { maximize: false, lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts });
   }
 
   protected validate(o: AdamaxOptions): void {

@@ -8,6 +8,8 @@
  */
 import { Tensor, allocData } from '../tensor/tensor.js';
 import type { Parameter } from '../nn/module.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { neg } from '../autograd/ops/elementwise.js';
 
 export type Hyper = Record<string, number | boolean | number[]>;
 
@@ -88,7 +90,19 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   step(): void {
     for (const g of this.paramGroups) {
       const withGrad = g.params.filter((p) => p.grad !== null);
-      if (withGrad.length > 0) this.updateGroup(withGrad, g.options);
+      if (withGrad.length === 0) continue;
+      if (g.options.maximize !== true) {
+        this.updateGroup(withGrad, g.options);
+        continue;
+      }
+      // maximize (PyTorch's option): the step sees −grad; the parameters' own gradients are left as they were.
+      const grads = withGrad.map((p) => p.grad as Tensor);
+      withGrad.forEach((p, i) => { p.grad = noGrad(() => neg(grads[i])); });
+      try {
+        this.updateGroup(withGrad, g.options);
+      } finally {
+        withGrad.forEach((p, i) => { p.grad = grads[i]; });
+      }
     }
   }
 

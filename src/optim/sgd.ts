@@ -14,11 +14,13 @@ export type SGDOptions = {
   dampening: number;
   weightDecay: number;
   nesterov: boolean;
+  /** Ascend the objective instead (the step uses −grad), as PyTorch's maximize. */
+  maximize: boolean;
 };
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
+    super(params, { maximize: false, lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
   }
 
   protected validate(o: SGDOptions): void {
