@@ -189,6 +189,37 @@ def conv_pool():
     L('F_cosine_similarity', 'F.cosineSimilarity', {'dim': 1}, lambda a, b: F.cosine_similarity(a, b), [rnd(3, 4), rnd(3, 4)])
 
 
+def embeddings_ce():
+    torch.manual_seed(14)
+    idx = torch.tensor([[1, 2, 6, 2, 0], [3, 3, 2, 5, 3]])
+    case('embedding_maxnorm', 'Embedding', {'n': 7, 'dim': 4, 'maxNorm': 1.2}, nn.Embedding(7, 4, max_norm=1.2), [idx])
+    case('embedding_maxnorm_p1_padding', 'Embedding', {'n': 7, 'dim': 4, 'maxNorm': 2.0, 'normType': 1, 'paddingIdx': 3},
+         nn.Embedding(7, 4, max_norm=2.0, norm_type=1, padding_idx=3), [idx])
+    case('embedding_scale_grad_by_freq', 'Embedding', {'n': 7, 'dim': 4, 'scaleGradByFreq': True}, nn.Embedding(7, 4, scale_grad_by_freq=True), [idx])
+    flat = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9, 0, 6])
+    offs = torch.tensor([0, 2, 2, 5])
+    case('embeddingbag_mean_offsets', 'EmbeddingBag', {'n': 10, 'dim': 3, 'mode': 'mean'}, nn.EmbeddingBag(10, 3, mode='mean'), [flat, offs])
+    case('embeddingbag_sum_2d', 'EmbeddingBag', {'n': 10, 'dim': 3, 'mode': 'sum'}, nn.EmbeddingBag(10, 3, mode='sum'), [torch.tensor([[1, 2, 4], [4, 3, 2]])])
+    case('embeddingbag_max', 'EmbeddingBag', {'n': 10, 'dim': 3, 'mode': 'max'}, nn.EmbeddingBag(10, 3, mode='max'), [flat, torch.tensor([0, 3, 7])])
+    case('embeddingbag_sum_weights_lastoffset', 'EmbeddingBag', {'n': 10, 'dim': 3, 'mode': 'sum', 'includeLastOffset': True},
+         nn.EmbeddingBag(10, 3, mode='sum', include_last_offset=True), [flat, torch.tensor([0, 4, 10]), rnd(10)], fwd=lambda m, x, o, w: m(x, o, per_sample_weights=w))
+    # NOTE: no scale_grad_by_freq here: PyTorch's CPU embedding_bag backward divides by the wrong
+    # count (pytorch/pytorch#190063); gradlab follows the documented rule, tested by hand.
+    case('embeddingbag_mean_padding_maxnorm', 'EmbeddingBag', {'n': 10, 'dim': 3, 'mode': 'mean', 'paddingIdx': 2, 'maxNorm': 1.0},
+         nn.EmbeddingBag(10, 3, mode='mean', padding_idx=2, max_norm=1.0), [flat, offs])
+    case('embeddingbag_max_padding', 'EmbeddingBag', {'n': 10, 'dim': 3, 'mode': 'max', 'paddingIdx': 4},
+         nn.EmbeddingBag(10, 3, mode='max', padding_idx=4), [flat, offs])
+    probs = torch.softmax(rnd(4, 3, lo=-2, hi=2), 1)
+    w = rnd(3, lo=0.2, hi=1.5)
+    L('ce_probs', 'CrossEntropyLoss', {}, lambda x, t: F.cross_entropy(x, t), [rnd(4, 3, lo=-2, hi=2), probs], (1,))
+    L('ce_probs_weight_smooth', 'CrossEntropyLoss', {'weight': arr(w), 'labelSmoothing': 0.2},
+      lambda x, t: F.cross_entropy(x, t, weight=w, label_smoothing=0.2), [rnd(4, 3, lo=-2, hi=2), probs], (1,))
+    sp = torch.softmax(rnd(2, 3, 4, lo=-2, hi=2), 1)
+    L('ce_probs_spatial_none', 'CrossEntropyLoss', {'reduction': 'none'}, lambda x, t: F.cross_entropy(x, t, reduction='none'), [rnd(2, 3, 4, lo=-2, hi=2), sp])
+    L('ce_probs_spatial_sum_smooth', 'CrossEntropyLoss', {'reduction': 'sum', 'labelSmoothing': 0.1},
+      lambda x, t: F.cross_entropy(x, t, reduction='sum', label_smoothing=0.1), [rnd(2, 3, 4, lo=-2, hi=2), sp], (1,))
+
+
 def optim_maximize():
     """20 steps of each optimizer with maximize=True on the objective -mse (so that it climbs)."""
     torch.manual_seed(13)
@@ -239,5 +270,6 @@ if __name__ == '__main__':
     new_modules()
     new_losses()
     conv_pool()
+    embeddings_ce()
     write('modules.json', {**meta, 'cases': CASES})
     write('modules-optim.json', {**meta, **optim_maximize()})

@@ -13,6 +13,7 @@ export * from './ops/nn.js';
 export * from './ops/fused.js';
 export * from './ops/recurrent.js';
 export * from './ops/pool-indices.js';
+export * from './ops/grad-scale.js';
 export type { TensorLike } from './ops/util.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';

@@ -9,6 +9,7 @@ import { backend } from '../backend/index.js';
 import * as A from '../autograd/index.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { crossEntropyProbs } from './cross-entropy-probs.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -106,13 +107,16 @@ export interface CrossEntropyOptions extends NllOptions {
 }
 
 /**
- * Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets.
+ * Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets, or against
+ * float class probabilities of the logits' shape (nn/cross-entropy-probs.ts).
  * 2-d logits without label smoothing (and class weights that need no gradient) take one fused
  * kernel (A.crossEntropyRows); the rest is composed from logSoftmax and nllLoss. The reductions
  * are the same either way: 'mean' divides Σ w_t·loss by Σ w_t over the rows not ignored.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: input must be [N, C, ...] logits, got ${shapeStr(logits.shape)}`);
+  // Float targets are class probabilities (shape of the logits), as PyTorch.
+  if (target.dtype !== 'int32') return crossEntropyProbs(logits, target, o);
   const eps = o.labelSmoothing ?? 0;
   if (logits.ndim === 2 && eps === 0 && !o.weight?.requiresGrad) return crossEntropyFused(logits, target, o);
   const logp = A.logSoftmax(logits, 1);

@@ -53,3 +53,5 @@ export { AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './pooling-extra.js';
 export type { AdaptiveMaxPoolOptions } from './pooling-extra.js';
 export { Upsample } from './upsample.js';
 export type { UpsampleOptions, InterpolateOptions, InterpolateMode } from './upsample.js';
+export { EmbeddingBag } from './embedding-bag.js';
+export type { EmbeddingBagOptions, BagMode } from './embedding-bag.js';

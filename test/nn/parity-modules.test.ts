@@ -106,6 +106,12 @@ Object.assign(builders, {
   'F.binaryCrossEntropyWithLogits': (a) => fn((x, t) => F.binaryCrossEntropyWithLogits(x, t, { reduction: a.reduction as F.Reduction })),
   'F.normalize': (a) => fn((x) => F.normalize(x, a as F.NormalizeOptions)),
   'F.oneHot': (a) => fn((t) => F.oneHot(t, num(a.numClasses, -1))),
+  Embedding: (a) => one(new nn.Embedding(num(a.n), num(a.dim), { paddingIdx: a.paddingIdx as number | undefined, maxNorm: a.maxNorm as number | undefined, normType: a.normType as number | undefined, scaleGradByFreq: a.scaleGradByFreq as boolean | undefined })),
+  EmbeddingBag: (a) => {
+    const { n, dim, ...o } = a;
+    return one(new nn.EmbeddingBag(num(n), num(dim), o as nn.EmbeddingBagOptions));
+  },
+  CrossEntropyLoss: (a) => one(new nn.CrossEntropyLoss({ weight: arrOpt(a.weight), labelSmoothing: a.labelSmoothing as number | undefined, reduction: a.reduction as F.Reduction | undefined })),
   'F.cosineSimilarity': (a) => fn((x, y) => F.cosineSimilarity(x, y, a as { dim: number })),
 } satisfies Record<string, (a: Record<string, unknown>) => Built>);
 
