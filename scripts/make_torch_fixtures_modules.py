@@ -220,6 +220,37 @@ def embeddings_ce():
       lambda x, t: F.cross_entropy(x, t, reduction='sum', label_smoothing=0.1), [rnd(2, 3, 4, lo=-2, hi=2), sp], (1,))
 
 
+def recurrent_attention():
+    torch.manual_seed(15)
+    lstm = nn.LSTM(3, 5, proj_size=2, num_layers=2, bidirectional=True, batch_first=True)
+    case('lstm_proj_2layers_bi', 'LSTM', {'in': 3, 'hidden': 5, 'projSize': 2, 'numLayers': 2, 'bidirectional': True, 'batchFirst': True}, lstm,
+         [rnd(2, 4, 3)], fwd=lambda m, x: (m(x)[0], m(x)[1][0], m(x)[1][1]))
+    lstm = nn.LSTM(3, 4, proj_size=3)
+    case('lstm_proj_h0c0', 'LSTM', {'in': 3, 'hidden': 4, 'projSize': 3}, lstm, [rnd(5, 2, 3), rnd(1, 2, 3), rnd(1, 2, 4)],
+         fwd=lambda m, x, h, c: (lambda r: (r[0], r[1][0], r[1][1]))(m(x, (h, c))))
+    mha = nn.MultiheadAttention(8, 2, kdim=5, vdim=3, batch_first=True)
+    randomize(mha)
+    kpm = torch.tensor([[False, False, True, True], [False, False, False, False]])
+    case('mha_kdim_vdim', 'MultiheadAttention', {'embed': 8, 'heads': 2, 'kdim': 5, 'vdim': 3, 'batchFirst': True, 'keyPaddingMask': arr(kpm)}, mha,
+         [rnd(2, 3, 8), rnd(2, 4, 5), rnd(2, 4, 3)], fwd=lambda m, q, k, v: m(q, k, v, key_padding_mask=kpm))
+    mha = nn.MultiheadAttention(8, 2, add_bias_kv=True)
+    am = rnd(3, 4)
+    case('mha_bias_kv_attnmask', 'MultiheadAttention', {'embed': 8, 'heads': 2, 'addBiasKv': True, 'attnMask': arr(am)}, mha,
+         [rnd(3, 2, 8), rnd(4, 2, 8), rnd(4, 2, 8)], fwd=lambda m, q, k, v: m(q, k, v, attn_mask=am))
+    mha = nn.MultiheadAttention(8, 4, add_zero_attn=True, batch_first=True)
+    randomize(mha)
+    case('mha_zero_attn_kpm', 'MultiheadAttention', {'embed': 8, 'heads': 4, 'addZeroAttn': True, 'batchFirst': True, 'keyPaddingMask': arr(kpm), 'average': False}, mha,
+         [rnd(2, 4, 8)], fwd=lambda m, x: m(x, x, x, key_padding_mask=kpm, average_attn_weights=False))
+    mha = nn.MultiheadAttention(6, 2, add_bias_kv=True, add_zero_attn=True, kdim=4, vdim=4)
+    bm = torch.tensor([[False, True, False], [False, False, True]])
+    case('mha_all_options_boolmask', 'MultiheadAttention', {'embed': 6, 'heads': 2, 'addBiasKv': True, 'addZeroAttn': True, 'kdim': 4, 'vdim': 4, 'attnMask': arr(bm)}, mha,
+         [rnd(2, 2, 6), rnd(3, 2, 4), rnd(3, 2, 4)], fwd=lambda m, q, k, v: m(q, k, v, attn_mask=bm))
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=12, dropout=0.0, activation=torch.tanh, batch_first=True)
+    randomize(layer, 0.3)
+    case('encoder_layer_tanh_callable', 'TransformerEncoderLayer', {'d': 8, 'heads': 2, 'ff': 12, 'batchFirst': True, 'activation': 'tanh'},
+         layer, [rnd(2, 3, 8)])
+
+
 def optim_maximize():
     """20 steps of each optimizer with maximize=True on the objective -mse (so that it climbs)."""
     torch.manual_seed(13)
@@ -271,5 +302,6 @@ if __name__ == '__main__':
     new_losses()
     conv_pool()
     embeddings_ce()
+    recurrent_attention()
     write('modules.json', {**meta, 'cases': CASES})
     write('modules-optim.json', {**meta, **optim_maximize()})

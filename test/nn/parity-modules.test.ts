@@ -112,6 +112,24 @@ Object.assign(builders, {
     return one(new nn.EmbeddingBag(num(n), num(dim), o as nn.EmbeddingBagOptions));
   },
   CrossEntropyLoss: (a) => one(new nn.CrossEntropyLoss({ weight: arrOpt(a.weight), labelSmoothing: a.labelSmoothing as number | undefined, reduction: a.reduction as F.Reduction | undefined })),
+  LSTM: (a) => {
+    const m = new nn.LSTM(num(a.in), num(a.hidden), { numLayers: a.numLayers as number | undefined, bidirectional: a.bidirectional as boolean | undefined, batchFirst: a.batchFirst as boolean | undefined, projSize: a.projSize as number });
+    return { module: m, fwd: (x, h0, c0) => { const r = m.run(x, { h0, c0 }); return [r.output, r.h, r.c as Tensor]; } };
+  },
+  MultiheadAttention: (a) => {
+    const m = new nn.MultiheadAttention(num(a.embed), num(a.heads), {
+      batchFirst: a.batchFirst === true, kdim: a.kdim as number | undefined, vdim: a.vdim as number | undefined,
+      addBiasKv: a.addBiasKv as boolean | undefined, addZeroAttn: a.addZeroAttn as boolean | undefined,
+    });
+    const kpm = arrOpt(a.keyPaddingMask);
+    const am = arrOpt(a.attnMask);
+    return { module: m, fwd: (q, k, v) => { const r = m.attend(q, k ?? q, v ?? q, { keyPaddingMask: kpm, attnMask: am, averageAttnWeights: a.average !== false }); return [r.output, r.weights as Tensor]; } };
+  },
+  TransformerEncoderLayer: (a) => {
+    const acts: Record<string, nn.Activation> = { relu: 'relu', gelu: 'gelu', tanh: (x: Tensor) => A.tanh(x) };
+    const m = new nn.TransformerEncoderLayer(num(a.d), num(a.heads), { dimFeedforward: num(a.ff), dropout: 0, batchFirst: a.batchFirst === true, activation: acts[a.activation as string] });
+    return one(m);
+  },
   'F.cosineSimilarity': (a) => fn((x, y) => F.cosineSimilarity(x, y, a as { dim: number })),
 } satisfies Record<string, (a: Record<string, unknown>) => Built>);
 

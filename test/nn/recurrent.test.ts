@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as A from '../../src/autograd/index.js';
 import { GRU, LSTM, RNN } from '../../src/nn/recurrent.js';
 import { Generator } from '../../src/tensor/random.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { assertClose, rnd } from '../helpers.js';
 import { checkModuleGrad } from './module-check.js';
 
@@ -51,4 +52,19 @@ test('bad inputs are named', () => {
   assert.throws(() => l.forward(rnd([4, 2, 5])), /LSTM: input \[4,2,5\] has 5 features but inputSize is 3/);
   assert.throws(() => l.run(rnd([4, 2, 3]), { lengths: [4, 5] }), /length 5 of sequence 1 is outside \[1, 4\]/);
   assert.throws(() => l.run(rnd([4, 2, 3]), { h0: rnd([2, 2, 2]) }), /h0 must be \[1,2,2\]/);
+});
+
+test('LSTM projSize: h has the projection size, gradient check, named errors', () => {
+  const m = new LSTM(3, 4, { projSize: 2, numLayers: 2, bidirectional: true });
+  const r = m.run(rnd([5, 2, 3], 1).float());
+  assert.deepEqual([r.output.shape, r.h.shape, r.c?.shape], [[5, 2, 4], [4, 2, 2], [4, 2, 4]]);
+  assert.deepEqual(m.namedParameters().find(([k]) => k === 'weightHrL1Reverse')?.[1].shape, [2, 4]);
+  assert.deepEqual(m.namedParameters().find(([k]) => k === 'weightIhL1')?.[1].shape, [16, 4]);
+  checkModuleGrad(new LSTM(2, 3, { projSize: 1 }), [rnd([3, 2, 2], 2), rnd([1, 2, 1], 3), rnd([1, 2, 3], 4)], (mm, x, h0, c0) => {
+    const o = mm.run(x, { h0, c0 });
+    return A.add(A.sum(o.output), A.sum(o.c as Tensor));
+  });
+  assert.throws(() => new LSTM(3, 4, { projSize: 4 }), /LSTM: projSize must be an integer in \[0, hiddenSize = 4\), got 4/);
+  assert.throws(() => new GRU(3, 4, { projSize: 2 } as never), /GRU: projSize is only supported by LSTM/);
+  assert.throws(() => m.run(rnd([5, 2, 3]).float(), { h0: rnd([4, 2, 4]).float() }), /h0 must be \[4,2,2\]/);
 });
