@@ -251,6 +251,33 @@ def recurrent_attention():
          layer, [rnd(2, 3, 8)])
 
 
+def transformers():
+    torch.manual_seed(16)
+    causal = nn.Transformer.generate_square_subsequent_mask(3)
+    mkpm = torch.tensor([[False, False, False, True], [False, False, False, False]])
+    layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=12, dropout=0.0, batch_first=True)
+    randomize(layer, 0.3)
+    case('decoder_layer_postnorm_masks', 'TransformerDecoderLayer', {'d': 8, 'heads': 2, 'ff': 12, 'batchFirst': True, 'tgtMask': arr(causal != 0), 'memoryKeyPaddingMask': arr(mkpm)},
+         layer, [rnd(2, 3, 8), rnd(2, 4, 8)], fwd=lambda m, t, mem: m(t, mem, tgt_mask=causal, memory_key_padding_mask=mkpm))
+    layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=12, dropout=0.0, activation='gelu', norm_first=True)
+    randomize(layer, 0.3)
+    tkpm = torch.tensor([[False, False, True], [False, False, False]])
+    case('decoder_layer_prenorm_gelu', 'TransformerDecoderLayer', {'d': 8, 'heads': 2, 'ff': 12, 'normFirst': True, 'activation': 'gelu', 'tgtKeyPaddingMask': arr(tkpm)},
+         layer, [rnd(3, 2, 8), rnd(4, 2, 8)], fwd=lambda m, t, mem: m(t, mem, tgt_key_padding_mask=tkpm))
+    dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, dim_feedforward=12, dropout=0.0, batch_first=True), 2, norm=nn.LayerNorm(8))
+    randomize(dec, 0.3)
+    case('decoder_2layers_norm', 'TransformerDecoder', {'d': 8, 'heads': 2, 'ff': 12, 'layers': 2, 'batchFirst': True, 'norm': True, 'tgtMask': arr(causal != 0)},
+         dec, [rnd(2, 3, 8), rnd(2, 4, 8)], fwd=lambda m, t, mem: m(t, mem, tgt_mask=causal))
+    tr = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=12, dropout=0.0, batch_first=True)
+    skpm = torch.tensor([[False, False, False, True], [False, False, False, False]])
+    case('transformer_masks', 'Transformer', {'d': 8, 'heads': 2, 'enc': 2, 'dec': 1, 'ff': 12, 'batchFirst': True, 'tgtMask': arr(causal != 0),
+                                              'srcKeyPaddingMask': arr(skpm), 'memoryKeyPaddingMask': arr(skpm)},
+         tr, [rnd(2, 4, 8), rnd(2, 3, 8)], fwd=lambda m, s, t: m(s, t, tgt_mask=causal, src_key_padding_mask=skpm, memory_key_padding_mask=skpm))
+    tr = nn.Transformer(d_model=6, nhead=3, num_encoder_layers=1, num_decoder_layers=2, dim_feedforward=8, dropout=0.0, norm_first=True, activation='gelu')
+    case('transformer_prenorm_gelu', 'Transformer', {'d': 6, 'heads': 3, 'enc': 1, 'dec': 2, 'ff': 8, 'normFirst': True, 'activation': 'gelu'},
+         tr, [rnd(4, 2, 6), rnd(3, 2, 6)])
+
+
 def optim_maximize():
     """20 steps of each optimizer with maximize=True on the objective -mse (so that it climbs)."""
     torch.manual_seed(13)
@@ -291,7 +318,7 @@ def optim_maximize():
 def write(name, obj):
     path = os.path.join(OUT, name)
     with open(path, 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
+        json.dump(obj, f, separators=(',', ':'), allow_nan=False)
     print(f'{path}: {os.path.getsize(path)} bytes')
 
 
@@ -303,5 +330,6 @@ if __name__ == '__main__':
     conv_pool()
     embeddings_ce()
     recurrent_attention()
+    transformers()
     write('modules.json', {**meta, 'cases': CASES})
     write('modules-optim.json', {**meta, **optim_maximize()})

@@ -55,3 +55,5 @@ export { Upsample } from './upsample.js';
 export type { UpsampleOptions, InterpolateOptions, InterpolateMode } from './upsample.js';
 export { EmbeddingBag } from './embedding-bag.js';
 export type { EmbeddingBagOptions, BagMode } from './embedding-bag.js';
+export { TransformerDecoderLayer, TransformerDecoder, Transformer } from './transformer-decoder.js';
+export type { TransformerDecoderLayerOptions, DecoderMasks, TransformerOptions, TransformerMasks } from './transformer-decoder.js';

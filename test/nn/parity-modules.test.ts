@@ -130,6 +130,20 @@ Object.assign(builders, {
     const m = new nn.TransformerEncoderLayer(num(a.d), num(a.heads), { dimFeedforward: num(a.ff), dropout: 0, batchFirst: a.batchFirst === true, activation: acts[a.activation as string] });
     return one(m);
   },
+  TransformerDecoderLayer: (a) => {
+    const m = new nn.TransformerDecoderLayer(num(a.d), num(a.heads), { dimFeedforward: num(a.ff), dropout: 0, batchFirst: a.batchFirst === true, normFirst: a.normFirst === true, activation: (a.activation as 'gelu') ?? 'relu' });
+    return { module: m, fwd: (t, mem) => [m.run(t, mem, { tgtMask: arrOpt(a.tgtMask), tgtKeyPaddingMask: arrOpt(a.tgtKeyPaddingMask), memoryKeyPaddingMask: arrOpt(a.memoryKeyPaddingMask) })] };
+  },
+  TransformerDecoder: (a) => {
+    const layer = new nn.TransformerDecoderLayer(num(a.d), num(a.heads), { dimFeedforward: num(a.ff), dropout: 0, batchFirst: a.batchFirst === true });
+    const m = new nn.TransformerDecoder(layer, num(a.layers), { norm: a.norm ? new nn.LayerNorm(num(a.d)) : null });
+    return { module: m, fwd: (t, mem) => [m.run(t, mem, { tgtMask: arrOpt(a.tgtMask) })] };
+  },
+  Transformer: (a) => {
+    const m = new nn.Transformer({ dModel: num(a.d), nhead: num(a.heads), numEncoderLayers: num(a.enc), numDecoderLayers: num(a.dec), dimFeedforward: num(a.ff), dropout: 0,
+      batchFirst: a.batchFirst === true, normFirst: a.normFirst === true, activation: (a.activation as 'gelu') ?? 'relu' });
+    return { module: m, fwd: (s, t) => [m.run(s, t, { tgtMask: arrOpt(a.tgtMask), srcKeyPaddingMask: arrOpt(a.srcKeyPaddingMask), memoryKeyPaddingMask: arrOpt(a.memoryKeyPaddingMask) })] };
+  },
   'F.cosineSimilarity': (a) => fn((x, y) => F.cosineSimilarity(x, y, a as { dim: number })),
 } satisfies Record<string, (a: Record<string, unknown>) => Built>);
 
