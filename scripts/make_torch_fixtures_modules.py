@@ -278,6 +278,25 @@ def transformers():
          tr, [rnd(4, 2, 6), rnd(3, 2, 6)])
 
 
+def ctc():
+    torch.manual_seed(17)
+    T, N, C = 7, 3, 5
+    tg = torch.tensor([[1, 2, 2], [3, 1, 0], [4, 0, 0]])
+    il = torch.tensor([7, 5, 6])
+    tl = torch.tensor([3, 2, 1])
+    L('ctc_padded_mean', 'CTCLoss', {}, lambda x, t, i, l: F.ctc_loss(x.log_softmax(2), t, i, l), [rnd(T, N, C, lo=-2, hi=2), tg, il, tl])
+    cat = torch.tensor([1, 3, 3, 0, 4, 1])
+    L('ctc_concat_blank2_sum', 'CTCLoss', {'blank': 2, 'reduction': 'sum'}, lambda x, t, i, l: F.ctc_loss(x.log_softmax(2), t, i, l, blank=2, reduction='sum'),
+      [rnd(T, N, C, lo=-2, hi=2), cat, torch.tensor([7, 6, 4]), torch.tensor([3, 1, 2])])
+    L('ctc_repeats_none', 'CTCLoss', {'reduction': 'none'}, lambda x, t, i, l: F.ctc_loss(x.log_softmax(2), t, i, l, reduction='none'),
+      [rnd(6, 2, 4, lo=-2, hi=2), torch.tensor([[2, 2, 2], [1, 3, 1]]), torch.tensor([6, 6]), torch.tensor([3, 3])])
+    L('ctc_impossible_zero_infinity', 'CTCLoss', {'zeroInfinity': True, 'reduction': 'none'},
+      lambda x, t, i, l: F.ctc_loss(x.log_softmax(2), t, i, l, zero_infinity=True, reduction='none'),
+      [rnd(4, 2, 4, lo=-2, hi=2), torch.tensor([[1, 1, 1], [2, 3, 0]]), torch.tensor([4, 4]), torch.tensor([3, 2])])
+    L('ctc_empty_target', 'CTCLoss', {'reduction': 'none'}, lambda x, t, i, l: F.ctc_loss(x.log_softmax(2), t, i, l, reduction='none'),
+      [rnd(4, 2, 4, lo=-2, hi=2), torch.tensor([[1, 2], [0, 0]]), torch.tensor([4, 3]), torch.tensor([2, 0])])
+
+
 def optim_maximize():
     """20 steps of each optimizer with maximize=True on the objective -mse (so that it climbs)."""
     torch.manual_seed(13)
@@ -331,5 +350,6 @@ if __name__ == '__main__':
     embeddings_ce()
     recurrent_attention()
     transformers()
+    ctc()
     write('modules.json', {**meta, 'cases': CASES})
     write('modules-optim.json', {**meta, **optim_maximize()})

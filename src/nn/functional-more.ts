@@ -28,6 +28,7 @@ export {
   cosineEmbeddingLoss, marginRankingLoss, tripletMarginLoss, softMarginLoss, multilabelSoftMarginLoss, multilabelMarginLoss, pairwiseDistance,
 } from './losses-more.js';
 export { groupNorm } from './normalization-extra.js';
+export { ctcLoss } from './ctc.js';
 export { bilinear } from './bilinear.js';
 
 export interface ConvFunctionalOptions {

@@ -57,3 +57,5 @@ export { EmbeddingBag } from './embedding-bag.js';
 export type { EmbeddingBagOptions, BagMode } from './embedding-bag.js';
 export { TransformerDecoderLayer, TransformerDecoder, Transformer } from './transformer-decoder.js';
 export type { TransformerDecoderLayerOptions, DecoderMasks, TransformerOptions, TransformerMasks } from './transformer-decoder.js';
+export { CTCLoss } from './ctc.js';
+export type { CTCOptions } from './ctc.js';

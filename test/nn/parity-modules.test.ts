@@ -144,6 +144,10 @@ Object.assign(builders, {
       batchFirst: a.batchFirst === true, normFirst: a.normFirst === true, activation: (a.activation as 'gelu') ?? 'relu' });
     return { module: m, fwd: (s, t) => [m.run(s, t, { tgtMask: arrOpt(a.tgtMask), srcKeyPaddingMask: arrOpt(a.srcKeyPaddingMask), memoryKeyPaddingMask: arrOpt(a.memoryKeyPaddingMask) })] };
   },
+  CTCLoss: (a) => {
+    const m = new nn.CTCLoss(a as nn.CTCOptions);
+    return fn((x, t, il, tl) => m.forward(A.logSoftmax(x, 2), t, il, tl));
+  },
   'F.cosineSimilarity': (a) => fn((x, y) => F.cosineSimilarity(x, y, a as { dim: number })),
 } satisfies Record<string, (a: Record<string, unknown>) => Built>);
 
