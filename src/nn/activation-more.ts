@@ -7,7 +7,7 @@
 import { shapeStr } from '../backend/shape.js';
 import { normAxis } from '../backend/shape.js';
 import * as A from '../autograd/index.js';
-import { checkArg, checkOptions, num } from '../tensor/options.js';
+import { checkArg, checkOptions, num, oneOf } from '../tensor/options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
@@ -45,27 +45,49 @@ export function softmin(x: Tensor, dim = -1): Tensor {
   return A.softmax(A.neg(x), dim);
 }
 
+/** PyTorch's `inplace` flag: only false (gradlab's ops return new tensors). */
+export interface InplaceOptions {
+  inplace?: false;
+}
+const INPLACE = { inplace: oneOf([false]) } as const;
+
 export class Hardswish extends Module {
+  constructor(o: InplaceOptions = {}) {
+    super();
+    checkOptions('Hardswish', o, INPLACE);
+  }
+
   forward(x: Tensor): Tensor {
     return hardswish(x);
   }
 }
 
 export class Mish extends Module {
+  constructor(o: InplaceOptions = {}) {
+    super();
+    checkOptions('Mish', o, INPLACE);
+  }
+
   forward(x: Tensor): Tensor {
     return mish(x);
   }
 }
 
 export class Softsign extends Module {
+  constructor(o: Record<string, never> = {}) {
+    super();
+    checkOptions('Softsign', o, {});
+  }
+
   forward(x: Tensor): Tensor {
     return softsign(x);
   }
 }
 
 export class GLU extends Module {
-  constructor(readonly dim = -1) {
+  constructor(readonly dim = -1, o: Record<string, never> = {}) {
     super();
+    checkOptions('GLU', o, {});
     checkArg('GLU', 'dim', dim, num({ integer: true }));
   }
 
@@ -79,8 +101,9 @@ export class GLU extends Module {
 }
 
 export class Threshold extends Module {
-  constructor(readonly threshold: number, readonly value: number) {
+  constructor(readonly threshold: number, readonly value: number, o: InplaceOptions = {}) {
     super();
+    checkOptions('Threshold', o, INPLACE);
     checkArg('Threshold', 'threshold', threshold, num());
     checkArg('Threshold', 'value', value, num());
   }
@@ -95,8 +118,9 @@ export class Threshold extends Module {
 }
 
 export class Softmin extends Module {
-  constructor(readonly dim = -1) {
+  constructor(readonly dim = -1, o: Record<string, never> = {}) {
     super();
+    checkOptions('Softmin', o, {});
     checkArg('Softmin', 'dim', dim, num({ integer: true }));
   }
 
