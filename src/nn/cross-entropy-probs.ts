@@ -17,6 +17,10 @@ export interface ProbTargetOptions {
 
 export function crossEntropyProbs(logits: Tensor, target: Tensor, o: ProbTargetOptions = {}): Tensor {
   const op = 'crossEntropy';
+  const classShape = [logits.shape[0], ...logits.shape.slice(2)];
+  if (target.ndim === classShape.length && classShape.every((d, i) => d === target.shape[i])) {
+    throw new TypeError(`${op}: targets must be int32 class indices, got ${target.dtype} of shape ${shapeStr(target.shape)} (float targets are class probabilities of the input's shape ${shapeStr(logits.shape)})`);
+  }
   if (logits.ndim !== target.ndim || logits.shape.some((d, i) => d !== target.shape[i])) {
     throw new RangeError(`${op}: probability targets must have the shape of the input ${shapeStr(logits.shape)}, got ${shapeStr(target.shape)}`);
   }
