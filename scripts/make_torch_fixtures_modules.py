@@ -160,6 +160,11 @@ def conv_pool():
         ('upsample_bilinear_down', {'size': [2, 3], 'mode': 'bilinear'}, nn.Upsample(size=(2, 3), mode='bilinear'), (1, 2, 5, 7)),
         ('upsample_linear_align', {'scaleFactor': 3, 'mode': 'linear', 'alignCorners': True}, nn.Upsample(scale_factor=3, mode='linear', align_corners=True), (2, 2, 4)),
         ('upsample_linear', {'size': 6, 'mode': 'linear'}, nn.Upsample(size=6, mode='linear'), (2, 2, 4)),
+        ('upsample_nearest_exact', {'size': [5, 3], 'mode': 'nearest-exact'}, nn.Upsample(size=(5, 3), mode='nearest-exact'), (1, 2, 3, 4)),
+        ('upsample_bicubic', {'size': [5, 7], 'mode': 'bicubic'}, nn.Upsample(size=(5, 7), mode='bicubic'), (1, 2, 3, 4)),
+        ('upsample_bicubic_align_scale', {'scaleFactor': [2, 1.5], 'mode': 'bicubic', 'alignCorners': True},
+         nn.Upsample(scale_factor=(2, 1.5), mode='bicubic', align_corners=True), (2, 1, 3, 4)),
+        ('upsample_bicubic_down', {'size': [2, 3], 'mode': 'bicubic'}, nn.Upsample(size=(2, 3), mode='bicubic'), (1, 1, 5, 7)),
     ]:
         case(name, 'Upsample', args, m, [rnd(*shape)])
     # Functional forms.

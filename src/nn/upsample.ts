@@ -1,7 +1,7 @@
 /**
- * Resizing as torch.nn.functional.interpolate and torch.nn.Upsample: modes 'nearest' (1-d or
- * 2-d), 'linear' (1-d), 'bilinear' (2-d, with or without alignCorners) and 'area' (adaptive
- * average). Each mode is separable: along every spatial dim the output is the input times a
+ * Resizing as torch.nn.functional.interpolate and torch.nn.Upsample: modes 'nearest' and
+ * 'nearest-exact' (1-d or 2-d), 'linear' (1-d), 'bilinear' and 'bicubic' (2-d, with or without
+ * alignCorners) and 'area' (adaptive average). Each mode is separable: along every spatial dim the output is the input times a
  * constant [in, out] matrix built with PyTorch's source-index rule (computed in float32 as
  * PyTorch does), so the gradient is the transposed map. With scaleFactor the output size is
  * ⌊in·scale⌋ and, unless recomputeScaleFactor, the index rule uses 1/scale (as PyTorch).
@@ -13,8 +13,16 @@ import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import { adaptiveBins } from './pooling-extra.js';
 
-export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'area';
-export const INTERPOLATE_MODES: readonly InterpolateMode[] = ['nearest', 'linear', 'bilinear', 'area'];
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
+export const INTERPOLATE_MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area'];
+
+/** Keys' cubic convolution weights of the 4 taps around a fraction t, with PyTorch's A = −0.75. */
+function cubicWeights(t: number): number[] {
+  const A = -0.75;
+  const near = (x: number): number => ((A + 2) * x - (A + 3)) * x * x + 1;
+  const far = (x: number): number => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
 
 export interface InterpolateOptions {
   size?: number | number[];
@@ -33,9 +41,21 @@ function resizeMatrix(mode: InterpolateMode, len: number, out: number, scaleFact
     adaptiveBins(len, out).forEach(([s, e], j) => { for (let i = s; i < e; i++) m[i * out + j] = 1 / (e - s); });
     return m;
   }
-  if (mode === 'nearest') {
+  if (mode === 'nearest' || mode === 'nearest-exact') {
     const scale = f32(scaleFactor !== null ? 1 / scaleFactor : len / out);
-    for (let j = 0; j < out; j++) m[Math.min(Math.floor(f32(j * scale)), len - 1) * out + j] = 1;
+    const off = mode === 'nearest-exact' ? 0.5 : 0;
+    for (let j = 0; j < out; j++) m[Math.min(Math.floor(f32(f32(j + off) * scale)), len - 1) * out + j] = 1;
+    return m;
+  }
+  if (mode === 'bicubic') {
+    // As PyTorch: the source index is not clamped at 0, the four taps are clamped to the edges.
+    const scale = alignCorners ? (out > 1 ? f32((len - 1) / (out - 1)) : 0) : f32(scaleFactor !== null ? 1 / scaleFactor : len / out);
+    for (let j = 0; j < out; j++) {
+      const src = alignCorners ? f32(scale * j) : f32(f32(scale * f32(j + 0.5)) - 0.5);
+      const i0 = Math.floor(src);
+      const w = cubicWeights(f32(src - i0));
+      for (let k = 0; k < 4; k++) m[Math.min(Math.max(i0 - 1 + k, 0), len - 1) * out + j] += w[k];
+    }
     return m;
   }
   const scale = alignCorners ? (out > 1 ? f32((len - 1) / (out - 1)) : 0) : f32(scaleFactor !== null ? 1 / scaleFactor : len / out);
@@ -59,8 +79,8 @@ export function interpolate(x: Tensor, o: InterpolateOptions = {}): Tensor {
   const nsp = x.ndim - 2;
   if (nsp < 1 || nsp > 2) throw new RangeError(`${op}: expected a 3-d [N, C, L] or 4-d [N, C, H, W] input, got ${shapeStr(x.shape)}`);
   if (mode === 'linear' && nsp !== 1) throw new RangeError(`${op}: mode 'linear' needs a 3-d input [N, C, L], got ${shapeStr(x.shape)}`);
-  if (mode === 'bilinear' && nsp !== 2) throw new RangeError(`${op}: mode 'bilinear' needs a 4-d input [N, C, H, W], got ${shapeStr(x.shape)}`);
-  if (o.alignCorners !== undefined && mode !== 'linear' && mode !== 'bilinear') {
+  if ((mode === 'bilinear' || mode === 'bicubic') && nsp !== 2) throw new RangeError(`${op}: mode '${mode}' needs a 4-d input [N, C, H, W], got ${shapeStr(x.shape)}`);
+  if (o.alignCorners !== undefined && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') {
     throw new RangeError(`${op}: alignCorners only applies to the linear modes, got mode '${mode}'`);
   }
   if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new RangeError(`${op}: give exactly one of size and scaleFactor`);
