@@ -146,6 +146,19 @@ def conv_pool():
          nn.MaxPool1d(3, stride=2, padding=1, return_indices=True), [rnd(2, 3, 9)])
     case('maxpool2d_indices_dilated', 'MaxPool2d', {'k': 2, 'stride': 1, 'dilation': 2, 'returnIndices': True},
          nn.MaxPool2d(2, stride=1, dilation=2, return_indices=True), [rnd(1, 2, 5, 6)])
+    class Unpool(nn.Module):
+        def __init__(self, pool, unpool, size=None):
+            super().__init__()
+            self.pool, self.unpool, self.size = pool, unpool, size
+
+        def forward(self, x):
+            y, i = self.pool(x)
+            return self.unpool(y, i, output_size=self.size), i
+    case('maxunpool1d', 'MaxUnpool1d', {'k': 2, 'stride': 2}, Unpool(nn.MaxPool1d(2, return_indices=True), nn.MaxUnpool1d(2)), [rnd(2, 3, 7)])
+    case('maxunpool2d_size', 'MaxUnpool2d', {'k': 2, 'stride': 2, 'outputSize': [5, 5]},
+         Unpool(nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2), (5, 5)), [rnd(1, 2, 5, 5)])
+    case('maxunpool2d_pad', 'MaxUnpool2d', {'k': 3, 'stride': 3, 'padding': 1, 'outputSize': [6, 7]},
+         Unpool(nn.MaxPool2d(3, stride=3, padding=1, return_indices=True), nn.MaxUnpool2d(3, stride=3, padding=1), (6, 7)), [rnd(1, 2, 6, 7)])
     case('adaptivemaxpool1d', 'AdaptiveMaxPool1d', {'out': 3}, nn.AdaptiveMaxPool1d(3), [rnd(2, 3, 7)])
     case('adaptivemaxpool1d_indices', 'AdaptiveMaxPool1d', {'out': 4, 'returnIndices': True}, nn.AdaptiveMaxPool1d(4, return_indices=True), [rnd(2, 2, 6)])
     case('adaptivemaxpool2d', 'AdaptiveMaxPool2d', {'out': [2, 3]}, nn.AdaptiveMaxPool2d((2, 3)), [rnd(1, 2, 5, 7)])

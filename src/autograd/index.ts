@@ -14,6 +14,7 @@ export * from './ops/fused.js';
 export * from './ops/recurrent.js';
 export * from './ops/pool-indices.js';
 export * from './ops/grad-scale.js';
+export * from './ops/scatter.js';
 export type { TensorLike } from './ops/util.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';

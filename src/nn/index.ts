@@ -59,3 +59,5 @@ export { TransformerDecoderLayer, TransformerDecoder, Transformer } from './tran
 export type { TransformerDecoderLayerOptions, DecoderMasks, TransformerOptions, TransformerMasks } from './transformer-decoder.js';
 export { CTCLoss } from './ctc.js';
 export type { CTCOptions } from './ctc.js';
+export { MaxUnpool1d, MaxUnpool2d } from './unpool.js';
+export type { MaxUnpoolOptions } from './unpool.js';

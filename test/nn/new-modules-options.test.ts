@@ -10,7 +10,7 @@ const NEW = [
   'Hardswish', 'Mish', 'Softsign', 'GLU', 'Threshold', 'Softmin', 'Unflatten', 'GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'Bilinear',
   'RNNCell', 'LSTMCell', 'GRUCell', 'CosineEmbeddingLoss', 'MarginRankingLoss', 'TripletMarginLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss',
   'MultiLabelMarginLoss', 'ConvTranspose1d', 'ConvTranspose2d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d', 'Upsample', 'EmbeddingBag',
-  'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'CTCLoss',
+  'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'CTCLoss', 'MaxUnpool1d', 'MaxUnpool2d',
 ];
 
 type Ctor = new (...args: unknown[]) => unknown;

@@ -148,6 +148,16 @@ Object.assign(builders, {
     const m = new nn.CTCLoss(a as nn.CTCOptions);
     return fn((x, t, il, tl) => m.forward(A.logSoftmax(x, 2), t, il, tl));
   },
+  MaxUnpool1d: (a) => {
+    const pool = new nn.MaxPool1d(num(a.k), { stride: a.stride as number, padding: a.padding as number | undefined, returnIndices: true });
+    const m = new nn.MaxUnpool1d(num(a.k), { stride: a.stride as number, padding: a.padding as number | undefined });
+    return { module: m, fwd: (x) => { const r = pool.run(x); return [m.forward(r.output, r.indices, a.outputSize as number[] | undefined), r.indices]; } };
+  },
+  MaxUnpool2d: (a) => {
+    const pool = new nn.MaxPool2d(num(a.k), { stride: a.stride as number, padding: a.padding as number | undefined, returnIndices: true });
+    const m = new nn.MaxUnpool2d(num(a.k), { stride: a.stride as number, padding: a.padding as number | undefined });
+    return { module: m, fwd: (x) => { const r = pool.run(x); return [m.forward(r.output, r.indices, a.outputSize as number[] | undefined), r.indices]; } };
+  },
   'F.cosineSimilarity': (a) => fn((x, y) => F.cosineSimilarity(x, y, a as { dim: number })),
 } satisfies Record<string, (a: Record<string, unknown>) => Built>);
 
