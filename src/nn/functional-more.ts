@@ -13,6 +13,8 @@ import { Padding, Size, convCore, expand, resolvePadding } from './conv.js';
 import { convTransposeCore } from './conv-transpose.js';
 import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, AvgPoolOptions, MaxPool1d, MaxPool2d, MaxPoolOptions, MaxPoolResult } from './pooling.js';
 import { adaptiveMaxPool } from './pooling-extra.js';
+import { embeddingRenorm_, inverseFrequency } from './embedding.js';
+import { MaxUnpool1d, MaxUnpool2d, MaxUnpoolOptions } from './unpool.js';
 
 export { pad } from './pad.js';
 export type { PadMode } from './pad.js';
@@ -182,3 +184,47 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, o: { dim?: number; eps?
   return A.div(A.sum(A.mul(x1, x2), dim), A.clamp(A.mul(n1, n2), eps));
 }
 
+
+export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: Size, o: MaxUnpoolOptions & { outputSize?: readonly number[] } = {}): Tensor {
+  const { outputSize, ...rest } = o;
+  return new MaxUnpool1d(kernelSize, rest).forward(x, indices, outputSize);
+}
+
+export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Size, o: MaxUnpoolOptions & { outputSize?: readonly number[] } = {}): Tensor {
+  const { outputSize, ...rest } = o;
+  return new MaxUnpool2d(kernelSize, rest).forward(x, indices, outputSize);
+}
+
+export interface EmbeddingFunctionalOptions {
+  paddingIdx?: number | null;
+  maxNorm?: number | null;
+  normType?: number;
+  scaleGradByFreq?: boolean;
+}
+
+/**
+ * torch.nn.functional.embedding: rows of weight [n, dim] at int32 indices of any shape. maxNorm
+ * renormalises the looked-up rows of weight in place; the paddingIdx row gets no gradient.
+ */
+export function embedding(input: Tensor, weight: Tensor, o: EmbeddingFunctionalOptions = {}): Tensor {
+  checkOptions('embedding', o, {
+    paddingIdx: 'any', maxNorm: (v) => (v === null || (typeof v === 'number' && v > 0) ? null : `must be a number > 0 or null, got ${JSON.stringify(v)}`),
+    normType: num({ min: 0, minExclusive: true }), scaleGradByFreq: 'boolean',
+  });
+  if (input.dtype !== 'int32') throw new TypeError(`embedding: indices must be an int32 tensor, got ${input.dtype}`);
+  if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be [n, dim], got ${shapeStr(weight.shape)}`);
+  const [n, dim] = weight.shape;
+  const idx = input.data as Int32Array;
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i] < 0 || idx[i] >= n) throw new RangeError(`embedding: index ${idx[i]} at position ${i} of ${shapeStr(input.shape)} is out of range for ${n} rows`);
+  }
+  if (o.maxNorm != null) embeddingRenorm_(weight, idx, o.maxNorm, o.normType ?? 2);
+  let rows = A.indexSelect(weight, 0, idx);
+  if (o.scaleGradByFreq && rows.requiresGrad) rows = A.scaleGrad(rows, inverseFrequency(idx, rows.dtype));
+  const pad = o.paddingIdx ?? null;
+  if (pad !== null && rows.requiresGrad) {
+    const p = pad < 0 ? pad + n : pad;
+    rows = A.where(A.reshape(A.ne(input, p), [idx.length, 1]), rows, A.detach(rows));
+  }
+  return A.reshape(rows, [...input.shape, dim]);
+}

@@ -1,6 +1,7 @@
 /** nn.F additions: oneHot, normalize, cosineSimilarity, functional conv / pool forms, option checks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as A2 from '../../src/autograd/index.js';
 import { F } from '../../src/nn/index.js';
 import { Conv2d } from '../../src/nn/conv.js';
 import { tensor } from '../../src/tensor/creation.js';
@@ -33,4 +34,18 @@ test('named errors', () => {
   assert.throws(() => F.oneHot(tensor([1])), /oneHot: expected an int32 tensor/);
   assert.throws(() => F.normalize(rnd([2, 2]), { dimension: 0 } as never), /normalize: unknown option 'dimension'/);
   assert.throws(() => F.conv2d(rnd([1, 3, 4, 4]), rnd([2, 2, 3, 3]), null, { groups: 2 }), /conv2d: groups 2 must divide the input channels 3/);
+});
+
+test('F.embedding equals the Embedding module; F.maxUnpool2d inverts F.maxPool2dWithIndices on the maxima', () => {
+  const w = rnd([5, 3], 7).float().requiresGrad_(true);
+  const idx = tensor([[1, 4], [4, 0]], { dtype: 'int32' });
+  const y = F.embedding(idx, w, { paddingIdx: 4 });
+  assert.deepEqual(y.shape, [2, 2, 3]);
+  y.sum().backward();
+  assert.deepEqual(Array.from(w.grad?.data ?? []).slice(12), [0, 0, 0], 'padding row gets no gradient');
+  const x = rnd([1, 1, 4, 4], 8).float();
+  const r = F.maxPool2dWithIndices(x, 2);
+  const u = F.maxUnpool2d(r.output, r.indices, 2);
+  assert.equal(A2.sum(A2.ne(u, 0)).item(), 4);
+  assert.throws(() => F.embedding(idx, w, { padding_idx: 1 } as never), /embedding: unknown option 'padding_idx' \(did you mean 'paddingIdx'\?\)/);
 });
