@@ -13,6 +13,9 @@
  * through the fused cells (lstmCell / gruCell) and the mask. RNN and LSTM add b_hh once to the
  * input projection of all steps.
  *
+ * LSTM projSize (PyTorch's proj_size): h = W_hr·(o⊙tanh(c)) with weightHrL{k} [P, H]; the
+ * hidden state, the output and the next layer's input have size P; such layers run step by step.
+ *
  * Variable lengths: `run(x, { lengths })` behaves like a packed sequence: a step past a
  * sequence's length leaves its state unchanged and outputs zeros, so the returned last state
  * is the state at each sequence's own last step (and the reverse direction starts there).
@@ -42,7 +45,7 @@ export interface LSTMOptions extends RecurrentOptions {
 }
 
 export interface RecurrentRunOptions {
-  /** Initial hidden state [numLayers·numDirections, B, H] (zeros when absent). */
+  /** Initial hidden state [numLayers·numDirections, B, H] (H = projSize for a projected LSTM; zeros when absent). */
   h0?: Tensor | null;
   /** Initial cell state of an LSTM, same shape as h0. */
   c0?: Tensor | null;
@@ -53,7 +56,7 @@ export interface RecurrentRunOptions {
 export interface RecurrentResult {
   /** [T, B, D·H] (or [B, T, D·H] with batchFirst). */
   output: Tensor;
-  /** Last hidden state [numLayers·D, B, H]. */
+  /** Last hidden state [numLayers·D, B, H] (H = projSize for a projected LSTM). */
   h: Tensor;
   /** Last cell state (LSTM only). */
   c: Tensor | null;
