@@ -3,6 +3,8 @@
  * int32 tensors of any shape. The row at paddingIdx gets no gradient (its value is kept, so
  * pre-trained vectors loaded into it stay as given). `Embedding.fromPretrained` loads vectors
  * and freezes them by default. Weights start N(0, 1), the padding row zero, as PyTorch.
+ * maxNorm renormalises the looked-up rows in place before the lookup (PyTorch's max_norm, with
+ * normType); scaleGradByFreq divides each row's gradient by its index's count in the batch.
  */
 import { shapeStr } from '../backend/shape.js';
 import * as A from '../autograd/index.js';
@@ -25,11 +27,50 @@ export const FROM_PRETRAINED_OPTIONS = { ...EMBEDDING_COMMON, freeze: 'boolean' 
 export interface EmbeddingOptions {
   /** Index whose row is not trained (negative counts from the end). */
   paddingIdx?: number | null;
+  /** Rows looked up with a normType-norm above this are rescaled in place to norm maxNorm (PyTorch's max_norm). */
+  maxNorm?: number | null;
+  /** The p of the maxNorm norm (default 2). */
+  normType?: number;
+  /** Divide each row's gradient by how often its index occurs in the batch. */
+  scaleGradByFreq?: boolean;
   generator?: Generator;
+}
+
+/**
+ * PyTorch's embedding_renorm_: each distinct row of `weight` named in idx whose p-norm exceeds
+ * maxNorm is scaled in place by maxNorm / (norm + 1e-7). No gradient is recorded.
+ */
+export function embeddingRenorm_(weight: Tensor, idx: Int32Array, maxNorm: number, normType = 2): void {
+  if (idx.length === 0) return;
+  const uniq = Int32Array.from(new Set(idx)).sort();
+  const dim = weight.shape[1];
+  A.noGrad(() => {
+    const rows = A.indexSelect(weight, 0, uniq);
+    const a = A.abs(rows);
+    const norm = normType === 2 ? A.sqrt(A.sum(A.square(rows), 1, { keepDim: true }))
+      : normType === Infinity ? A.max(a, 1, { keepDim: true })
+        : normType === 1 ? A.sum(a, 1, { keepDim: true }) : A.pow(A.sum(A.pow(a, normType), 1, { keepDim: true }), 1 / normType);
+    const scale = A.where(A.gt(norm, maxNorm), A.div(maxNorm, A.add(norm, 1e-7)), 1);
+    const scaled = A.mul(rows, scale);
+    const d = scaled.data;
+    uniq.forEach((r, i) => weight.data.set(d.subarray(i * dim, (i + 1) * dim), r * dim));
+  });
+}
+
+/** [n, 1] factors 1/count(idx[i]) for scaleGradByFreq. */
+export function inverseFrequency(idx: Int32Array, dtype: Tensor['dtype']): Tensor {
+  const count = new Map<number, number>();
+  for (const v of idx) count.set(v, (count.get(v) ?? 0) + 1);
+  const f = allocData(dtype === 'float64' ? 'float64' : 'float32', idx.length);
+  idx.forEach((v, i) => { f[i] = 1 / (count.get(v) as number); });
+  return new Tensor(f, [idx.length, 1]);
 }
 
 export class Embedding extends Module {
   readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  readonly scaleGradByFreq: boolean;
   weight: Parameter;
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, o: EmbeddingOptions = {}) {
@@ -48,6 +89,11 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
+    this.maxNorm = o.maxNorm ?? null;
+    if (this.maxNorm !== null && !(this.maxNorm > 0)) throw new RangeError(`Embedding: maxNorm must be > 0, got ${this.maxNorm}`);
+    this.normType = o.normType ?? 2;
+    if (!(this.normType > 0)) throw new RangeError(`Embedding: normType must be > 0, got ${this.normType}`);
+    this.scaleGradByFreq = o.scaleGradByFreq ?? false;
     this.weight = new Parameter(zeros([numEmbeddings, embeddingDim]));
     this.resetParameters(o.generator ?? defaultGenerator());
   }
@@ -61,11 +107,11 @@ export class Embedding extends Module {
    * A layer holding a copy of `embeddings` [n, dim]. With freeze (default true) the weight does
    * not require grad; the padding row keeps its given values.
    */
-  static fromPretrained(embeddings: Tensor, o: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+  static fromPretrained(embeddings: Tensor, o: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean } = {}): Embedding {
     checkOptions('Embedding.fromPretrained', o, FROM_PRETRAINED_OPTIONS);
     if (embeddings.ndim !== 2) throw new RangeError(`Embedding.fromPretrained: embeddings must be 2-d [n, dim], got ${shapeStr(embeddings.shape)}`);
     const [n, dim] = embeddings.shape;
-    const e = new Embedding(n, dim, { paddingIdx: o.paddingIdx, generator: undefined });
+    const e = new Embedding(n, dim, { paddingIdx: o.paddingIdx, maxNorm: o.maxNorm, normType: o.normType, scaleGradByFreq: o.scaleGradByFreq, generator: undefined });
     const data = allocData(embeddings.dtype === 'int32' ? 'float32' : embeddings.dtype, embeddings.size);
     for (let i = 0; i < data.length; i++) data[i] = embeddings.data[i];
     e.weight = new Parameter(new Tensor(data, [n, dim]));
@@ -80,7 +126,9 @@ export class Embedding extends Module {
       const i = idx.findIndex((v) => v < 0 || v >= this.numEmbeddings);
       throw new RangeError(`Embedding: index ${idx[i]} at position ${i} of ${shapeStr(indices.shape)} is out of range for ${this.numEmbeddings} embeddings`);
     }
+    if (this.maxNorm !== null) embeddingRenorm_(this.weight, idx, this.maxNorm, this.normType);
     let rows = A.indexSelect(this.weight, 0, idx);
+    if (this.scaleGradByFreq && rows.requiresGrad) rows = A.scaleGrad(rows, inverseFrequency(idx, rows.dtype));
     if (this.paddingIdx !== null && rows.requiresGrad) {
       // Same values, but the padding rows are cut from the graph so they get no gradient.
       const notPad = A.reshape(A.ne(indices, this.paddingIdx), [idx.length, 1]);

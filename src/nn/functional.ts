@@ -16,6 +16,7 @@ import { INT, PROB, REDUCTION, reductionProblem } from './option-specs.js';
 /** Options of nllLoss / NLLLoss (PyTorch's names; sizeAverage/reduce are long deprecated there). */
 export const NLL_OPTIONS = { reduction: REDUCTION, weight: nullable(tensorLike), ignoreIndex: INT } as const;
 export const CROSS_ENTROPY_OPTIONS = { ...NLL_OPTIONS, labelSmoothing: PROB } as const;
+import { crossEntropyProbs } from './cross-entropy-probs.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -116,7 +117,8 @@ export interface CrossEntropyOptions extends NllOptions {
 }
 
 /**
- * Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets.
+ * Cross-entropy of raw scores (logits) [N, C, ...] against int32 class targets, or against
+ * float class probabilities of the logits' shape (nn/cross-entropy-probs.ts).
  * 2-d logits without label smoothing (and class weights that need no gradient) take one fused
  * kernel (A.crossEntropyRows); the rest is composed from logSoftmax and nllLoss. The reductions
  * are the same either way: 'mean' divides Σ w_t·loss by Σ w_t over the rows not ignored.
@@ -124,6 +126,8 @@ export interface CrossEntropyOptions extends NllOptions {
 export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
   checkOptions('crossEntropy', o, CROSS_ENTROPY_OPTIONS);
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: input must be [N, C, ...] logits, got ${shapeStr(logits.shape)}`);
+  // Float targets are class probabilities (shape of the logits), as PyTorch.
+  if (target.dtype !== 'int32') return crossEntropyProbs(logits, target, o);
   const eps = o.labelSmoothing ?? 0;
   if (logits.ndim === 2 && eps === 0 && !o.weight?.requiresGrad) return crossEntropyFused(logits, target, o);
   const logp = A.logSoftmax(logits, 1);

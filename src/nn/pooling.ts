@@ -27,6 +27,14 @@ export interface PoolOptions {
 
 export interface MaxPoolOptions extends PoolOptions {
   dilation?: Size;
+  /** Also return the winners' flat indices (PyTorch's return_indices): call run(x) for them. */
+  returnIndices?: boolean;
+}
+
+/** A pooling output with the flat index of each maximum in its input plane (int32), as PyTorch. */
+export interface MaxPoolResult {
+  output: Tensor;
+  indices: Tensor;
 }
 
 export interface AvgPoolOptions extends PoolOptions {
@@ -55,11 +63,13 @@ abstract class MaxPoolNd extends Module {
   readonly padding: number[];
   readonly dilation: number[];
   readonly ceilMode: boolean;
+  readonly returnIndices: boolean;
 
   constructor(kernelSize: Size, private readonly nsp: number, o: MaxPoolOptions = {}) {
     super();
     const op = this.constructor.name;
     checkOptions(op, o, MAX_POOL_OPTIONS);
+    this.returnIndices = o.returnIndices ?? false;
     this.kernelSize = expand(op, 'kernelSize', kernelSize, nsp);
     this.stride = expand(op, 'stride', o.stride ?? this.kernelSize, nsp);
     this.padding = expand(op, 'padding', o.padding ?? 0, nsp);
@@ -69,9 +79,19 @@ abstract class MaxPoolNd extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (this.returnIndices) {
+      throw new Error(`${this.constructor.name}: returnIndices is set, so the output comes with indices: call run(x) for { output, indices }`);
+    }
     const { xb, spec, unbatched } = prepare(this.constructor.name, x, this.nsp, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode);
     const out = A.maxPool(xb, spec);
     return unbatched ? A.squeeze(out, 0) : out;
+  }
+
+  /** The pooled output and the flat index of each maximum in its input plane (PyTorch's return_indices). */
+  run(x: Tensor): MaxPoolResult {
+    const { xb, spec, unbatched } = prepare(this.constructor.name, x, this.nsp, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode);
+    const r = A.maxPoolWithIndices(xb, spec);
+    return unbatched ? { output: A.squeeze(r.output, 0), indices: A.squeeze(r.indices, 0) } : r;
   }
 
   override extraRepr(): string {

@@ -13,6 +13,9 @@
  * through the fused cells (lstmCell / gruCell) and the mask. RNN and LSTM add b_hh once to the
  * input projection of all steps.
  *
+ * LSTM projSize (PyTorch's proj_size): h = W_hr·(o⊙tanh(c)) with weightHrL{k} [P, H]; the
+ * hidden state, the output and the next layer's input have size P; such layers run step by step.
+ *
  * Variable lengths: `run(x, { lengths })` behaves like a packed sequence: a step past a
  * sequence's length leaves its state unchanged and outputs zeros, so the returned last state
  * is the state at each sequence's own last step (and the reverse direction starts there).
@@ -49,8 +52,13 @@ export interface RecurrentOptions {
   generator?: Generator;
 }
 
+export interface LSTMOptions extends RecurrentOptions {
+  /** LSTM with projections (PyTorch's proj_size): h = W_hr·(o⊙tanh(c)) has this size; 0 = none. */
+  projSize?: number;
+}
+
 export interface RecurrentRunOptions {
-  /** Initial hidden state [numLayers·numDirections, B, H] (zeros when absent). */
+  /** Initial hidden state [numLayers·numDirections, B, H] (H = projSize for a projected LSTM; zeros when absent). */
   h0?: Tensor | null;
   /** Initial cell state of an LSTM, same shape as h0. */
   c0?: Tensor | null;
@@ -61,7 +69,7 @@ export interface RecurrentRunOptions {
 export interface RecurrentResult {
   /** [T, B, D·H] (or [B, T, D·H] with batchFirst). */
   output: Tensor;
-  /** Last hidden state [numLayers·D, B, H]. */
+  /** Last hidden state [numLayers·D, B, H] (H = projSize for a projected LSTM). */
   h: Tensor;
   /** Last cell state (LSTM only). */
   c: Tensor | null;
@@ -75,6 +83,8 @@ abstract class RecurrentBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** LSTM projection size (0 = none): the hidden state h has this size instead of hiddenSize. */
+  readonly projSize: number;
   private readonly gen: Generator;
 
   constructor(readonly inputSize: number, readonly hiddenSize: number, private readonly gates: number, o: RecurrentOptions) {
@@ -92,18 +102,27 @@ abstract class RecurrentBase extends Module {
     if (this.dropout < 0 || this.dropout > 1) throw new RangeError(`${op}: dropout must be in [0, 1], got ${this.dropout}`);
     this.bidirectional = o.bidirectional ?? false;
     this.gen = o.generator ?? defaultGenerator();
+    this.projSize = (o as LSTMOptions).projSize ?? 0;
+    if (this.projSize !== 0) {
+      if (gates !== 4) throw new RangeError(`${op}: projSize is only supported by LSTM`);
+      if (!Number.isInteger(this.projSize) || this.projSize < 0 || this.projSize >= hiddenSize) {
+        throw new RangeError(`${op}: projSize must be an integer in [0, hiddenSize = ${hiddenSize}), got ${this.projSize}`);
+      }
+    }
+    const out = this.projSize || hiddenSize;
     const fields = this as unknown as Record<string, Parameter>;
     const bound = 1 / Math.sqrt(hiddenSize);
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < this.numDirections; d++) {
         const sfx = this.suffix(l, d);
-        const inSize = l === 0 ? inputSize : hiddenSize * this.numDirections;
+        const inSize = l === 0 ? inputSize : out * this.numDirections;
         fields[`weightIh${sfx}`] = new Parameter(zeros([gates * hiddenSize, inSize]));
-        fields[`weightHh${sfx}`] = new Parameter(zeros([gates * hiddenSize, hiddenSize]));
+        fields[`weightHh${sfx}`] = new Parameter(zeros([gates * hiddenSize, out]));
         if (this.bias) {
           fields[`biasIh${sfx}`] = new Parameter(zeros([gates * hiddenSize]));
           fields[`biasHh${sfx}`] = new Parameter(zeros([gates * hiddenSize]));
         }
+        if (this.projSize) fields[`weightHr${sfx}`] = new Parameter(zeros([this.projSize, hiddenSize]));
       }
     }
     for (const p of this.parameters()) uniform_(p, -bound, bound, this.gen);
@@ -161,9 +180,10 @@ abstract class RecurrentBase extends Module {
     const [T, B] = seq.shape;
     const H = this.hiddenSize;
     const D = this.numDirections;
-    const stateShape = [this.numLayers * D, B, H];
+    const P = this.projSize || H;
     const initial = (t: Tensor | null | undefined, name: string): Tensor | null => {
       if (!t) return null;
+      const stateShape = [this.numLayers * D, B, name === 'h0' ? P : H];
       const tt = unbatched && t.ndim === 2 ? A.unsqueeze(t, 1) : t;
       if (tt.ndim !== 3 || tt.shape.some((s, i) => s !== stateShape[i])) throw new RangeError(`${op}: ${name} must be ${shapeStr(stateShape)}, got ${shapeStr(t.shape)}`);
       return tt;
@@ -174,11 +194,12 @@ abstract class RecurrentBase extends Module {
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
     const zero = A.cast(zeros([B, H]), seq.dtype === 'float64' ? 'float64' : 'float32');
+    const zeroH = P === H ? zero : A.cast(zeros([B, P]), zero.dtype);
     for (let l = 0; l < this.numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const k = l * D + d;
-        let s: State = { h: h0 ? A.select(h0, 0, k) : zero, c: this.hasCell ? (c0 ? A.select(c0, 0, k) : zero) : null };
+        let s: State = { h: h0 ? A.select(h0, 0, k) : zeroH, c: this.hasCell ? (c0 ? A.select(c0, 0, k) : zero) : null };
         const bih = this.param('biasIh', l, d);
         let bhh: Tensor | null = this.param('biasHh', l, d);
         let xpBias: Tensor | null = bih;
@@ -188,7 +209,8 @@ abstract class RecurrentBase extends Module {
         }
         const xp = A.linear(seq, this.param('weightIh', l, d) as Parameter, xpBias); // [T, B, G·H]
         const whh = this.param('weightHh', l, d) as Parameter;
-        const whole = mask ? null : this.sequence(xp, s, whh, bhh, d === 1);
+        const whr = this.projSize ? (this.param('weightHr', l, d) as Parameter) : null;
+        const whole = mask || whr ? null : this.sequence(xp, s, whh, bhh, d === 1);
         if (whole) {
           outs.push(whole.output);
           hs.push(whole.h);
@@ -199,6 +221,7 @@ abstract class RecurrentBase extends Module {
         for (let i = 0; i < T; i++) {
           const t = d === 0 ? i : T - 1 - i;
           const next = this.cell(A.select(xp, 0, t), s, whh, bhh);
+          if (whr) next.h = A.linear(next.h, whr);
           if (mask) {
             const m = A.select(mask, 0, t);
             steps[t] = A.mul(next.h, m);
@@ -263,7 +286,7 @@ export class RNN extends RecurrentBase {
 }
 
 export class LSTM extends RecurrentBase {
-  constructor(inputSize: number, hiddenSize: number, o: RecurrentOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, o: LSTMOptions = {}) {
     super(inputSize, hiddenSize, 4, o);
   }
 

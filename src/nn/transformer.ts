@@ -27,10 +27,26 @@ export const ENCODER_LAYER_OPTIONS = {
 } as const;
 const ENCODER_MASKS = { srcMask: 'any', srcKeyPaddingMask: 'any', isCausal: notImplemented(false, 'pass a causal srcMask') } as const;
 
+/** 'relu', 'gelu' or any unary function of a tensor (PyTorch accepts the two names or a callable). */
+export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
+
+/** Checks an activation option: the two names PyTorch knows, or a function; anything else is a named error. */
+export function checkActivation(owner: string, a: unknown): Activation {
+  if (a === undefined) return 'relu';
+  if (a === 'relu' || a === 'gelu' || typeof a === 'function') return a as Activation;
+  throw new RangeError(`${owner}: activation must be 'relu', 'gelu' or a function (x: Tensor) => Tensor, got ${typeof a === 'string' ? `'${a}'` : String(a)}`);
+}
+
+export function applyActivation(a: Activation, x: Tensor): Tensor {
+  if (a === 'relu') return A.relu(x);
+  if (a === 'gelu') return gelu(x);
+  return a(x);
+}
+
 export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
   dropout?: number;
-  activation?: 'relu' | 'gelu';
+  activation?: Activation;
   layerNormEps?: number;
   batchFirst?: boolean;
   normFirst?: boolean;
@@ -53,7 +69,7 @@ export class TransformerEncoderLayer extends Module {
   norm2: LayerNorm;
   dropout1: Dropout;
   dropout2: Dropout;
-  readonly activation: 'relu' | 'gelu';
+  readonly activation: Activation;
   private readonly options: TransformerEncoderLayerOptions;
 
   constructor(readonly dModel: number, readonly nhead: number, o: TransformerEncoderLayerOptions = {}) {
@@ -74,7 +90,7 @@ export class TransformerEncoderLayer extends Module {
     this.norm2 = new LayerNorm(dModel, { eps, bias });
     this.dropout1 = new Dropout(p, { generator: gen });
     this.dropout2 = new Dropout(p, { generator: gen });
-    this.activation = o.activation ?? 'relu';
+    this.activation = checkActivation('TransformerEncoderLayer', o.activation);
   }
 
   /** A new layer with the same configuration and a copy of this one's weights. */
@@ -91,7 +107,7 @@ export class TransformerEncoderLayer extends Module {
 
   private ff(x: Tensor): Tensor {
     const h = this.linear1.forward(x);
-    const a = this.activation === 'relu' ? A.relu(h) : gelu(h);
+    const a = applyActivation(this.activation, h);
     return this.dropout2.forward(this.linear2.forward(this.dropout.forward(a)));
   }
 

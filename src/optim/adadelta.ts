@@ -6,17 +6,17 @@
 import * as A from '../autograd/index.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, checkRange, LR, NONNEG, NO_MAXIMIZE } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, checkRange, LR, NONNEG } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type AdadeltaOptions = { lr: number; rho: number; eps: number; weightDecay: number };
+export type AdadeltaOptions = { lr: number; rho: number; eps: number; weightDecay: number; maximize: boolean };
 
 /** Every option Adadelta takes (checked by the Optimizer base). */
-export const ADADELTA_SPEC = { lr: LR, rho: NONNEG, eps: NONNEG, weightDecay: NONNEG, maximize: NO_MAXIMIZE } as const;
+export const ADADELTA_SPEC = { lr: LR, rho: NONNEG, eps: NONNEG, weightDecay: NONNEG, maximize: 'boolean' } as const;
 
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   constructor(params: ParamsInput<AdadeltaOptions>, opts: Partial<AdadeltaOptions> = {}) {
-    super(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, ...opts }, ADADELTA_SPEC);
+    super(params, { maximize: false, lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, ...opts }, ADADELTA_SPEC);
   }
 
   protected validate(o: AdadeltaOptions): void {

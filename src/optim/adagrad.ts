@@ -6,17 +6,17 @@
 import * as A from '../autograd/index.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, checkRange, LR, NONNEG, NO_MAXIMIZE } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, checkRange, LR, NONNEG } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type AdagradOptions = { lr: number; lrDecay: number; weightDecay: number; initialAccumulatorValue: number; eps: number };
+export type AdagradOptions = { lr: number; lrDecay: number; weightDecay: number; initialAccumulatorValue: number; eps: number; maximize: boolean };
 
 /** Every option Adagrad takes (checked by the Optimizer base). */
-export const ADAGRAD_SPEC = { lr: LR, lrDecay: NONNEG, weightDecay: NONNEG, initialAccumulatorValue: NONNEG, eps: NONNEG, maximize: NO_MAXIMIZE } as const;
+export const ADAGRAD_SPEC = { lr: LR, lrDecay: NONNEG, weightDecay: NONNEG, initialAccumulatorValue: NONNEG, eps: NONNEG, maximize: 'boolean' } as const;
 
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsInput<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts }, ADAGRAD_SPEC);
+    super(params, { maximize: false, lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts }, ADAGRAD_SPEC);
   }
 
   protected validate(o: AdagradOptions): void {

@@ -16,6 +16,8 @@ export type AdamOptions = {
   eps: number;
   weightDecay: number;
   amsgrad: boolean;
+  /** Ascend the objective instead (the step uses −grad), as PyTorch's maximize. */
+  maximize: boolean;
 };
 
 /** Every option Adam takes (checked by the Optimizer base). */
@@ -25,7 +27,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupled: boolean = false;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts }, ADAM_SPEC);
+    super(params, { maximize: false, lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts }, ADAM_SPEC);
   }
 
   protected validate(o: AdamOptions): void {

@@ -6,13 +6,13 @@
 import * as A from '../autograd/index.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, ParamState, ParamsInput, checkRange, BETAS, LR, NONNEG, NO_MAXIMIZE } from './optimizer.js';
+import { Optimizer, ParamState, ParamsInput, checkRange, BETAS, LR, NONNEG } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type AdamaxOptions = { lr: number; betas: number[]; eps: number; weightDecay: number };
+export type AdamaxOptions = { lr: number; betas: number[]; eps: number; weightDecay: number; maximize: boolean };
 
 /** Every option Adamax takes (checked by the Optimizer base). */
-export const ADAMAX_SPEC = { lr: LR, betas: BETAS, eps: NONNEG, weightDecay: NONNEG, maximize: NO_MAXIMIZE } as const;
+export const ADAMAX_SPEC = { lr: LR, betas: BETAS, eps: NONNEG, weightDecay: NONNEG, maximize: 'boolean' } as const;
 
 export function checkBetas(name: string, betas: number[]): void {
   if (betas.length !== 2) throw new RangeError(`${name}: betas must have two values, got ${betas.length}`);
@@ -23,7 +23,7 @@ export function checkBetas(name: string, betas: number[]): void {
 
 export class Adamax extends Optimizer<AdamaxOptions> {
   constructor(params: ParamsInput<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts }, ADAMAX_SPEC);
+    super(params, { maximize: false, lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts }, ADAMAX_SPEC);
   }
 
   protected validate(o: AdamaxOptions): void {

@@ -17,6 +17,8 @@ export const NONNEG = num();
 export const BETAS: OptionRule = arrayOf(num());
 /** PyTorch's `maximize` on an optimizer that does not implement it. */
 export const NO_MAXIMIZE: OptionRule = notImplemented(false, 'negate the loss instead');
+import { noGrad } from '../autograd/grad-mode.js';
+import { neg } from '../autograd/ops/elementwise.js';
 
 export type Hyper = Record<string, number | boolean | number[]>;
 
@@ -103,7 +105,19 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   step(): void {
     for (const g of this.paramGroups) {
       const withGrad = g.params.filter((p) => p.grad !== null);
-      if (withGrad.length > 0) this.updateGroup(withGrad, g.options);
+      if (withGrad.length === 0) continue;
+      if (g.options.maximize !== true) {
+        this.updateGroup(withGrad, g.options);
+        continue;
+      }
+      // maximize (PyTorch's option): the step sees −grad; the parameters' own gradients are left as they were.
+      const grads = withGrad.map((p) => p.grad as Tensor);
+      withGrad.forEach((p, i) => { p.grad = noGrad(() => neg(grads[i])); });
+      try {
+        this.updateGroup(withGrad, g.options);
+      } finally {
+        withGrad.forEach((p, i) => { p.grad = grads[i]; });
+      }
     }
   }
 

@@ -10,14 +10,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, ParamState, ParamsInput, checkRange, LR, NONNEG } from './optimizer.js';
 import { assign, nextStep, stateTensor, withDecay } from './update-utils.js';
 
-export type RMSpropOptions = { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean };
+export type RMSpropOptions = { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean; maximize: boolean };
 
 /** Every option RMSprop takes (checked by the Optimizer base). */
 export const RMSPROP_SPEC = { lr: LR, alpha: NONNEG, eps: NONNEG, weightDecay: NONNEG, momentum: NONNEG, centered: 'boolean', maximize: 'boolean' } as const;
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts }, RMSPROP_SPEC);
+    super(params, { maximize: false, lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts }, RMSPROP_SPEC);
   }
 
   protected validate(o: RMSpropOptions): void {

@@ -15,6 +15,8 @@ export type SGDOptions = {
   dampening: number;
   weightDecay: number;
   nesterov: boolean;
+  /** Ascend the objective instead (the step uses −grad), as PyTorch's maximize. */
+  maximize: boolean;
 };
 
 /** Every option SGD takes (checked by the Optimizer base). */
@@ -22,7 +24,7 @@ export const SGD_SPEC = { lr: LR, momentum: NONNEG, dampening: num({ min: -Infin
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts }, SGD_SPEC);
+    super(params, { maximize: false, lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts }, SGD_SPEC);
   }
 
   protected validate(o: SGDOptions): void {

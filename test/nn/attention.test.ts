@@ -43,3 +43,12 @@ test('bad shapes are named', () => {
   assert.throws(() => mha.forward(rnd([3, 2, 5])), /query must be \[L, B, E\] with E = 4, got \[3,2,5\]/);
   assert.throws(() => mha.attend(rnd([3, 2, 4]), undefined, undefined, { keyPaddingMask: tensor([[0, 0]], { dtype: 'int32' }) }), /keyPaddingMask must be \[B, S\] = \[2, 3\]/);
 });
+
+test('kdim / vdim, addBiasKv and addZeroAttn: gradient check and named errors', async () => {
+  const { checkModuleGrad } = await import('./module-check.js');
+  const m = new MultiheadAttention(4, 2, { kdim: 3, vdim: 5, addBiasKv: true, addZeroAttn: true, batchFirst: true });
+  assert.equal(m.inProjWeight, null);
+  assert.deepEqual(m.kProjWeight?.shape, [4, 3]);
+  checkModuleGrad(m, [rnd([2, 3, 4], 1), rnd([2, 2, 3], 2), rnd([2, 2, 5], 3)], (mm, q, k, v) => mm.attend(q, k, v, { attnMask: rnd([3, 2], 4) }).output);
+  assert.throws(() => m.attend(rnd([2, 3, 4]).float(), rnd([2, 2, 4]).float(), rnd([2, 2, 5]).float()), /key must be \[B, L, kdim\] with kdim = 3, got \[2,2,4\]/);
+});

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Conv1d, Conv2d } from '../../src/nn/conv.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { Generator } from '../../src/tensor/random.js';
-import { assertClose, rnd } from '../helpers.js';
+import { assertClose, checkGrad, rnd } from '../helpers.js';
 import { checkModuleGrad } from './module-check.js';
 
 test('Conv1d computes a cross-correlation with bias', () => {
@@ -35,5 +35,17 @@ test('conv errors name the rank and the channel count', () => {
   assert.throws(() => c.forward(rnd([2, 2, 5])), /Conv1d: input \[2,2,5\] has 2 channels but the layer expects 3/);
   const c2 = new Conv2d(1, 1, 3);
   assert.throws(() => c2.forward(rnd([1, 1, 2, 2])), /too small/);
-  assert.throws(() => new Conv1d(1, 1, 3, { groups: 2 }), /groups = 1/);
+  assert.throws(() => new Conv1d(1, 1, 3, { groups: 2 }), /Conv1d: groups 2 must be a positive integer dividing inChannels 1 and outChannels 1/);
+});
+
+test('paddingMode, groups and asymmetric same padding pass the gradient check', async () => {
+  const { toDouble } = await import('../../src/nn/module-utils.js');
+  for (const paddingMode of ['reflect', 'replicate', 'circular'] as const) {
+    const m = toDouble(new Conv2d(2, 4, [3, 2], { padding: 'same', paddingMode, groups: 2 }));
+    checkGrad((x) => m.forward(x), [rnd([1, 2, 4, 3], 3)]);
+  }
+  const even = new Conv1d(2, 2, 4, { padding: 'same' });
+  assert.deepEqual(even.paddingPairs, [[1, 2]]);
+  assert.deepEqual(even.forward(rnd([1, 2, 6]).float()).shape, [1, 2, 6]);
+  assert.throws(() => new Conv1d(2, 2, 3, { paddingMode: 'mirror' as never }), /Conv1d: paddingMode must be one of zeros, reflect, replicate, circular, got 'mirror'/);
 });

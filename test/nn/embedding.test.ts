@@ -41,3 +41,18 @@ test('an index out of range names the index, position and table size', () => {
   assert.throws(() => e.forward(tensor([-1], { dtype: 'int32' })), /index -1/);
   assert.throws(() => e.forward(tensor([1.5])), /int32/);
 });
+
+test('maxNorm renormalises looked-up rows in place; scaleGradByFreq divides by the count', async () => {
+  const { tensor: T } = await import('../../src/tensor/creation.js');
+  const A2 = await import('../../src/autograd/index.js');
+  const e = new Embedding(3, 2, { maxNorm: 1 });
+  e.weight.data.set([3, 4, 0.3, 0.4, 6, 8]);
+  e.forward(T([0, 1], { dtype: 'int32' }));
+  assert.ok(Math.abs(e.weight.data[0] - 0.6) < 1e-6 && Math.abs(e.weight.data[1] - 0.8) < 1e-6);
+  assert.ok(Math.abs(e.weight.data[2] - 0.3) < 1e-7, 'a row under maxNorm stays');
+  assert.equal(e.weight.data[4], 6, 'a row not looked up stays');
+  const f = new Embedding(3, 2, { scaleGradByFreq: true });
+  A2.backward(A2.sum(f.forward(T([1, 1, 1, 2], { dtype: 'int32' }))));
+  assert.deepEqual(Array.from(f.weight.grad?.data ?? []), [0, 0, 1, 1, 1, 1]);
+  assert.throws(() => new Embedding(3, 2, { maxNorm: -1 }), /Embedding: maxNorm must be > 0, got -1/);
+});

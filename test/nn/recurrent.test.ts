@@ -5,6 +5,7 @@ import * as A from '../../src/autograd/index.js';
 import { GRU, LSTM, RNN } from '../../src/nn/recurrent.js';
 import { Generator } from '../../src/tensor/random.js';
 import { randn } from '../../src/tensor/creation.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { assertClose, rnd } from '../helpers.js';
 import { checkModuleGrad } from './module-check.js';
 
@@ -65,4 +66,19 @@ test('LSTM.forward takes PyTorch\'s (h0, c0) pair', () => {
   assert.deepEqual(Array.from(viaPair.data), Array.from(viaRun.data));
   assert.notDeepEqual(Array.from(viaPair.data), Array.from(lstm.forward(x, h0).data), 'c0 is used');
   assert.throws(() => lstm.forward(x, [h0] as never), /LSTM: the initial state must be a pair \[h0, c0\], got 1 tensors/);
+});
+
+test('LSTM projSize: h has the projection size, gradient check, named errors', () => {
+  const m = new LSTM(3, 4, { projSize: 2, numLayers: 2, bidirectional: true });
+  const r = m.run(rnd([5, 2, 3], 1).float());
+  assert.deepEqual([r.output.shape, r.h.shape, r.c?.shape], [[5, 2, 4], [4, 2, 2], [4, 2, 4]]);
+  assert.deepEqual(m.namedParameters().find(([k]) => k === 'weightHrL1Reverse')?.[1].shape, [2, 4]);
+  assert.deepEqual(m.namedParameters().find(([k]) => k === 'weightIhL1')?.[1].shape, [16, 4]);
+  checkModuleGrad(new LSTM(2, 3, { projSize: 1 }), [rnd([3, 2, 2], 2), rnd([1, 2, 1], 3), rnd([1, 2, 3], 4)], (mm, x, h0, c0) => {
+    const o = mm.run(x, { h0, c0 });
+    return A.add(A.sum(o.output), A.sum(o.c as Tensor));
+  });
+  assert.throws(() => new LSTM(3, 4, { projSize: 4 }), /LSTM: projSize must be an integer in \[0, hiddenSize = 4\), got 4/);
+  assert.throws(() => new GRU(3, 4, { projSize: 2 } as never), /GRU: projSize is only supported by LSTM/);
+  assert.throws(() => m.run(rnd([5, 2, 3]).float(), { h0: rnd([4, 2, 4]).float() }), /h0 must be \[4,2,2\]/);
 });

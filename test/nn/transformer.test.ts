@@ -36,3 +36,12 @@ test('encoder layers pass the gradient check (post-norm and pre-norm, gelu)', ()
   checkModuleGrad(new TransformerEncoderLayer(4, 2, { ...o, generator: new Generator(5) }), [rnd([2, 3, 4], 6)]);
   checkModuleGrad(new TransformerEncoderLayer(4, 2, { ...o, normFirst: true, activation: 'gelu', generator: new Generator(7) }), [rnd([1, 3, 4], 8)], undefined, { atol: 1e-5 });
 });
+
+test('activation: relu, gelu or a function; any other name is a named error', () => {
+  const x = rnd([2, 3, 4], 5).float();
+  const tanh = new TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, activation: (t) => t.tanh() });
+  const relu = new TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0 });
+  relu.loadStateDict(tanh.stateDict());
+  assert.notDeepEqual(Array.from(tanh.forward(x).data), Array.from(relu.forward(x).data));
+  assert.throws(() => new TransformerEncoderLayer(4, 2, { activation: 'tanh' as never }), /TransformerEncoderLayer: activation must be 'relu', 'gelu' or a function \(x: Tensor\) => Tensor, got 'tanh'/);
+});
