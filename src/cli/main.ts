@@ -8,6 +8,8 @@ import { registerAnalyze } from './analyze.js';
 import { registerDashboard } from './dashboard.js';
 import { registerData } from './data.js';
 import { registerExport } from './export.js';
+import { registerImport } from './import.js';
+import { registerLab } from './lab.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTune } from './tune.js';
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerData(program);
   registerAnalyze(program);
   registerTune(program);
+  registerLab(program);
+  registerImport(program);
   return program;
 }
 
