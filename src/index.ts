@@ -4,6 +4,7 @@
  * and no npm package, so it runs (and bundles) for a browser as it is. What needs Node (file
  * readers, the run store, TensorBoard files, reports, servers, the CLI) is in 'gradlab/node'.
  */
+import './inspect.js';
 export * from './tensor/index.js';
 export * from './autograd/index.js';
 export { backend, setBackend, backendNames, registerBackend } from './backend/index.js';

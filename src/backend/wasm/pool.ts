@@ -84,7 +84,7 @@ interface NodeWorker {
   on(ev: 'error', fn: (v: unknown) => void): void;
 }
 interface NodeWorkerThreads {
-  Worker: new (url: URL, opts: { workerData: WorkerInit }) => NodeWorker;
+  Worker: new (url: URL, opts: { workerData: WorkerInit; execArgv?: string[] }) => NodeWorker;
 }
 interface WebWorker {
   postMessage(m: unknown): void;
@@ -139,7 +139,10 @@ export class Pool {
           resolve();
         };
         if (node) {
-          const w = new node.Worker(url, { workerData: init });
+          // NOTE: the worker is a file, so flags about the main script's input (`node
+          // --input-type=module -e ...`) must not be passed on: Node refuses to start it.
+          const execArgv = ((globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
+          const w = new node.Worker(url, { workerData: init, execArgv });
           w.unref();
           w.on('error', failed);
           // NOTE: no 'message' listener: it would keep the process alive. A worker_thread starts
