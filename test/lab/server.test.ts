@@ -20,6 +20,7 @@ import { loadMnistPackage } from '../../src/data/mnist.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { decodeDigits, encodeDigits } from '../../src/lab/mnist-asset.js';
 import { trainMnistMlp, type MnistMlpResult } from '../../src/lab/mnist-mlp.js';
+import { trainS5 } from '../../src/lab/s5.js';
 import { parseRunFile } from '../../src/lab/run-file.js';
 import { buildLab, labFiles, startLab } from '../../src/lab/server.js';
 
@@ -121,5 +122,37 @@ test('the lab page trains the MNIST MLP in Chromium with the losses Node gets (2
     }
   } finally {
     await browser?.close();
+  }
+});
+
+test('the lab page draws S5 decision boundaries with the losses Node gets', { timeout: 300_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+    return;
+  }
+  const lab = await startLab({ port: 0 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${lab.url}?demo=s5&kind=xor&hidden=4&epochs=30&seed=3&threads=2&autostart=1`);
+    await page.waitForFunction(() => ['done', 'error'].includes((globalThis as unknown as { gradlabLab: { status: string } }).gradlabLab.status), null, { timeout: 240_000, polling: 300 });
+    const got = await page.evaluate(() => (globalThis as unknown as { gradlabLab: { error: string | null; info: { relaxed?: boolean }; s5: { loss: number; testAccuracy: number }[] } }).gradlabLab);
+    assert.equal(got.error, null);
+    assert.deepEqual(errors, []);
+    registerBackend(createWasmBackend({ threads: 2, shared: true, relaxed: got.info.relaxed === true }, 'wasm-lab-s5'));
+    setBackend('wasm-lab-s5');
+    const node = await trainS5({ kind: 'xor', hidden: 4, seed: 3, epochs: 30 });
+    t.diagnostic(show('Chromium', got.s5.map((e) => e.loss)));
+    t.diagnostic(show('Node    ', node.losses));
+    assert.deepEqual(got.s5.map((e) => e.loss), node.losses);
+    assert.equal(got.s5[got.s5.length - 1].testAccuracy, node.testAccuracy);
+    assert.ok(node.testAccuracy > 0.9, `XOR is learnt (test accuracy ${node.testAccuracy})`);
+    await page.waitForSelector('.card[data-key="boundary"] svg');
+    assert.match(await page.locator('.card[data-key="boundary"]').innerText(), /xor, 4 hidden tanh units, epoch 30/);
+  } finally {
+    await browser.close();
+    await lab.close();
   }
 });

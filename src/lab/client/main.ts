@@ -15,6 +15,8 @@ import type { TrainRequest } from './trainer.js';
 interface Info { threads: number; note: string; backend: string; isolated?: boolean | null }
 
 interface LabState {
+  demo: 'mnist-mlp' | 's5';
+  s5: { epoch: number; loss: number; trainAccuracy: number; testAccuracy: number }[];
   status: 'idle' | 'starting' | 'training' | 'done' | 'error';
   error: string | null;
   info: Info | null;
@@ -29,6 +31,7 @@ interface LabState {
 }
 
 const state: LabState = {
+  demo: 'mnist-mlp', s5: [],
   status: 'idle', error: null, info: null, request: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null,
 };
 (globalThis as unknown as { gradlabLab: LabState }).gradlabLab = state;
@@ -48,8 +51,20 @@ const epochsIn = byId<HTMLInputElement>('epochs');
 const threadsIn = byId<HTMLInputElement>('threads');
 const backendIn = byId<HTMLSelectElement>('backend');
 const trainBtn = byId<HTMLButtonElement>('train');
+const demoIn = byId<HTMLSelectElement>('demo');
+const kindIn = byId<HTMLSelectElement>('kind');
+const hiddenIn = byId<HTMLInputElement>('hidden');
+demoIn.value = params.get('demo') === 's5' ? 's5' : 'mnist-mlp';
+kindIn.value = ['xor', 'checkerboard', 'blobs'].includes(params.get('kind') ?? '') ? params.get('kind')! : 'xor';
+hiddenIn.value = String(num('hidden', 4) || 4);
+function showDemo(): void {
+  document.querySelectorAll<HTMLElement>('[data-demo]').forEach((el) => { el.hidden = el.dataset.demo !== demoIn.value; });
+  if (!params.has('epochs')) epochsIn.value = demoIn.value === 's5' ? '100' : '3';
+}
+demoIn.addEventListener('change', showDemo);
 seedIn.value = String(num('seed', 1));
-epochsIn.value = String(num('epochs', 3));
+epochsIn.value = String(num('epochs', demoIn.value === 's5' ? 100 : 3));
+showDemo();
 threadsIn.value = String(isolated ? Math.max(1, num('threads', Math.min(cores, 4))) : 1);
 threadsIn.max = String(isolated ? Math.max(cores, 1) : 1);
 threadsIn.disabled = !isolated;
@@ -90,9 +105,25 @@ function histSteps(m: Record<string, HistogramStep[]>, tag: string, epoch: numbe
   (m[tag] ??= []).push({ step: epoch, limits: s.limits, counts: s.counts, min: s.min });
 }
 
+let s5Spec: object | null = null;
+
 async function redraw(): Promise<void> {
   const width = 400;
   const jobs: Promise<void>[] = [];
+  if (state.demo === 's5') {
+    if (s5Spec) jobs.push(drawSpec(cardBody('boundary', 'Decision boundary'), s5Spec));
+    if (state.s5.length) {
+      const pts = (k: 'loss' | 'trainAccuracy' | 'testAccuracy'): { step: number; value: number }[] => state.s5.map((e) => ({ step: e.epoch, value: e[k] }));
+      jobs.push(drawSpec(cardBody('loss', 'Loss'), scalarChartSpec({ title: 'loss (MSE)', series: [{ name: 'train/loss', points: pts('loss') }], width, height: 200, xTitle: 'epoch' })));
+      jobs.push(drawSpec(cardBody('accuracy', 'Accuracy'), scalarChartSpec({ title: 'accuracy', series: [{ name: 'train/accuracy', points: pts('trainAccuracy') }, { name: 'test/accuracy', points: pts('testAccuracy') }], width, height: 200, xTitle: 'epoch' })));
+    }
+    await Promise.all(jobs);
+    const last = state.s5[state.s5.length - 1];
+    const chips: HTMLElement[] = [];
+    if (last) for (const [k, v] of [['epoch', `${last.epoch} / ${state.request?.epochs ?? '?'}`], ['train accuracy', formatNumber(last.trainAccuracy)], ['test accuracy', formatNumber(last.testAccuracy)], ['loss', formatNumber(last.loss)]]) chips.push(h('span', { class: 'chip' }, k, h('b', {}, v)));
+    byId('summary').replaceChildren(...chips);
+    return;
+  }
   if (state.batches.length) {
     const series = [{ name: 'train/loss (batch)', points: state.batches.map((b) => ({ step: b.step, value: b.loss })) }];
     const perEpoch = (tag: string): { step: number; value: number }[] => state.epochs.filter((e) => tag in e.metrics).map((e) => ({ step: e.step, value: e.metrics[tag] }));
@@ -213,6 +244,22 @@ function onMessage(m: { type: string } & Record<string, unknown>): void {
       void redraw();
       break;
     }
+    case 's5': {
+      state.status = 'training';
+      const e = m as unknown as { epoch: number; loss: number; trainAccuracy: number; testAccuracy: number; spec: object | null };
+      state.s5.push({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
+      if (e.spec) s5Spec = e.spec;
+      setStatus(`epoch ${e.epoch}`);
+      redrawSoon();
+      break;
+    }
+    case 's5-done': {
+      state.status = 'done';
+      setStatus(`done: test accuracy ${formatNumber(m.testAccuracy as number)}, ${(m.seconds as number).toFixed(1)} s`);
+      trainBtn.disabled = false;
+      void redraw();
+      break;
+    }
     case 'error':
       state.status = 'error';
       state.error = String(m.message);
@@ -229,13 +276,14 @@ function train(): void {
   for (const body of cardEls.values()) body.parentElement?.remove();
   cardEls.clear();
   fullHist.clear();
-  Object.assign(state, { status: 'starting', error: null, info: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null });
+  s5Spec = null;
+  Object.assign(state, { demo: demoIn.value === 's5' ? 's5' : 'mnist-mlp', s5: [], status: 'starting', error: null, info: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null });
   byId('status').className = '';
   byId<HTMLButtonElement>('dl-model').disabled = true;
   byId<HTMLButtonElement>('dl-run').disabled = true;
   trainBtn.disabled = true;
   const req: TrainRequest = {
-    demo: 'mnist-mlp', seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
+    demo: state.demo, kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
     threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value === 'js' ? 'js' : 'wasm',
     digits: new URL('assets/mnist-digits.bin', location.href).href,
   };

@@ -9,9 +9,13 @@ import { initWasm } from '../../init-wasm.js';
 import { setBackend } from '../../backend/index.js';
 import { decodeDigits } from '../mnist-asset.js';
 import { trainMnistMlp } from '../mnist-mlp.js';
+import { trainS5 } from '../s5.js';
 
 export interface TrainRequest {
-  demo: 'mnist-mlp';
+  demo: 'mnist-mlp' | 's5';
+  /** S5 only: the dataset and the hidden units. */
+  kind?: 'xor' | 'checkerboard' | 'blobs';
+  hidden?: number;
   seed: number;
   epochs: number;
   threads: number;
@@ -37,6 +41,12 @@ async function run(req: TrainRequest): Promise<void> {
     const info = await initWasm({ threads: req.threads });
     note = info.note;
     post({ type: 'info', info: { ...info, backend: 'wasm' } });
+  }
+  if (req.demo === 's5') {
+    const t0 = performance.now();
+    const r = await trainS5({ kind: req.kind ?? 'xor', hidden: req.hidden ?? 4, seed: req.seed, epochs: req.epochs }, (ev) => post(ev));
+    post({ type: 's5-done', seconds: (performance.now() - t0) / 1000, losses: r.losses, testAccuracy: r.testAccuracy });
+    return;
   }
   const res = await fetch(req.digits);
   if (!res.ok) throw new Error(`fetching the digits ${req.digits} answered ${res.status} ${res.statusText}`);
