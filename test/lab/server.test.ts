@@ -23,6 +23,9 @@ import { trainMnistMlp, type MnistMlpResult } from '../../src/lab/mnist-mlp.js';
 import { trainS5 } from '../../src/lab/s5.js';
 import { parseRunFile } from '../../src/lab/run-file.js';
 import { buildLab, labFiles, startLab } from '../../src/lab/server.js';
+import { importRun } from '../../src/cli/import.js';
+import { startDashboard } from '../../src/dashboard/server.js';
+import { RunStore } from '../../src/track/store.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -114,6 +117,24 @@ test('the lab page trains the MNIST MLP in Chromium with the losses Node gets (2
         const [run] = await Promise.all([page.waitForEvent('download'), page.click('#dl-run')]);
         const rf = parseRunFile(JSON.parse(readFileSync((await run.path())!, 'utf8')));
         assert.deepEqual(rf.scalars.filter((s) => s.tag === 'batch/loss').map((s) => s.value), node.losses);
+        // `gradlab import` of that file: the run is in the store, and the dashboard shows it.
+        const db = join(mkdtempSync(join(tmpdir(), 'gradlab-lab-import-')), 'runs.db');
+        const store = RunStore.open(db);
+        const id = importRun(store, rf);
+        assert.deepEqual(store.scalars(id, { tag: 'batch/loss' }).map((s) => s.value), node.losses);
+        assert.equal(store.histograms(id).length, EPOCHS * 8);
+        store.close();
+        const dash = await startDashboard({ db, port: 0 });
+        try {
+          const dp = await context.newPage();
+          await dp.goto(`${dash.url}#runs=${id}&tab=scalars`);
+          await dp.waitForSelector('.card[data-key="loss"] .vega svg');
+          assert.match(await dp.locator('body').innerText(), /lab-mnist-mlp-seed1/);
+          if (process.env.GRADLAB_SCREENSHOTS) await dp.screenshot({ path: join(process.env.GRADLAB_SCREENSHOTS, `dashboard-imported-${c.threads}t.png`), fullPage: true });
+          await dp.close();
+        } finally {
+          await dash.close();
+        }
         if (process.env.GRADLAB_SCREENSHOTS) await page.screenshot({ path: join(process.env.GRADLAB_SCREENSHOTS, `lab-mnist-${c.threads}t.png`), fullPage: true });
       } finally {
         await context.close();
