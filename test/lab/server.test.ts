@@ -146,7 +146,7 @@ test('the lab page trains the MNIST MLP in Chromium with the losses Node gets (2
   }
 });
 
-test('the lab page draws S5 decision boundaries with the losses Node gets', { timeout: 300_000 }, async (t) => {
+test('the lab page draws S5 decision boundaries with the losses Node gets, and the S6 graph with its gradients', { timeout: 300_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
     return;
@@ -172,6 +172,18 @@ test('the lab page draws S5 decision boundaries with the losses Node gets', { ti
     assert.ok(node.testAccuracy > 0.9, `XOR is learnt (test accuracy ${node.testAccuracy})`);
     await page.waitForSelector('.card[data-key="boundary"] svg');
     assert.match(await page.locator('.card[data-key="boundary"]').innerText(), /xor, 4 hidden tanh units, epoch 30/);
+
+    // S6: the graph autograd recorded, every node's value and gradient, equal to the closed forms.
+    await page.goto(`${lab.url}?demo=s6&autostart=1`);
+    await page.waitForFunction(() => (globalThis as unknown as { gradlabLab: { status: string } }).gradlabLab.status === 'done');
+    const nodes = await page.evaluate(() => (globalThis as unknown as { gradlabLab: { graph: { nodes: { name: string; value: number; grad: number; expected: number }[] } } }).gradlabLab.graph.nodes);
+    const byName = Object.fromEntries(nodes.map((n) => [n.name, n]));
+    // x=2, m=3, b=1, y*=4: z=6, a=7, y=7, o=9; r = 2(y − y*) = 6, s = 1.
+    assert.deepEqual(['x', 'm', 'b', 'y*', 'z', 'a', 'y', 'o'].map((k) => [byName[k].value, byName[k].grad]), [[2, 18], [3, 12], [1, 6], [4, -6], [6, 6], [7, 6], [7, 6], [9, 1]]);
+    for (const n of nodes) assert.equal(n.grad, n.expected, n.name);
+    assert.equal(await page.locator('svg.graph g[data-node]').count(), 9);
+    assert.deepEqual(errors, []);
+    if (process.env.GRADLAB_SCREENSHOTS) await page.screenshot({ path: join(process.env.GRADLAB_SCREENSHOTS, 'lab-s6.png'), fullPage: true });
   } finally {
     await browser.close();
     await lab.close();

@@ -11,11 +11,14 @@ import type { HistogramSummary, MatrixData } from '../../track/types.js';
 import type { LabEvent, MnistMlpResult } from '../mnist-mlp.js';
 import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type RunFile } from '../run-file.js';
 import type { TrainRequest } from './trainer.js';
+import { backpropGraph, type Graph } from '../s6.js';
+import { drawGraph } from './graph.js';
 
 interface Info { threads: number; note: string; backend: string; isolated?: boolean | null }
 
 interface LabState {
-  demo: 'mnist-mlp' | 's5';
+  demo: 'mnist-mlp' | 's5' | 's6';
+  graph: Graph | null;
   s5: { epoch: number; loss: number; trainAccuracy: number; testAccuracy: number }[];
   status: 'idle' | 'starting' | 'training' | 'done' | 'error';
   error: string | null;
@@ -31,7 +34,7 @@ interface LabState {
 }
 
 const state: LabState = {
-  demo: 'mnist-mlp', s5: [],
+  demo: 'mnist-mlp', graph: null, s5: [],
   status: 'idle', error: null, info: null, request: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null,
 };
 (globalThis as unknown as { gradlabLab: LabState }).gradlabLab = state;
@@ -54,12 +57,14 @@ const trainBtn = byId<HTMLButtonElement>('train');
 const demoIn = byId<HTMLSelectElement>('demo');
 const kindIn = byId<HTMLSelectElement>('kind');
 const hiddenIn = byId<HTMLInputElement>('hidden');
-demoIn.value = params.get('demo') === 's5' ? 's5' : 'mnist-mlp';
+demoIn.value = ['s5', 's6'].includes(params.get('demo') ?? '') ? params.get('demo')! : 'mnist-mlp';
 kindIn.value = ['xor', 'checkerboard', 'blobs'].includes(params.get('kind') ?? '') ? params.get('kind')! : 'xor';
 hiddenIn.value = String(num('hidden', 4) || 4);
 function showDemo(): void {
   document.querySelectorAll<HTMLElement>('[data-demo]').forEach((el) => { el.hidden = el.dataset.demo !== demoIn.value; });
   if (!params.has('epochs')) epochsIn.value = demoIn.value === 's5' ? '100' : '3';
+  document.querySelectorAll<HTMLElement>('[data-train]').forEach((el) => { el.hidden = demoIn.value === 's6'; });
+  trainBtn.textContent = demoIn.value === 's6' ? 'Forward and backward' : 'Train';
 }
 demoIn.addEventListener('change', showDemo);
 seedIn.value = String(num('seed', 1));
@@ -271,19 +276,42 @@ function onMessage(m: { type: string } & Record<string, unknown>): void {
 }
 
 let worker: Worker | null = null;
+function handGraph(): void {
+  const v = (id: string): number => Number(byId<HTMLInputElement>(id).value);
+  const c = { x: v('s6-x'), m: v('s6-m'), b: v('s6-b'), yStar: v('s6-ystar') };
+  for (const [k, val] of Object.entries(c)) if (!Number.isFinite(val)) {
+    setStatus(`error: ${k} must be a number`);
+    return;
+  }
+  state.demo = 's6';
+  state.graph = backpropGraph(c);
+  const body = cardBody('graph', 'o = (max(0, x·m + b) − y*)²: autograd values and gradients (✓: equals the closed form)', true);
+  body.replaceChildren(drawGraph(state.graph));
+  const ok = state.graph.nodes.every((n) => n.expected === null || n.grad === n.expected);
+  state.status = 'done';
+  setStatus(ok ? 'backward done: every gradient equals its closed form' : 'backward done: some gradients differ from the closed forms (red)');
+}
+
 function train(): void {
   worker?.terminate();
+  if (demoIn.value === 's6') {
+    for (const body of cardEls.values()) body.parentElement?.remove();
+    cardEls.clear();
+    byId('summary').replaceChildren();
+    handGraph();
+    return;
+  }
   for (const body of cardEls.values()) body.parentElement?.remove();
   cardEls.clear();
   fullHist.clear();
   s5Spec = null;
-  Object.assign(state, { demo: demoIn.value === 's5' ? 's5' : 'mnist-mlp', s5: [], status: 'starting', error: null, info: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null });
+  Object.assign(state, { demo: demoIn.value === 's5' ? 's5' : 'mnist-mlp', graph: null, s5: [], status: 'starting', error: null, info: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null });
   byId('status').className = '';
   byId<HTMLButtonElement>('dl-model').disabled = true;
   byId<HTMLButtonElement>('dl-run').disabled = true;
   trainBtn.disabled = true;
   const req: TrainRequest = {
-    demo: state.demo, kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
+    demo: state.demo === 's5' ? 's5' : 'mnist-mlp', kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
     threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value === 'js' ? 'js' : 'wasm',
     digits: new URL('assets/mnist-digits.bin', location.href).href,
   };
