@@ -21,6 +21,7 @@ import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { decodeDigits, encodeDigits } from '../../src/lab/mnist-asset.js';
 import { trainMnistMlp, type MnistMlpResult } from '../../src/lab/mnist-mlp.js';
 import { trainS5 } from '../../src/lab/s5.js';
+import { trainAttention } from '../../src/lab/attention.js';
 import { parseRunFile } from '../../src/lab/run-file.js';
 import { buildLab, labFiles, startLab } from '../../src/lab/server.js';
 import { importRun } from '../../src/cli/import.js';
@@ -146,7 +147,7 @@ test('the lab page trains the MNIST MLP in Chromium with the losses Node gets (2
   }
 });
 
-test('the lab page draws S5 decision boundaries with the losses Node gets, and the S6 graph with its gradients', { timeout: 300_000 }, async (t) => {
+test('the lab page draws S5 decision boundaries with the losses Node gets, the S6 graph with its gradients, and the attention heat-map', { timeout: 300_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
     return;
@@ -184,6 +185,17 @@ test('the lab page draws S5 decision boundaries with the losses Node gets, and t
     assert.equal(await page.locator('svg.graph g[data-node]').count(), 9);
     assert.deepEqual(errors, []);
     if (process.env.GRADLAB_SCREENSHOTS) await page.screenshot({ path: join(process.env.GRADLAB_SCREENSHOTS, 'lab-s6.png'), fullPage: true });
+
+    // Attention on the bundled text set: per-epoch losses equal Node's, and the heat-map is drawn.
+    await page.goto(`${lab.url}?demo=attention&epochs=4&seed=2&threads=2&autostart=1`);
+    await page.waitForFunction(() => ['done', 'error'].includes((globalThis as unknown as { gradlabLab: { status: string } }).gradlabLab.status), null, { timeout: 120_000, polling: 300 });
+    const att = await page.evaluate(() => (globalThis as unknown as { gradlabLab: { error: string | null; attention: { metrics: Record<string, number> }[] } }).gradlabLab);
+    assert.equal(att.error, null);
+    const nodeAtt = await trainAttention({ seed: 2, epochs: 4 });
+    assert.deepEqual(att.attention.map((e) => e.metrics['train/loss']), nodeAtt.losses);
+    await page.waitForSelector('.card[data-key="heatmap"] .tok');
+    assert.equal(await page.locator('.card[data-key="heatmap"] .tok').count(), 6 * 8);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     await lab.close();

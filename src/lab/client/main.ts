@@ -6,7 +6,7 @@
  * `globalThis.gradlabLab` for scripts and tests.
  */
 import { h, byId, drawSpec } from '../../dashboard/client/dom.js';
-import { histogramSpec, matrixSpec, scalarChartSpec, formatNumber, type HistogramStep } from '../../track/report-specs.js';
+import { heatAlpha, histogramSpec, matrixSpec, scalarChartSpec, formatNumber, type HistogramStep } from '../../track/report-specs.js';
 import type { HistogramSummary, MatrixData } from '../../track/types.js';
 import type { LabEvent, MnistMlpResult } from '../mnist-mlp.js';
 import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type RunFile } from '../run-file.js';
@@ -17,8 +17,9 @@ import { drawGraph } from './graph.js';
 interface Info { threads: number; note: string; backend: string; isolated?: boolean | null }
 
 interface LabState {
-  demo: 'mnist-mlp' | 's5' | 's6';
+  demo: 'mnist-mlp' | 's5' | 's6' | 'attention';
   graph: Graph | null;
+  attention: { epoch: number; metrics: Record<string, number> }[];
   s5: { epoch: number; loss: number; trainAccuracy: number; testAccuracy: number }[];
   status: 'idle' | 'starting' | 'training' | 'done' | 'error';
   error: string | null;
@@ -34,7 +35,7 @@ interface LabState {
 }
 
 const state: LabState = {
-  demo: 'mnist-mlp', graph: null, s5: [],
+  demo: 'mnist-mlp', graph: null, attention: [], s5: [],
   status: 'idle', error: null, info: null, request: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null,
 };
 (globalThis as unknown as { gradlabLab: LabState }).gradlabLab = state;
@@ -57,12 +58,12 @@ const trainBtn = byId<HTMLButtonElement>('train');
 const demoIn = byId<HTMLSelectElement>('demo');
 const kindIn = byId<HTMLSelectElement>('kind');
 const hiddenIn = byId<HTMLInputElement>('hidden');
-demoIn.value = ['s5', 's6'].includes(params.get('demo') ?? '') ? params.get('demo')! : 'mnist-mlp';
+demoIn.value = ['s5', 's6', 'attention'].includes(params.get('demo') ?? '') ? params.get('demo')! : 'mnist-mlp';
 kindIn.value = ['xor', 'checkerboard', 'blobs'].includes(params.get('kind') ?? '') ? params.get('kind')! : 'xor';
 hiddenIn.value = String(num('hidden', 4) || 4);
 function showDemo(): void {
   document.querySelectorAll<HTMLElement>('[data-demo]').forEach((el) => { el.hidden = el.dataset.demo !== demoIn.value; });
-  if (!params.has('epochs')) epochsIn.value = demoIn.value === 's5' ? '100' : '3';
+  if (!params.has('epochs')) epochsIn.value = demoIn.value === 's5' ? '100' : demoIn.value === 'attention' ? '8' : '3';
   document.querySelectorAll<HTMLElement>('[data-train]').forEach((el) => { el.hidden = demoIn.value === 's6'; });
   trainBtn.textContent = demoIn.value === 's6' ? 'Forward and backward' : 'Train';
 }
@@ -112,9 +113,30 @@ function histSteps(m: Record<string, HistogramStep[]>, tag: string, epoch: numbe
 
 let s5Spec: object | null = null;
 
+let heatmaps: { tokens: string[]; weights: number[]; label: string; predicted: string }[] = [];
+
 async function redraw(): Promise<void> {
   const width = 400;
   const jobs: Promise<void>[] = [];
+  if (state.demo === 'attention') {
+    const ep = state.attention;
+    if (ep.length) {
+      const series = (tags: string[]): { name: string; points: { step: number; value: number }[] }[] => tags.map((t) => ({ name: t.replace('val/', 'held-out/'), points: ep.map((e) => ({ step: e.epoch, value: e.metrics[t] })) }));
+      jobs.push(drawSpec(cardBody('loss', 'Loss'), scalarChartSpec({ title: 'loss', series: series(['train/loss', 'val/loss']), width, height: 200, xTitle: 'epoch' })));
+      jobs.push(drawSpec(cardBody('accuracy', 'Accuracy'), scalarChartSpec({ title: 'accuracy', series: series(['train/accuracy', 'val/accuracy']), width, height: 200, xTitle: 'epoch' })));
+      const body = cardBody('heatmap', `Attention weights on held-out sentences (epoch ${ep[ep.length - 1].epoch})`, true);
+      body.replaceChildren(...heatmaps.map((hm) => {
+        const alpha = heatAlpha(hm.weights);
+        return h('div', { class: 'tokens' },
+          ...hm.tokens.map((t, i) => h('span', { class: 'tok', title: `${t}: ${formatNumber(hm.weights[i])}`, 'data-weight': String(hm.weights[i]), style: `background: rgba(228, 87, 86, ${alpha[i].toFixed(3)}); color: ${alpha[i] > 0.6 ? '#fff' : '#1f2933'}` }, t)),
+          h('span', { class: `verdict ${hm.label === hm.predicted ? 'ok' : 'bad'}` }, `${hm.label}; predicted ${hm.predicted}`));
+      }));
+      const last = ep[ep.length - 1];
+      byId('summary').replaceChildren(...[['epoch', `${last.epoch} / ${state.request?.epochs ?? '?'}`], ['held-out accuracy', formatNumber(last.metrics['val/accuracy'])], ['train loss', formatNumber(last.metrics['train/loss'])]].map(([k, v]) => h('span', { class: 'chip' }, k, h('b', {}, v))));
+    }
+    await Promise.all(jobs);
+    return;
+  }
   if (state.demo === 's5') {
     if (s5Spec) jobs.push(drawSpec(cardBody('boundary', 'Decision boundary'), s5Spec));
     if (state.s5.length) {
@@ -258,6 +280,16 @@ function onMessage(m: { type: string } & Record<string, unknown>): void {
       redrawSoon();
       break;
     }
+    case 'attention': {
+      state.status = 'training';
+      const e = m as unknown as { epoch: number; metrics: Record<string, number>; heatmaps: typeof heatmaps };
+      state.attention.push({ epoch: e.epoch, metrics: e.metrics });
+      heatmaps = e.heatmaps;
+      setStatus(`epoch ${e.epoch}`);
+      redrawSoon();
+      break;
+    }
+    case 'attention-done':
     case 's5-done': {
       state.status = 'done';
       setStatus(`done: test accuracy ${formatNumber(m.testAccuracy as number)}, ${(m.seconds as number).toFixed(1)} s`);
@@ -305,13 +337,14 @@ function train(): void {
   cardEls.clear();
   fullHist.clear();
   s5Spec = null;
-  Object.assign(state, { demo: demoIn.value === 's5' ? 's5' : 'mnist-mlp', graph: null, s5: [], status: 'starting', error: null, info: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null });
+  heatmaps = [];
+  Object.assign(state, { demo: demoIn.value === 's5' || demoIn.value === 'attention' ? demoIn.value : 'mnist-mlp', graph: null, attention: [], s5: [], status: 'starting', error: null, info: null, batches: [], epochs: [], weights: {}, grads: {}, confusion: null, result: null, model: null });
   byId('status').className = '';
   byId<HTMLButtonElement>('dl-model').disabled = true;
   byId<HTMLButtonElement>('dl-run').disabled = true;
   trainBtn.disabled = true;
   const req: TrainRequest = {
-    demo: state.demo === 's5' ? 's5' : 'mnist-mlp', kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
+    demo: state.demo === 's5' || state.demo === 'attention' ? state.demo : 'mnist-mlp', kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
     threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value === 'js' ? 'js' : 'wasm',
     digits: new URL('assets/mnist-digits.bin', location.href).href,
   };

@@ -10,9 +10,10 @@ import { setBackend } from '../../backend/index.js';
 import { decodeDigits } from '../mnist-asset.js';
 import { trainMnistMlp } from '../mnist-mlp.js';
 import { trainS5 } from '../s5.js';
+import { trainAttention } from '../attention.js';
 
 export interface TrainRequest {
-  demo: 'mnist-mlp' | 's5';
+  demo: 'mnist-mlp' | 's5' | 'attention';
   /** S5 only: the dataset and the hidden units. */
   kind?: 'xor' | 'checkerboard' | 'blobs';
   hidden?: number;
@@ -41,6 +42,12 @@ async function run(req: TrainRequest): Promise<void> {
     const info = await initWasm({ threads: req.threads });
     note = info.note;
     post({ type: 'info', info: { ...info, backend: 'wasm' } });
+  }
+  if (req.demo === 'attention') {
+    const t0 = performance.now();
+    const r = await trainAttention({ seed: req.seed, epochs: req.epochs }, (ev) => post(ev));
+    post({ type: 'attention-done', seconds: (performance.now() - t0) / 1000, losses: r.losses, testAccuracy: r.testAccuracy });
+    return;
   }
   if (req.demo === 's5') {
     const t0 = performance.now();
