@@ -12,7 +12,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { registerLab } from '../../src/cli/lab.js';
+import { runCli } from '../cli-helpers.js';
 import { registerBackend, setBackend } from '../../src/backend/index.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { setWasmDefaults } from '../../src/backend/wasm/runtime.js';
@@ -68,6 +73,48 @@ test('the lab serves a fixed list of files, and --build writes them with the iso
   assert.match(readFileSync(join(dir, '_headers'), 'utf8'), /Cross-Origin-Embedder-Policy: require-corp/);
   assert.deepEqual(decodeDigits(readFileSync(join(dir, 'assets', 'mnist-digits.bin'))).labels, digits.labels);
   assert.ok(readdirSync(join(dir, 'wasm')).length === 3);
+});
+
+test('gradlab lab --build writes a static site that runs from a plain static server (no isolation headers: one thread)', { timeout: 300_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-lab-site-'));
+  const out = await runCli((p) => registerLab(p), ['lab', '--build', dir]);
+  assert.match(out, /gradlab lab: wrote \d+ files/);
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+    return;
+  }
+  // The plainest static host: files by path, a content type, nothing else.
+  const types: Record<string, string> = { html: 'text/html', css: 'text/css', js: 'text/javascript', wasm: 'application/wasm' };
+  const server = createServer((req, res) => {
+    const p = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html');
+    const file = join(dir, normalize(p));
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': types[file.slice(file.lastIndexOf('.') + 1)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?demo=s5&kind=xor&hidden=3&epochs=3&autostart=1`);
+    await page.waitForFunction(() => ['done', 'error'].includes((globalThis as unknown as { gradlabLab: { status: string } }).gradlabLab.status), null, { timeout: 120_000, polling: 300 });
+    const got = await page.evaluate(() => (globalThis as unknown as { gradlabLab: { error: string | null; info: { threads: number; note: string }; s5: unknown[] } }).gradlabLab);
+    assert.equal(got.error, null);
+    assert.equal(got.s5.length, 3);
+    assert.equal(got.info.threads, 1);
+    assert.match(got.info.note, /not cross-origin isolated/);
+    assert.match(await page.locator('#isolation').innerText(), /not cross-origin isolated/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
 });
 
 test('the lab page trains the MNIST MLP in Chromium with the losses Node gets (2 threads isolated, 1 not)', { timeout: 900_000 }, async (t) => {
