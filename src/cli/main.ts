@@ -9,6 +9,8 @@ import { registerConvert } from './convert.js';
 import { registerDashboard } from './dashboard.js';
 import { registerData } from './data.js';
 import { registerExport } from './export.js';
+import { registerImport } from './import.js';
+import { registerLab } from './lab.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTune } from './tune.js';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerTune(program);
   registerConvert(program);
+  registerLab(program);
+  registerImport(program);
   return program;
 }
 

@@ -62,3 +62,15 @@ export function formatTensor(t: Tensor): string {
 Tensor.prototype.toString = function (this: Tensor): string {
   return formatTensor(this);
 };
+
+/**
+ * console.log(tensor) in Node prints the same text (Node's inspect hook, reached by its registry
+ * symbol so that this module imports nothing from Node and runs in a browser as it is).
+ */
+Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: Tensor): string {
+    return formatTensor(this);
+  },
+  writable: true,
+  configurable: true,
+});

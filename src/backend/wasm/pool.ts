@@ -1,6 +1,9 @@
 /**
- * Thread pool for the wasm kernels: worker_threads sharing one WebAssembly.Memory, woken with
- * Atomics on a small control array (no postMessage per kernel).
+ * Thread pool for the wasm kernels: workers sharing one WebAssembly.Memory, woken with Atomics on
+ * a small control array (no postMessage per kernel). In Node the workers are worker_threads (the
+ * module reached through process.getBuiltinModule, so this file imports no Node built-in); in a
+ * browser they are module Web Workers, which need a cross-origin isolated page (COOP/COEP) for
+ * shared memory. The same worker.js runs in both.
  *
  * A job is a range kernel (from, to, tid, params) cut into chunks; every thread, the caller
  * included, claims chunks with a compare-and-swap on one word holding (chunk count << 16 | next
@@ -10,8 +13,12 @@
  * kernel, and much more when the virtual CPU was idle), then sleep in Atomics.wait on the generation value they just tested, so a wake-up
  * between the test and the wait is never lost. Workers are unref()'d: the pool never keeps a
  * process alive.
+ *
+ * A browser does not let its main thread block in Atomics.wait: there the caller spins for the
+ * last chunks instead (a worker, and the lab's training worker, waits as in Node). A browser also
+ * starts a worker only after its creator returns to the event loop, so `ready` resolves when every
+ * worker has instantiated the module (initWasm awaits it before the first kernel).
  */
-import { Worker } from 'node:worker_threads';
 
 // Control-array slots.
 export const GEN = 0;
@@ -69,23 +76,89 @@ export interface WorkerInit {
   kernels: readonly string[];
 }
 
+/** The message a worker posts once its instance is running. */
+export const READY = 'gradlab-wasm-ready';
+
+interface NodeWorker {
+  unref(): void;
+  on(ev: 'error', fn: (v: unknown) => void): void;
+}
+interface NodeWorkerThreads {
+  Worker: new (url: URL, opts: { workerData: WorkerInit; execArgv?: string[] }) => NodeWorker;
+}
+interface WebWorker {
+  postMessage(m: unknown): void;
+  addEventListener(ev: 'message' | 'error', fn: (e: { data?: unknown; message?: string }) => void): void;
+}
+type WebWorkerCtor = new (url: URL, opts: { type: 'module'; name?: string }) => WebWorker;
+
+function builtinWorkers(): NodeWorkerThreads | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule('node:worker_threads') as NodeWorkerThreads) : null;
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+function canWait(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function warn(msg: string): void {
+  const p = (globalThis as { process?: { emitWarning?: (m: string) => void } }).process;
+  if (typeof p?.emitWarning === 'function') p.emitWarning(msg);
+  else console.warn(msg);
+}
+
 export class Pool {
   readonly ctrl: Int32Array;
-  private readonly workers: Worker[] = [];
+  private readonly workers: unknown[] = [];
+  /** Resolves when every worker runs (or has failed to start, which was said once). */
+  readonly ready: Promise<void>;
+  private readonly mayWait: boolean;
 
   /** `threads` counts the calling thread: threads − 1 workers are started. */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number,
     private readonly fns: readonly RangeFn[], kernels: readonly string[]) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_SLOTS * 4));
+    this.mayWait = canWait();
     const url = new URL('./worker.js', import.meta.url);
+    const node = builtinWorkers();
+    const WebWorkerClass = (globalThis as { Worker?: WebWorkerCtor }).Worker;
+    if (!node && typeof WebWorkerClass !== 'function') throw new Error('wasm backend: no worker threads here (neither worker_threads nor Web Workers)');
+    const started: Promise<void>[] = [];
     for (let tid = 1; tid < threads; tid++) {
       const init: WorkerInit = { module, memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, tid, kernels };
-      const w = new Worker(url, { workerData: init });
-      w.unref();
-      // A worker that fails to start only means fewer helpers: chunks are claimed dynamically.
-      w.on('error', (e) => { process.emitWarning(`gradlab wasm worker ${tid} stopped: ${String(e)}`); });
-      this.workers.push(w);
+      started.push(new Promise<void>((resolve) => {
+        // A worker that fails to start only means fewer helpers: chunks are claimed dynamically.
+        const failed = (e: unknown): void => {
+          warn(`gradlab wasm worker ${tid} stopped: ${String(e)}`);
+          resolve();
+        };
+        if (node) {
+          // NOTE: the worker is a file, so flags about the main script's input (`node
+          // --input-type=module -e ...`) must not be passed on: Node refuses to start it.
+          const execArgv = ((globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
+          const w = new node.Worker(url, { workerData: init, execArgv });
+          w.unref();
+          w.on('error', failed);
+          // NOTE: no 'message' listener: it would keep the process alive. A worker_thread starts
+          // on its own, so there is nothing to wait for.
+          resolve();
+          this.workers.push(w);
+        } else {
+          const w = new WebWorkerClass!(url, { type: 'module', name: `gradlab-wasm-${tid}` });
+          w.addEventListener('error', (e) => failed(e.message ?? 'error'));
+          w.addEventListener('message', (e) => { if (e.data === READY) resolve(); });
+          w.postMessage(init);
+          this.workers.push(w);
+        }
+      }));
     }
+    this.ready = Promise.all(started).then(() => undefined);
   }
 
   /** Runs kernel `kind` over [0, total) in chunks of `grain`, on all threads; returns when done. */
@@ -113,7 +186,8 @@ export class Pool {
       const t0 = performance.now();
       while ((d = Atomics.load(ctrl, DONE)) < n && performance.now() - t0 < CALLER_SPIN_MS);
       // NOTE: wait on the value just read; the timeout only bounds a lost notify, never correctness.
-      while ((d = Atomics.load(ctrl, DONE)) < n) Atomics.wait(ctrl, DONE, d, 100);
+      if (this.mayWait) while ((d = Atomics.load(ctrl, DONE)) < n) Atomics.wait(ctrl, DONE, d, 100);
+      else while (Atomics.load(ctrl, DONE) < n);
     }
     if (Atomics.load(ctrl, ERR) !== 0) {
       Atomics.store(ctrl, ERR, 0);

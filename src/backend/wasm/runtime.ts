@@ -8,14 +8,19 @@
  * (wasm memory cannot shrink) and calls that would need more than MAX_ARENA_BYTES fall back
  * to the js kernels.
  *
- * Instantiation is synchronous (new WebAssembly.Module on bytes read with readFileSync) so that
- * backend() stays synchronous. Three builds exist (see the "build" script in package.json):
- * gradlab-mt-relaxed.wasm (shared memory + relaxed-SIMD FMA), gradlab-mt.wasm (shared memory)
- * and gradlab-st.wasm (plain memory, the fallback where SharedArrayBuffer is unavailable).
+ * Instantiation is synchronous so that backend() stays synchronous. Three builds exist (see the
+ * "build" script in package.json): gradlab-mt-relaxed.wasm (shared memory + relaxed-SIMD FMA),
+ * gradlab-mt.wasm (shared memory) and gradlab-st.wasm (plain memory, the fallback where
+ * SharedArrayBuffer is unavailable).
+ *
+ * Where the module comes from: in Node the bytes are read synchronously from dist/wasm/ next to
+ * this file (through process.getBuiltinModule, so that this file imports no Node built-in and
+ * bundles for the browser). In a browser nothing can be read synchronously: `loadWasmModules()`
+ * (called by `initWasm()` in the core entry) fetches and compiles the builds first, from a URL
+ * (by default `../../../wasm/` relative to this module, which is where it lies in the package and
+ * in `gradlab lab --build`; a bundler user passes the URL of the copied .wasm files). The kernels
+ * and everything after the module is compiled are the same code in both places.
  */
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { Pool, type RangeFn } from './pool.js';
 
 /** Range kernels exported by assembly/index.ts, addressed by index in the pool. */
@@ -49,17 +54,97 @@ export interface WasmOptions {
   arenaBytes?: number;
 }
 
-function wasmUrl(file: string): URL {
-  return new URL(`../../../wasm/${file}`, import.meta.url);
+/** The three builds, by role. */
+export const WASM_FILES = { relaxed: 'gradlab-mt-relaxed.wasm', shared: 'gradlab-mt.wasm', single: 'gradlab-st.wasm' } as const;
+export type WasmFile = (typeof WASM_FILES)[keyof typeof WASM_FILES];
+
+/** Node's built-in modules without importing them (the core must bundle for the browser). */
+interface NodeFs { readFileSync(p: URL): Uint8Array }
+interface NodeOs { availableParallelism(): number }
+interface NodeV8 { setFlagsFromString(flags: string): void }
+type BuiltinGetter = (id: string) => unknown;
+function nodeBuiltin<T>(id: string): T | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: BuiltinGetter } }).process;
+  return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule(id) as T) : null;
 }
 
-function readWasm(file: string): Uint8Array<ArrayBuffer> {
+/** Whether this is Node (where the builds are read from disk and threads are worker_threads). */
+export function isNode(): boolean {
+  return nodeBuiltin<NodeFs>('node:fs') !== null;
+}
+
+/** Modules compiled by loadWasmModules (the browser path; Node may use it too). */
+const compiled = new Map<WasmFile, WebAssembly.Module>();
+
+function wasmUrl(file: string, base?: string | URL): URL {
+  return base !== undefined ? new URL(file, base) : new URL(`../../../wasm/${file}`, import.meta.url);
+}
+
+function moduleFor(file: WasmFile): WebAssembly.Module {
+  const done = compiled.get(file);
+  if (done) return done;
+  const fs = nodeBuiltin<NodeFs>('node:fs');
+  if (!fs) {
+    throw new Error(`wasm backend: ${file} is not loaded; in a browser call 'await initWasm()' (from 'gradlab') before the first kernel, so the module is fetched and compiled`);
+  }
   const url = wasmUrl(file);
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    return new Uint8Array(readFileSync(url));
+    bytes = new Uint8Array(fs.readFileSync(url));
   } catch (e) {
     throw new Error(`wasm backend: cannot read ${url.pathname} (${(e as Error).message}); run 'npm run build' to compile assembly/`);
   }
+  const m = new WebAssembly.Module(bytes);
+  compiled.set(file, m);
+  return m;
+}
+
+export interface LoadWasmOptions {
+  /**
+   * Where the .wasm files are: a directory URL ending in '/' (relative URLs resolve against the
+   * page). Default: the package's own dist/wasm/, found relative to this module.
+   */
+  url?: string | URL;
+  /** Builds to load; default: the ones this browser can run (shared memory only when isolated). */
+  files?: readonly WasmFile[];
+  /** The fetch to use (default globalThis.fetch). */
+  fetch?: (url: URL) => Promise<Response>;
+}
+
+/**
+ * Fetches and compiles the wasm builds this environment can use (asynchronously: browsers do not
+ * allow compiling a large module synchronously on the main thread). Returns the files compiled.
+ * A build that fails to compile (relaxed SIMD on an older browser) is left out, and the runtime
+ * uses the next one.
+ */
+export async function loadWasmModules(opts: LoadWasmOptions = {}): Promise<WasmFile[]> {
+  const files = opts.files ?? (sharedMemorySupported() ? [WASM_FILES.relaxed, WASM_FILES.shared] : [WASM_FILES.single]);
+  const get = opts.fetch ?? ((u: URL) => fetch(u));
+  const loaded: WasmFile[] = [];
+  for (const file of files) {
+    if (compiled.has(file)) {
+      loaded.push(file);
+      continue;
+    }
+    const url = wasmUrl(file, opts.url === undefined ? undefined : new URL(String(opts.url), (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url));
+    const res = await get(url);
+    if (!res.ok) throw new Error(`wasm backend: fetching ${url.href} answered ${res.status} ${res.statusText}`);
+    const bytes = await res.arrayBuffer();
+    try {
+      compiled.set(file, await WebAssembly.compile(bytes));
+      loaded.push(file);
+    } catch (e) {
+      if (file !== WASM_FILES.relaxed) throw new Error(`wasm backend: ${url.href} does not compile here (${(e as Error).message})`);
+    }
+  }
+  return loaded;
+}
+
+/** Defaults for runtimes created after this call (initWasm sets the browser's thread count). */
+const defaults: { threads?: number } = {};
+export function setWasmDefaults(d: { threads?: number }): void {
+  if (d.threads !== undefined && (!Number.isInteger(d.threads) || d.threads < 1)) throw new Error(`wasm backend: threads must be a positive integer, got ${d.threads}`);
+  defaults.threads = d.threads;
 }
 
 /** Whether shared WebAssembly memory (and so a thread pool) is possible here. */
@@ -73,13 +158,24 @@ export function sharedMemorySupported(): boolean {
 }
 
 function defaultThreads(): number {
+  if (defaults.threads !== undefined) return defaults.threads;
   const env = typeof process !== 'undefined' ? process.env.GRADLAB_THREADS : undefined;
   if (env !== undefined && env !== '') {
     const t = Number(env);
     if (!Number.isInteger(t) || t < 1) throw new Error(`GRADLAB_THREADS must be a positive integer, got '${env}'`);
     return t;
   }
-  return Math.max(1, availableParallelism());
+  const os = nodeBuiltin<NodeOs>('node:os');
+  if (os) return Math.max(1, os.availableParallelism());
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/** Pools still starting their workers (a browser starts a worker only once its creator yields). */
+const starting = new Set<Promise<void>>();
+/** Resolves when every thread of every runtime created so far is running. */
+export async function wasmThreadsReady(): Promise<void> {
+  await Promise.all([...starting]);
 }
 
 export class Runtime {
@@ -108,14 +204,14 @@ export class Runtime {
       try {
         // NOTE: Node 20 ships relaxed SIMD behind a flag; it must be set before compiling
         // (NODE_OPTIONS rejects it). Newer Nodes accept the module without it.
-        setFlagsFromString('--experimental-wasm-relaxed-simd');
-        module = new WebAssembly.Module(readWasm('gradlab-mt-relaxed.wasm'));
+        nodeBuiltin<NodeV8>('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+        module = moduleFor(WASM_FILES.relaxed);
         relaxed = true;
       } catch {
         module = null;
       }
     }
-    module ??= new WebAssembly.Module(readWasm(this.shared ? 'gradlab-mt.wasm' : 'gradlab-st.wasm'));
+    module ??= moduleFor(this.shared ? WASM_FILES.shared : WASM_FILES.single);
     this.relaxed = relaxed;
     this.memory = new WebAssembly.Memory(this.shared
       ? { initial: 64, maximum: MAX_PAGES, shared: true }
@@ -135,6 +231,11 @@ export class Runtime {
     this.refreshViews();
     this.threads = this.shared ? Math.max(1, wantThreads) : 1;
     this.pool = this.threads > 1 ? new Pool(module, this.memory, this.threads, this.fns, KERNELS) : null;
+    if (this.pool) {
+      const ready = this.pool.ready;
+      starting.add(ready);
+      void ready.finally(() => starting.delete(ready));
+    }
   }
 
   private refreshViews(): void {

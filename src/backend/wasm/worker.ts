@@ -5,30 +5,50 @@
  * inside wasm), so memory.grow() on the main thread needs nothing here; were views added, they
  * must be re-created after a grow. The process is never kept alive: the Worker is unref()'d and
  * Node terminates it (even inside Atomics.wait) when the main thread exits.
+ *
+ * The same file is a Node worker_thread (its init in workerData) and a browser module Web Worker
+ * (its init in the first message): it imports no Node built-in.
  */
-import { workerData } from 'node:worker_threads';
-import { GEN, SLEEPERS, SPIN_MS, drain, type RangeFn, type WorkerInit } from './pool.js';
+import { GEN, READY, SLEEPERS, SPIN_MS, drain, type RangeFn, type WorkerInit } from './pool.js';
 
-const init = workerData as WorkerInit;
-const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-const fns = init.kernels.map((k) => instance.exports[k] as RangeFn);
-const ctrl = new Int32Array(init.ctrl);
+interface WorkerThreads { workerData: unknown }
 
-let seen = Atomics.load(ctrl, GEN);
-drain(ctrl, fns, init.tid); // a job may already be running
-for (;;) {
-  let g = Atomics.load(ctrl, GEN);
-  if (g === seen) {
-    const t0 = performance.now();
-    while ((g = Atomics.load(ctrl, GEN)) === seen && performance.now() - t0 < SPIN_MS);
+const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+const wt = typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule('node:worker_threads') as WorkerThreads) : null;
+if (wt && wt.workerData) {
+  serve(wt.workerData as WorkerInit, () => undefined);
+} else {
+  const scope = globalThis as unknown as { onmessage: ((e: { data: WorkerInit }) => void) | null; postMessage(m: unknown): void };
+  scope.onmessage = (e) => {
+    scope.onmessage = null;
+    serve(e.data, (m) => scope.postMessage(m));
+  };
+}
+
+function serve(init: WorkerInit, post: (m: unknown) => void): never {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const fns = init.kernels.map((k) => instance.exports[k] as RangeFn);
+  post(READY);
+  loop(new Int32Array(init.ctrl), fns, init.tid);
+}
+
+function loop(ctrl: Int32Array, fns: RangeFn[], tid: number): never {
+  let seen = Atomics.load(ctrl, GEN);
+  drain(ctrl, fns, tid); // a job may already be running
+  for (;;) {
+    let g = Atomics.load(ctrl, GEN);
     if (g === seen) {
-      Atomics.add(ctrl, SLEEPERS, 1);
-      // NOTE: wait on `seen`, the value just tested: if a job was published since, this returns at once.
-      Atomics.wait(ctrl, GEN, seen);
-      Atomics.sub(ctrl, SLEEPERS, 1);
-      continue;
+      const t0 = performance.now();
+      while ((g = Atomics.load(ctrl, GEN)) === seen && performance.now() - t0 < SPIN_MS);
+      if (g === seen) {
+        Atomics.add(ctrl, SLEEPERS, 1);
+        // NOTE: wait on `seen`, the value just tested: if a job was published since, this returns at once.
+        Atomics.wait(ctrl, GEN, seen);
+        Atomics.sub(ctrl, SLEEPERS, 1);
+        continue;
+      }
     }
+    seen = g;
+    drain(ctrl, fns, tid);
   }
-  seen = g;
-  drain(ctrl, fns, init.tid);
 }

