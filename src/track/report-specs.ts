@@ -287,3 +287,61 @@ export function heatAlpha(weights: readonly number[]): number[] {
   for (const w of weights) if (Number.isFinite(w) && Math.abs(w) > max) max = Math.abs(w);
   return weights.map((w) => (Number.isFinite(w) && max > 0 ? Math.abs(w) / max : 0));
 }
+
+/**
+ * At most `max` points of a series, evenly spaced, the first and the last always kept: a report
+ * or a chart of 1,000 epochs draws as many points as one of `max` (reports stay small).
+ */
+export function downsample<T>(points: readonly T[], max = 400): T[] {
+  if (points.length <= max || max < 2) return points.slice();
+  const out: T[] = [];
+  const step = (points.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]!);
+  return out;
+}
+
+export interface BandSeriesInput {
+  /** Legend entry, e.g. 'adam · val/loss'. */
+  name: string;
+  /** Mean per step and the confidence band around it (lo = hi = mean where n = 1). */
+  points: { step: number; mean: number; lo: number; hi: number; n?: number }[];
+  color?: string;
+  dash?: number[];
+}
+
+/** Mean lines with a shaded confidence band each (seed groups): colour per series, dash per split. */
+export function bandChartSpec(o: { title: string; series: BandSeriesInput[]; width?: number | 'container'; height?: number; xTitle?: string; legend?: boolean; logScale?: boolean }): VlSpec {
+  const rows: { step: number; mean: number; lo: number; hi: number; n: number; series: string }[] = [];
+  for (const s of o.series) {
+    for (const p of s.points) {
+      if (!Number.isFinite(p.mean) || (o.logScale && !(p.mean > 0))) continue;
+      const lo = Number.isFinite(p.lo) ? p.lo : p.mean;
+      const hi = Number.isFinite(p.hi) ? p.hi : p.mean;
+      rows.push({ step: p.step, mean: p.mean, lo: o.logScale ? Math.max(lo, p.mean * 1e-3) : lo, hi, n: p.n ?? 1, series: s.name });
+    }
+  }
+  const names = o.series.map((s) => s.name);
+  const colors = o.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
+  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: names.some((n) => n.length > 28) ? 1 : 2, symbolType: 'stroke', symbolSize: 300, labelLimit: 480 };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend };
+  const strokeDash = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) }, legend };
+  const x = { field: 'step', type: 'quantitative', title: o.xTitle ?? 'step', axis: o.xTitle && o.xTitle !== 'step' ? {} : { tickMinStep: 1, format: 'd' } };
+  const yScale = o.logScale ? { type: 'log', nice: false } : { zero: false };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: o.title, width: o.width ?? 420, height: o.height ?? 220, autosize: { type: 'fit-x', contains: 'padding' },
+    data: { values: rows },
+    layer: [
+      // NOTE: the band shares the line's colour channel (and legend), so Vega-Lite merges the two.
+      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: yScale, title: null }, y2: { field: 'hi' }, color } },
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          x, y: { field: 'mean', type: 'quantitative', scale: yScale, title: null }, color, strokeDash,
+          tooltip: [{ field: 'series', title: 'series' }, { field: 'step', title: 'step' }, { field: 'mean', title: 'mean', format: '.5g' }, { field: 'lo', title: '95% CI low', format: '.5g' }, { field: 'hi', title: '95% CI high', format: '.5g' }, { field: 'n', title: 'seeds' }],
+        },
+      },
+    ],
+    config: VL_CONFIG,
+  };
+}
