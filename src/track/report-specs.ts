@@ -322,7 +322,7 @@ export function bandChartSpec(o: { title: string; series: BandSeriesInput[]; wid
   }
   const names = o.series.map((s) => s.name);
   const colors = o.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
-  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: names.some((n) => n.length > 28) ? 1 : 2, symbolType: 'stroke', symbolSize: 300, labelLimit: 480 };
+  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: names.some((n) => n.length > 28) ? 1 : 2, symbolType: 'stroke', symbolSize: 300, symbolOpacity: 1, symbolStrokeWidth: 2.5, labelLimit: 480 };
   const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend };
   const strokeDash = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) }, legend };
   const x = { field: 'step', type: 'quantitative', title: o.xTitle ?? 'step', axis: o.xTitle && o.xTitle !== 'step' ? {} : { tickMinStep: 1, format: 'd' } };
@@ -332,10 +332,11 @@ export function bandChartSpec(o: { title: string; series: BandSeriesInput[]; wid
     title: o.title, width: o.width ?? 420, height: o.height ?? 220, autosize: { type: 'fit-x', contains: 'padding' },
     data: { values: rows },
     layer: [
-      // NOTE: the band shares the line's colour channel (and legend), so Vega-Lite merges the two.
-      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: yScale, title: null }, y2: { field: 'hi' }, color } },
+      // NOTE: the band is coloured through `fill` with the line's scale and legend settings: Vega-Lite
+      // merges legends of one field, and a legend: null on one channel would disable the merged one.
+      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: yScale, title: null }, y2: { field: 'hi' }, fill: color } },
       {
-        mark: { type: 'line', strokeWidth: 2 },
+        mark: { type: 'line', strokeWidth: 2, point: rows.length <= 3 * Math.max(1, names.length) ? { size: 28, filled: true } : false },
         encoding: {
           x, y: { field: 'mean', type: 'quantitative', scale: yScale, title: null }, color, strokeDash,
           tooltip: [{ field: 'series', title: 'series' }, { field: 'step', title: 'step' }, { field: 'mean', title: 'mean', format: '.5g' }, { field: 'lo', title: '95% CI low', format: '.5g' }, { field: 'hi', title: '95% CI high', format: '.5g' }, { field: 'n', title: 'seeds' }],

@@ -91,6 +91,8 @@ export async function writeStudyReport(store: RunStore, study: string, outDir: s
   });
   const figs: Figure[] = [];
   for (const g of groupScalarTags([...new Set(points.flatMap((m) => [...m.keys()]))])) {
+    // A metric logged once per run (the test scores) is in the tables, not a chart of single points.
+    if (points.every((m) => g.tags.every((t) => (m.get(t)?.length ?? 0) <= 1))) continue;
     const id = `fig-${figs.length + 1}`;
     let spec: VlSpec;
     if (seeded) {

@@ -53,8 +53,18 @@ export function lastRecordMs(store: RunStore, runId: string): number | null {
 
 /** Histogram steps drawn at most per tag (evenly spaced, first and last kept): a report stays small whatever the epoch count. */
 export const MAX_HISTOGRAM_STEPS = 24;
+/** Histogram cells drawn at most over all of a report's histograms (~150 bytes of SVG each). */
+export const HISTOGRAM_CELL_BUDGET = 8000;
 /** Points drawn at most per scalar series. */
 export const MAX_CURVE_POINTS = 300;
+
+/** A spec without per-mark tooltips and ARIA labels: the same picture in about half the SVG bytes. */
+function compactSpec(spec: Record<string, unknown>): Record<string, unknown> {
+  const enc = { ...(spec['encoding'] as Record<string, unknown>) };
+  delete enc['tooltip'];
+  const mark = typeof spec['mark'] === 'object' && spec['mark'] !== null ? { ...(spec['mark'] as object), tooltip: false, aria: false } : spec['mark'];
+  return { ...spec, mark, encoding: enc, config: { ...(spec['config'] as object), aria: false } };
+}
 
 async function svgFigure(id: string, title: string, kind: string, spec: object): Promise<Figure> {
   try {
@@ -119,11 +129,14 @@ export async function runFigures(store: RunStore, run: RunInfo): Promise<Figure[
     else hists.set(h.tag, [h]);
   }
   const order = (t: string): number => (t.startsWith('weights/') ? 0 : t.startsWith('grads/') ? 1 : 2);
+  // Steps per histogram: within the cell budget over all of them, at least 2, at most MAX_HISTOGRAM_STEPS.
+  const buckets = Math.max(1, ...[...hists.values()].map((l) => l[0]?.counts.length ?? 1));
+  const perTag = Math.max(2, Math.min(MAX_HISTOGRAM_STEPS, Math.floor(HISTOGRAM_CELL_BUDGET / Math.max(1, hists.size * buckets))));
   for (const tag of [...hists.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b))) {
     const all = hists.get(tag)!;
-    const shown = downsample(all, MAX_HISTOGRAM_STEPS);
+    const shown = downsample(all, perTag);
     const title = `${tag} over steps${shown.length < all.length ? ` (${shown.length} of ${all.length} steps)` : ''}`;
-    figs.push(await svgFigure(next(), title, 'histogram', histogramSpec('', shown, { width: 480 })));
+    figs.push(await svgFigure(next(), title, 'histogram', compactSpec(histogramSpec('', shown, { width: 480 }))));
   }
   const latest = new Map<string, MediaRecord>();
   for (const m of store.media(run.id)) latest.set(`${m.kind}\u0000${m.tag}`, m); // ordered by kind, tag, step, id
