@@ -116,16 +116,19 @@ function pText(p: number): string {
 }
 
 /**
- * Every pair of configurations compared on `metric` (better first when it is known which way is
- * better), Welch or paired, Holm-corrected. Groups with fewer than 2 finite values are skipped.
+ * Configurations compared on `metric` (better first), Welch or paired, Holm-corrected across the
+ * comparisons made: every pair when there are at most `allPairsUpTo` (default 5) configurations,
+ * else the best one against each other (m − 1 comparisons instead of m(m − 1)/2). Groups with
+ * fewer than 2 finite values are skipped.
  */
-export function verdicts(groups: readonly SeedGroup[], metric: string, o: { lowerIsBetter?: boolean; alpha?: number } = {}): Verdict[] {
+export function verdicts(groups: readonly SeedGroup[], metric: string, o: { lowerIsBetter?: boolean; alpha?: number; allPairsUpTo?: number } = {}): Verdict[] {
   const alpha = o.alpha ?? 0.05;
   const usable = groups.filter((g) => (g.finals.get(metric) ?? []).filter(Number.isFinite).length >= 2);
   const mean = (g: SeedGroup): number => g.summary.get(metric)?.mean ?? NaN;
   const ordered = [...usable].sort((x, y) => (o.lowerIsBetter ? mean(x) - mean(y) : mean(y) - mean(x)));
   const pairs: { a: SeedGroup; b: SeedGroup; test: TTestResult }[] = [];
-  for (let i = 0; i < ordered.length; i++) {
+  const firsts = ordered.length <= (o.allPairsUpTo ?? 5) ? ordered.length : 1;
+  for (let i = 0; i < firsts; i++) {
     for (let j = i + 1; j < ordered.length; j++) {
       const a = ordered[i]!;
       const b = ordered[j]!;
