@@ -69,9 +69,10 @@ test('writeRunReport writes a self-contained HTML report and a Markdown summary'
     // Self-contained: nothing fetched from elsewhere.
     assert.doesNotMatch(html, /<script|<link|src="http|href="http(?!:\/\/www\.w3\.org)/);
     const tags = store.tags(fx.runId);
-    // One SVG per scalar chart (4), per histogram tag, per vega-rendered media (matrix, curve, points, vl figure).
+    // One SVG per scalar chart (loss, accuracy, lr, the dead-ReLU fraction, …), per histogram tag, per vega-rendered media (matrix, curve, points, vl figure).
     const svgs = html.match(/<svg /g)?.length ?? 0;
-    assert.equal(svgs, 4 + tags.histograms.length + 4);
+    assert.ok(tags.scalars.includes('diag/dead_relu/1'), 'the ReLU of the fixture MLP is watched');
+    assert.equal(svgs, groupScalarTags(tags.scalars).length + tags.histograms.length + 4);
     for (const t of ['train/loss', 'val/loss', 'train/accuracy', 'val/accuracy']) assert.ok(html.includes(`>${t}</text>`), `legend entry ${t}`);
     const last = store.lastScalars(fx.runId);
     assert.ok(html.includes(`<td>${formatNumber(last['val/accuracy']!.value)}</td>`));
@@ -85,7 +86,7 @@ test('writeRunReport writes a self-contained HTML report and a Markdown summary'
     assert.match(md, /\| hidden \| 32 \|/);
     assert.match(md, new RegExp(`\\| val/accuracy \\| 3 \\| ${formatNumber(last['val/accuracy']!.value).replace('.', '\\.')} \\|`));
     const figures = md.split('\n').filter((l) => /^\d+\. \[/.test(l));
-    assert.equal(figures.length, 4 + tags.histograms.length + tags.media.length);
+    assert.equal(figures.length, groupScalarTags(tags.scalars).length + tags.histograms.length + tags.media.length);
     assert.match(figures[0]!, /^1\. \[loss \(train\/loss, val\/loss\)\]\(.*\.html#fig-1\) \(scalars\)$/);
   } finally {
     store.close();
