@@ -116,3 +116,36 @@ test('writeStudyReport compares the runs of a study and writes each run\'s repor
     store.close();
   }
 });
+
+test('a report stays under 2 MB whatever the epoch count: 400 epochs, 12 histogram tags, 3 runs in a study', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'gradlab-report-big-'));
+  const store = RunStore.open(join(out, 'big.db'));
+  try {
+    const ids: string[] = [];
+    for (let r = 0; r < 3; r++) {
+      const run = store.startRun({ study: 'big', name: `big/v${r}`, seed: 1, handleSignals: false });
+      run.batch(() => {
+        for (let e = 1; e <= 400; e++) {
+          run.logScalars({ 'train/loss': 1 / e + r * 0.01, 'val/loss': 1 / e + 0.05, 'train/accuracy': 1 - 1 / (e + 1), 'val/accuracy': 1 - 1.2 / (e + 1), lr: 1e-3 }, e);
+          for (let p = 0; p < 6; p++) {
+            const vals = Array.from({ length: 64 }, (_, i) => Math.sin(i * 0.3 + e * 0.01 + p));
+            run.logHistogram(`weights/layer${p}.weight`, vals, e);
+            run.logHistogram(`grads/layer${p}.weight`, vals.map((v) => v * 1e-3), e);
+          }
+        }
+      });
+      run.finish();
+      ids.push(run.id);
+    }
+    const one = await writeRunReport(store, ids[0]!, out);
+    const size = readFileSync(one.html).length;
+    assert.ok(size < 2_000_000, `run report is ${size} bytes`);
+    const html = readFileSync(one.html, 'utf8');
+    assert.match(html, /weights\/layer0\.weight over steps \(\d+ of 400 steps\)/);
+    const study = await writeStudyReport(store, 'big', out, { writeRunReports: false });
+    const ssize = readFileSync(study.html).length;
+    assert.ok(ssize < 2_000_000, `study report is ${ssize} bytes`);
+  } finally {
+    store.close();
+  }
+});
