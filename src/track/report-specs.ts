@@ -346,3 +346,55 @@ export function bandChartSpec(o: { title: string; series: BandSeriesInput[]; wid
     config: VL_CONFIG,
   };
 }
+
+export interface ParallelLine {
+  /** What one line is (a run, a trial). */
+  line: string;
+  /** Lines of one group share a colour (a configuration's seeds, a tune study's states). */
+  group: string;
+  values: Record<string, number | null>;
+}
+
+/**
+ * Parallel coordinates: one vertical axis per key (each scaled to its own min…max, the range
+ * written at the ends), one line per run or trial across them, coloured by group.
+ */
+export function parallelSpec(title: string, lines: readonly ParallelLine[], axes: readonly string[], o: { width?: number | 'container'; height?: number } = {}): VlSpec {
+  const rows: { line: string; group: string; axis: string; value: number; norm: number }[] = [];
+  const ticks: { axis: string; lo: string; hi: string }[] = [];
+  for (const a of axes) {
+    const vals = lines.map((l) => l.values[a]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (vals.length === 0) continue;
+    const lo = Math.min(...vals);
+    const hi = Math.max(...vals);
+    ticks.push({ axis: a, lo: formatNumber(lo), hi: formatNumber(hi) });
+    for (const l of lines) {
+      const v = l.values[a];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      rows.push({ line: l.line, group: l.group, axis: a, value: v, norm: hi > lo ? (v - lo) / (hi - lo) : 0.5 });
+    }
+  }
+  const shown = ticks.map((t) => t.axis);
+  const x = { field: 'axis', type: 'nominal', sort: shown, title: null, axis: { labelAngle: 0, labelLimit: 140, domain: false, ticks: false, orient: 'bottom' } };
+  const groups = [...new Set(lines.map((l) => l.group))];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title, width: o.width ?? Math.max(360, 120 * shown.length), height: o.height ?? 240,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    layer: [
+      { data: { values: ticks }, mark: { type: 'rule', color: '#c9ced6' }, encoding: { x, y: { datum: 0, type: 'quantitative', scale: { domain: [0, 1] }, axis: null, title: null }, y2: { datum: 1 } } },
+      { data: { values: ticks }, mark: { type: 'text', dy: -8, fontSize: 10, color: '#6b7785' }, encoding: { x, y: { datum: 1, type: 'quantitative', axis: null, title: null }, text: { field: 'hi' } } },
+      { data: { values: ticks }, mark: { type: 'text', dy: 10, fontSize: 10, color: '#6b7785' }, encoding: { x, y: { datum: 0, type: 'quantitative', axis: null, title: null }, text: { field: 'lo' } } },
+      {
+        data: { values: rows },
+        mark: { type: 'line', strokeWidth: 1.6, opacity: 0.8, point: { size: 18, filled: true } },
+        encoding: {
+          x, y: { field: 'norm', type: 'quantitative', scale: { domain: [0, 1] }, axis: null, title: null }, detail: { field: 'line' },
+          color: { field: 'group', type: 'nominal', title: null, scale: { domain: groups, range: groups.map((_, i) => PALETTE[i % PALETTE.length]!) }, legend: { orient: 'bottom', direction: 'vertical', columns: 2, labelLimit: 320 } },
+          tooltip: [{ field: 'line', title: 'run' }, { field: 'group', title: 'group' }, { field: 'axis', title: 'axis' }, { field: 'value', title: 'value', format: '.5g' }],
+        },
+      },
+    ],
+    config: VL_CONFIG,
+  };
+}

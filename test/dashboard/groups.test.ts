@@ -126,6 +126,14 @@ test('in the browser: two seeds of one configuration are two lines, and grouped 
     await page.selectOption('#xaxis', 'time');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.card[data-key="loss"] svg text')).some((e) => e.textContent === 'seconds since the run started'));
     assert.match(page.url(), /x=time/);
+
+    // Compare: parallel coordinates, one line per run, the two seeds of adam in one colour.
+    await page.click('#tab-compare');
+    await page.waitForSelector('.card[data-key="parallel"] .vega svg');
+    const strokes = await page.$$eval('.card[data-key="parallel"] svg g.mark-line.role-mark path', (ps) => ps.map((p) => p.getAttribute('stroke')));
+    assert.equal(strokes.length, 3);
+    assert.equal(new Set(strokes).size, 2);
+    await page.screenshot({ path: join(shots, 'dashboard-seeds-parallel.png') });
     assert.deepEqual(errors, []);
   } finally {
     await browser?.close();

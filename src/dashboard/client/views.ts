@@ -7,7 +7,7 @@
  */
 import { groupCurve, groupRuns, runLabels, toCsv, toJson, xOf, type ChartData, type XAxis } from './groups.js';
 import {
-  PALETTE, VL_CONFIG, bandChartSpec, curvesSpec, splitDash, type BandSeriesInput, type CurveSeriesInput, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
+  PALETTE, VL_CONFIG, bandChartSpec, curvesSpec, parallelSpec, splitDash, type BandSeriesInput, type ParallelLine, type CurveSeriesInput, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
 } from '../../track/report-specs.js';
 import type { CurveData, MatrixData, PointsData } from '../../track/types.js';
 import { CardGrid, drawSpec, fill, formatDuration, formatTime, h, widthOf } from './dom.js';
@@ -233,9 +233,29 @@ function cell(v: unknown): string {
 
 export function drawCompare(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
   if (runs.length === 0) return empty(grid, 'Select runs to compare (tick several in the list)');
-  const cards = grid.sync([{ key: 'compare', title: runs.length > 1 ? `${runs.length} runs side by side` : 'Run details', extraClass: 'wide' }]);
-  const c = cards.get('compare')!;
   const lasts = runs.map(lastValues);
+  // Parallel coordinates: the numeric config keys that differ and the final val/test metrics, one
+  // line per run, coloured by configuration (a configuration's seeds share a colour).
+  const numKeys = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].sort()
+    .filter((k) => runs.every((r) => typeof r.info.config[k] === 'number') && new Set(runs.map((r) => r.info.config[k])).size > 1);
+  const metricAxes = [...new Set(lasts.flatMap((l) => [...l.keys()]))].filter((t) => /^(val|test|final|best)\//.test(t) && !/auc_|bestEpoch/.test(t)).sort();
+  const axes = [...numKeys, ...(runs.some((r) => r.info.seed !== null) ? ['seed'] : []), ...metricAxes];
+  const parallel = runs.length > 1 && axes.length > 1;
+  const cards = grid.sync([
+    { key: 'compare', title: runs.length > 1 ? `${runs.length} runs side by side` : 'Run details', extraClass: 'wide' },
+    ...(parallel ? [{ key: 'parallel', title: 'Parallel coordinates (one line per run, colour per configuration)', extraClass: 'wide' }] : []),
+  ]);
+  const c = cards.get('compare')!;
+  if (parallel) {
+    const p = cards.get('parallel')!;
+    const lines: ParallelLine[] = runs.map((r, i) => ({
+      line: `${r.info.name} (${r.info.id})`, group: r.info.name,
+      values: Object.fromEntries(axes.map((a) => [a, a === 'seed' ? r.info.seed : numKeys.includes(a) ? (r.info.config[a] as number) : lasts[i]!.get(a)?.value ?? null])),
+    }));
+    const rows = lines.flatMap((l) => axes.map((a) => [l.line, l.group, a, l.values[a] ?? null]));
+    fill(p.sub, downloads('parallel-coordinates', () => ({ columns: ['run', 'configuration', 'axis', 'value'], rows })));
+    void drawSpec(p.body, parallelSpec('', lines, axes, { width: widthOf(p.body) - 20, height: 260 }));
+  }
   const rows: { section: string; label: string; values: unknown[]; better?: 'min' | 'max' }[] = [];
   const info = (label: string, f: (r: RunData) => unknown): void => void rows.push({ section: 'Run', label, values: runs.map(f) });
   info('id', (r) => r.info.id);
