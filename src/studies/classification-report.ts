@@ -23,12 +23,16 @@ export interface ClassificationReport {
   confusion: ConfusionResult;
 }
 
-export function classificationReport(model: Module, loader: Iterable<Tensor[]>, classNames: readonly string[], run: Run | null, step: number): ClassificationReport {
+/**
+ * `opts.skip`: metric names not to log (a study whose fit already logs, say, 'test/accuracy' as a
+ * per-epoch curve keeps that curve free of a second point at the last step).
+ */
+export function classificationReport(model: Module, loader: Iterable<Tensor[]>, classNames: readonly string[], run: Run | null, step: number, opts: { skip?: readonly string[] } = {}): ClassificationReport {
   const s = predictProbs(model, loader);
   const r = scoreReport(s);
   const labels = classNames.map((_, i) => i);
   const cm = confusionMatrix(s.target, r.pred, { labels });
-  if (run) logReport(run, r, classNames, step, cm);
+  if (run) logReport(run, r, classNames, step, cm, opts.skip);
   return { accuracy: r.accuracy, precision: r.precision, recall: r.recall, f1: r.f1, crossEntropy: r.crossEntropy, auc: r.auc, confusion: cm };
 }
 

@@ -111,9 +111,11 @@ export function testScalars(r: Pick<ClassificationReport, 'accuracy' | 'f1' | 'r
  * Logs the test metrics (TEST_METRICS names), the ROC curves as one curves record and, when
  * given, the confusion matrix (rows: true class, columns: predicted).
  */
-export function logReport(run: Run, r: ClassificationReport, classes: readonly string[], step: number, confusion?: ConfusionResult): void {
+export function logReport(run: Run, r: ClassificationReport, classes: readonly string[], step: number, confusion?: ConfusionResult, skip: readonly string[] = []): void {
   run.batch(() => {
-    run.logScalars(testScalars(r, classes), step);
+    const scalars = testScalars(r, classes);
+    for (const k of skip) delete scalars[k];
+    run.logScalars(scalars, step);
     if (confusion) {
       run.logMatrix(TEST_METRICS.confusion, { ...confusionRecord(confusion), rowLabels: [...classes], colLabels: [...classes] }, step);
     }
