@@ -1,8 +1,13 @@
 /**
- * Study reports: `writeStudyReport(store, study, outDir)` writes `study-<study>.html` and
- * `.md` comparing every run of a study (a table of the config keys that differ and the final
- * metrics, one row per run; every scalar chart with all runs overlaid, colour per run, dash per
- * split), and the report of each run next to them, linked from the table.
+ * Study reports: `writeStudyReport(store, study, outDir, opts)` writes `study-<study>.html` and
+ * `.md` comparing the runs of a study (every run in the store, or the runs of one command with
+ * `opts.runIds`): a table of the config keys that differ and the final metrics, one row per run
+ * (durations to each run's last record); with several seeds per configuration, the seed
+ * statistics (mean ± 95% CI per configuration), the verdicts on the main metric and the curves as
+ * mean lines with 95% bands, else every scalar chart with all runs overlaid (colour per run, dash
+ * per split); the original report's numbers beside ours with both conditions; the diagnostics of
+ * every run. Plots are downsampled (report.ts) so the page stays small. The report of each run is
+ * written next to it (unless `writeRunReports: false`), linked from the table.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
