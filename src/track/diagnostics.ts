@@ -2,8 +2,8 @@
  * Diagnostics computed from what the tracker records, flagged in the console (`gradlab run`),
  * the study and run reports and the dashboard:
  *
- * - over-fitting onset: the epoch after which validation loss stops improving for `patience`
- *   epochs and ends higher than its minimum while training loss keeps falling;
+ * - over-fitting onset: the epoch of the lowest validation loss, followed by at least `patience`
+ *   epochs without a new minimum, the run ending clearly above it while training loss kept falling;
  * - dead ReLU units: per ReLU layer, the fraction of units never active on a validation batch
  *   (the Tracker logs it as 'diag/dead_relu/<layer>' each epoch);
  * - vanishing / exploding gradients: per-layer gradient RMS (from the 'grads/<param>' histograms:
@@ -35,7 +35,7 @@ export type Series = readonly { step: number; value: number }[];
 export interface DiagnosticOptions {
   /** Epochs without a new validation-loss minimum before over-fitting is called (default 5). */
   patience?: number;
-  /** How far above its minimum the validation loss must end, relative (default 0.02). */
+  /** How far above its minimum the validation loss must end, relative (default 0.05). */
   minRise?: number;
   /** Fraction of dead units that flags a ReLU layer (default 0.5). */
   deadFraction?: number;
@@ -45,32 +45,31 @@ export interface DiagnosticOptions {
   explodeRatio?: number;
 }
 
-/** Epochs are the steps of per-epoch scalars; a series is assumed sorted by step. */
+/**
+ * Over-fitting onset: the epoch of the lowest validation loss, when at least `patience` epochs
+ * followed it without a new minimum, the validation loss ends more than `minRise` above that
+ * minimum and the training loss kept falling over the same epochs. Judged on the whole run, so a
+ * passing bump of a noisy validation loss is not called over-fitting. Series sorted by step.
+ */
 export function detectOverfitting(train: Series, val: Series, o: DiagnosticOptions = {}): Diagnostic | null {
   const patience = o.patience ?? 5;
-  const minRise = o.minRise ?? 0.02;
+  const minRise = o.minRise ?? 0.05;
+  if (val.length === 0 || val.some((p) => !Number.isFinite(p.value))) return null; // divergence, not over-fitting
   const trainAt = new Map(train.map((p) => [p.step, p.value]));
-  let best = -1;
-  for (let i = 0; i < val.length; i++) {
-    const v = val[i]!.value;
-    if (!Number.isFinite(v)) return null; // divergence, not over-fitting
-    if (best < 0 || v < val[best]!.value) {
-      best = i;
-      continue;
-    }
-    if (i - best < patience) continue;
-    const b = val[best]!;
-    const trB = trainAt.get(b.step);
-    const trI = trainAt.get(val[i]!.step);
-    if (trB === undefined || trI === undefined || !(trI < trB)) continue;
-    if (v > b.value + minRise * Math.abs(b.value)) {
-      return {
-        kind: 'overfitting', step: b.step, value: v / b.value,
-        message: `over-fitting from epoch ${b.step}: validation loss ${fmt(b.value)} there, ${fmt(v)} at epoch ${val[i]!.step} (no new minimum for ${i - best} epochs) while training loss fell from ${fmt(trB)} to ${fmt(trI)}`,
-      };
-    }
-  }
-  return null;
+  let best = 0;
+  for (let i = 1; i < val.length; i++) if (val[i]!.value < val[best]!.value) best = i;
+  const last = val.length - 1;
+  if (last - best < patience) return null;
+  const b = val[best]!;
+  const l = val[last]!;
+  const trB = trainAt.get(b.step);
+  const trL = trainAt.get(l.step);
+  if (trB === undefined || trL === undefined || !(trL < trB)) return null;
+  if (!(l.value > b.value + minRise * Math.abs(b.value))) return null;
+  return {
+    kind: 'overfitting', step: b.step, value: l.value / b.value,
+    message: `over-fitting from epoch ${b.step}: validation loss ${fmt(b.value)} there, ${fmt(l.value)} at epoch ${l.step} (no new minimum for ${last - best} epochs) while training loss fell from ${fmt(trB)} to ${fmt(trL)}`,
+  };
 }
 
 /** Flags every ReLU layer whose last logged dead fraction is at least `deadFraction`. */
