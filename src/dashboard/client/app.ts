@@ -9,6 +9,7 @@ import type { RunInfo, RunStatus } from '../../track/types.js';
 import { PALETTE, formatNumber } from '../../track/report-specs.js';
 import { ApiError, CardGrid, byId, fill, formatDuration, formatTime, getJson, h } from './dom.js';
 import { lastValues, loadRun, refreshRun, type RunData } from './state.js';
+import { groupRuns } from './groups.js';
 import { drawCompare, drawHistograms, drawMedia, drawScalars, type ViewOptions } from './views.js';
 
 type Tab = 'scalars' | 'histograms' | 'media' | 'compare';
@@ -81,7 +82,16 @@ function drawSidebar(): void {
   }));
 }
 
+/** The colour of the i-th selected run in the charts: per run, or per configuration when seeds are grouped. */
 function swatchColor(i: number): string {
+  if (opts.group) {
+    const runs = selectedData();
+    const r = runs.find((d) => d.info.id === state.selected[i]);
+    if (r) {
+      const gi = groupRuns(runs).findIndex((g) => g.runs.includes(r));
+      if (gi >= 0) return PALETTE[gi % PALETTE.length]!;
+    }
+  }
   return PALETTE[i % PALETTE.length]!;
 }
 
@@ -104,7 +114,7 @@ function drawHeader(): void {
   }
   if (runs.length > 1) {
     title.textContent = `${runs.length} runs`;
-    fill(meta, ...runs.map((r, i) => h('span', { class: 'meta-run' }, h('i', { class: 'swatch', style: `background:${swatchColor(i)}` }), r.info.name)));
+    fill(meta, ...runs.map((r) => h('span', { class: 'meta-run' }, h('i', { class: 'swatch', style: `background:${swatchColor(state.selected.indexOf(r.info.id))}` }), r.info.name)));
     fill(chips, ...runs.flatMap((r) => r.diagnostics.map((d) => h('span', { class: 'chip diag-chip', 'data-diag': d.kind, 'data-run': r.info.id, title: d.message }, `⚠ ${r.info.name}: ${d.kind}${d.layer ? ` (${d.layer})` : ''}`))));
     return;
   }
