@@ -109,7 +109,7 @@ export async function writeStudyReport(store: RunStore, study: string, outDir: s
           if (c) series.push({ name: `${grp.config} · ${t}`, points: downsample(c, MAX_CURVE_POINTS).map((p) => ({ step: p.step, mean: p.mean, lo: p.ciLow, hi: p.ciHigh, n: p.n })), color: PALETTE[i % PALETTE.length]!, dash: splitDash(t) });
         }
       });
-      spec = bandChartSpec({ title: '', series, width: 520, height: 260 });
+      spec = bandChartSpec({ title: '', series, width: 520, height: 260, logScale: wideRange(series.flatMap((x) => x.points.map((p) => p.mean))) });
     } else {
       const series: CurveSeriesInput[] = [];
       runs.forEach((r, i) => {
@@ -118,7 +118,7 @@ export async function writeStudyReport(store: RunStore, study: string, outDir: s
           if (p) series.push({ name: `${r.name} · ${t}`, points: downsample(p, MAX_CURVE_POINTS), color: PALETTE[i % PALETTE.length]!, dash: splitDash(t) });
         }
       });
-      spec = scalarChartSpec({ title: '', series, width: 520, height: 260 });
+      spec = scalarChartSpec({ title: '', series, width: 520, height: 260, logScale: wideRange(series.flatMap((x) => x.points.map((p) => p.value ?? NaN))) });
     }
     let html: string;
     try {
@@ -182,4 +182,11 @@ function formatValue(v: number, metric: string): string {
 function formatSigned(v: number, metric: string): string {
   const s = formatValue(v, metric);
   return (v > 0 ? '+' : '') + s + (isFraction(metric) ? ' points' : '');
+}
+
+/** A log y axis when every value is positive and they span more than two decades (a first-epoch loss of 200 beside 0.2). */
+function wideRange(values: number[]): boolean {
+  const v = values.filter(Number.isFinite);
+  if (v.length === 0 || v.some((x) => x <= 0)) return false;
+  return Math.max(...v) / Math.min(...v) > 100;
 }
