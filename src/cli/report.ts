@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { writeRunReport } from '../track/report.js';
 import { writeStudyReport } from '../track/report-study.js';
+import { referencesOf } from '../studies/references.js';
 import { RunStore, UnknownRunError } from '../track/store.js';
 
 export interface ReportCliHooks {
@@ -24,7 +25,10 @@ export async function report(dbPath: string, ref: string, outDir: string): Promi
     }
     const studies = store.studies();
     if (studies.some((s) => s.study === ref)) {
-      const f = await writeStudyReport(store, ref, outDir);
+      const r = referencesOf(ref);
+      const f = await writeStudyReport(store, ref, outDir, {
+        references: r.numbers, ours: r.ours, mainMetric: r.mainMetric, ...(r.lowerIsBetter !== undefined ? { lowerIsBetter: r.lowerIsBetter } : {}),
+      });
       return [f.html, f.md, ...f.runs.flatMap((r) => [r.html, r.md])];
     }
     const err = new UnknownRunError(ref, store.path, store.listRuns({ limit: 10 }));

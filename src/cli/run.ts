@@ -1,10 +1,12 @@
 /** `gradlab run <study>` and `gradlab list`. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { setBackend } from '../backend/index.js';
 import { findStudy, studies } from '../studies/index.js';
 import { StudyTracking } from '../studies/tracking.js';
 import { RunStore, defaultDbPath } from '../track/store.js';
-import { writeRunReport } from '../track/report.js';
+import { writeStudyReport } from '../track/report-study.js';
+import { diagnoseRun } from '../track/diagnostics.js';
+import { parseSeeds, runSeeds, studyReportOptions } from './seeds.js';
 import { dirname, join, relative } from 'node:path';
 import { InterruptedError } from '../train/interrupt.js';
 import { handleStopSignals } from './signals.js';
@@ -27,8 +29,20 @@ export function registerRun(program: Command, int: (v: string) => number): void 
     .option('--set <key=value...>', 'study-specific parameters')
     .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
     .option('--no-track', 'do not record the run in the store')
-    .action(async (name: string, opts: { epochs?: number; seed: number; json?: boolean; backend?: string; set?: string[]; db?: string; track: boolean }) => {
+    .option('--seeds <n|list>', 'run every configuration once per seed: a count (5: seeds 1-5) or a list (1,2,7), in parallel worker processes; then mean ± 95% CI, verdicts and one study report')
+    .addOption(new Option('--no-study-report', 'write only the per-run reports (the --seeds workers use it)').hideHelp())
+    .action(async (name: string, opts: { epochs?: number; seed: number; json?: boolean; backend?: string; set?: string[]; db?: string; track: boolean; seeds?: string; studyReport: boolean }) => {
       const study = findStudy(name);
+      if (opts.seeds !== undefined) {
+        const seeds = parseSeeds(opts.seeds);
+        if (!opts.track) throw new Error('--seeds needs the run store (the seeds are aggregated from it): drop --no-track');
+        const db = RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath());
+        const dbPath = db.path;
+        db.close();
+        const res = await runSeeds(study, seeds, { epochs: opts.epochs, backend: opts.backend, set: opts.set, db: dbPath, out: opts.json ? process.stderr : process.stdout });
+        if (opts.json) process.stdout.write(JSON.stringify(res) + '\n');
+        return;
+      }
       if (opts.backend) setBackend(opts.backend);
       const out = opts.json ? process.stderr : process.stdout;
       const params: Record<string, string> = {};
@@ -58,17 +72,26 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         unhandle();
       }
       const reports: string[] = [];
+      let studyReport: string | undefined;
       if (store && tracking.runIds.length) {
         out.write(`recorded run${tracking.runIds.length > 1 ? 's' : ''} ${tracking.runIds.join(', ')} in ${store.path} (see them with: npx gradlab dashboard)\n`);
-        // Every study run ends with its report: HTML with the plots as SVG, and a Markdown summary.
-        const dir = join(dirname(store.path), 'reports');
         for (const id of tracking.runIds) {
-          const f = await writeRunReport(store, id, dir);
-          reports.push(f.html);
-          out.write(`report: ${relative(process.cwd(), f.html)} and ${relative(process.cwd(), f.md)}\n`);
+          for (const d of diagnoseRun(store, id)) out.write(`diagnostic: ${store.getRun(id).name}: ${d.message}\n`);
+        }
+        // Every study run ends with its reports: one per run and one for the study (every variant
+        // overlaid, references, diagnostics), HTML with the plots as SVG, and Markdown summaries.
+        const dir = join(dirname(store.path), 'reports');
+        const f = await writeStudyReport(store, study.name, dir, { ...studyReportOptions(study, tracking.runIds, true), studyFile: opts.studyReport });
+        for (const r of f.runs) {
+          reports.push(r.html);
+          out.write(`report: ${relative(process.cwd(), r.html)} and ${relative(process.cwd(), r.md)}\n`);
+        }
+        if (opts.studyReport) {
+          studyReport = f.html;
+          out.write(`study report: ${relative(process.cwd(), f.html)} and ${relative(process.cwd(), f.md)}\n`);
         }
       }
       store?.close();
-      if (opts.json) process.stdout.write(JSON.stringify({ ...result, runs: tracking.runIds, reports }) + '\n');
+      if (opts.json) process.stdout.write(JSON.stringify({ ...result, runs: tracking.runIds, reports, ...(studyReport ? { studyReport } : {}) }) + '\n');
     });
 }

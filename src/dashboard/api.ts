@@ -2,7 +2,8 @@
  * The dashboard's JSON API: everything the page shows, read through a (read-only) RunStore.
  *
  *   GET /api/runs?study=&status=&search=&limit=   { runs: RunInfo[], studies }     newest first
- *   GET /api/runs/<id>                            { run, tags, cursor, last }      last: final value per scalar tag
+ *   GET /api/runs/<id>                            { run, tags, cursor, last, diagnostics }   last: final value per scalar tag;
+ *                                                 diagnostics: over-fitting, dead ReLU, gradients, divergence (track/diagnostics.ts)
  *   GET /api/runs/<id>/cursor                     { status, cursor }              cheap poll for live runs
  *   GET /api/runs/<id>/scalars?tag=&afterId=      { points }
  *   GET /api/runs/<id>/histograms?tag=&afterId=   { histograms }
@@ -15,6 +16,7 @@
  */
 import { MEDIA_KINDS, RUN_STATUSES, type MediaKind, type MediaRecord, type RunStatus } from '../track/types.js';
 import { UnknownRunError, type RunStore } from '../track/store.js';
+import { diagnoseRun } from '../track/diagnostics.js';
 
 export interface ApiAnswer {
   status: number;
@@ -118,7 +120,7 @@ function route(store: RunStore, path: string, q: URLSearchParams): ApiAnswer {
     const run = store.getRun(parts[1]!);
     const id = run.id;
     const what = parts.slice(2).join('/');
-    if (what === '') return json(200, { run, tags: store.tags(id), cursor: store.cursor(id), last: lastValues(store, id) });
+    if (what === '') return json(200, { run, tags: store.tags(id), cursor: store.cursor(id), last: lastValues(store, id), diagnostics: diagnoseRun(store, id) });
     if (what === 'cursor') return json(200, { status: run.status, endedAt: run.endedAt, cursor: store.cursor(id) });
     const tag = strParam(q, 'tag');
     const afterId = intParam(q, 'afterId');

@@ -8,6 +8,7 @@
  *   /js/dashboard/client/  the compiled browser code (dist/src/dashboard/client/)
  *   /js/track/report-specs.js  the Vega-Lite specs shared with the reports
  *   /js/track/figure-safety.js the loader that refuses what a record names (shared with the reports)
+ *   /js/metrics/stats.js   the statistics (seed groups: mean and 95% CI)
  *   /vendor/vega.min.js, /vendor/vega-lite.min.js   the browser builds of the npm packages
  *
  * Folders are found from this module's own location (dist/src/dashboard/files.js), so the
@@ -25,7 +26,7 @@ const packageRoot = resolve(here, '..', '..', '..');
 export const STATIC_DIR = join(packageRoot, 'src', 'dashboard', 'static');
 /** The compiled sources (dist/src): the browser code is served from a few places under it. */
 export const JS_DIR = resolve(here, '..');
-const JS_ALLOWED = ['dashboard/client/', 'track/report-specs.js', 'track/figure-safety.js'];
+const JS_ALLOWED = ['dashboard/client/', 'track/report-specs.js', 'track/figure-safety.js', 'metrics/stats.js'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -15,8 +15,12 @@ import { s5Usps } from './s5-usps.js';
 import { s5Autoencoder } from './s5-autoencoder.js';
 import { s5Conv1d } from './s5-conv1d.js';
 import type { Study } from './study.js';
+import { REFERENCES } from './references.js';
 
 export const studies: Study[] = [mnistMlp, mnistLinear, backpropByHandStudy, spamEmbeddings, s3Cnn, s3Attention, s3Transformer, s4Compare, s2Regularization, s2Search, s5LinearRegression, s5Nonlinear, s5Usps, s5Autoencoder, s5Conv1d];
+
+// Each study gets the numbers its original report measured (studies/references.ts), unless it declares its own.
+for (const s of studies) if (s.references === undefined) s.references = REFERENCES[s.name]?.numbers ?? [];
 
 export function findStudy(name: string): Study {
   const s = studies.find((x) => x.name === name);

@@ -186,7 +186,8 @@ export const s2Regularization: Study = {
         config, data, epochs, gen: new Generator(modelSeed), lr, batchSize, callbacks: tracked(tracker),
         log: (l) => { if (++line % every === 0 || line === 1) o.log(`  ${name}: ${l}`); },
       });
-      classificationReport(r.model, new DataLoader(data.test, { batchSize: 1000 }), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], tracker?.run ?? null, epochs);
+      // test/accuracy is already the per-epoch test curve here: the report adds the other test metrics.
+      classificationReport(r.model, new DataLoader(data.test, { batchSize: 1000 }), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], tracker?.run ?? null, epochs, { skip: ['test/accuracy'] });
       const h = r.history;
       let minVal = Infinity, minValEpoch = 0;
       for (const e of h) if (e.metrics['val/loss'] < minVal) { minVal = e.metrics['val/loss']; minValEpoch = e.epoch; }

@@ -2,6 +2,8 @@
  * Test-set scoring shared by the S3 and S4 studies: class probabilities over a loader (eval
  * mode, no graph), then accuracy, macro precision / recall / F1, cross-entropy (log-loss of the
  * softmax) and one-vs-rest ROC curves with their AUC; plus a plain-text table for the log.
+ * This is the one test-set report of every classification study (classification-report.ts wraps
+ * it for studies that keep a model and a loader), logged under one set of names (TEST_METRICS).
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { softmax } from '../autograd/ops/nn.js';
@@ -10,6 +12,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { accuracyScore, logLoss, precisionRecallFscoreSupport } from '../metrics/classification.js';
 import { rocCurvesOvr } from '../metrics/ranking.js';
 import type { Run } from '../track/run.js';
+import type { ConfusionResult } from '../metrics/classification.js';
+import { confusionRecord } from '../metrics/records.js';
 
 export interface Scores {
   /** Softmax of the model's outputs, [n, C] row-major. */
@@ -77,15 +81,45 @@ export function classificationReport(s: Scores): ClassificationReport {
   };
 }
 
-/** Logs the test metrics as 'test/<name>' scalars and the ROC curves as one curves record. */
-export function logReport(run: Run, r: ClassificationReport, classes: readonly string[], step: number): void {
+/**
+ * The one set of test-set metric names every study logs (S1…S5 alike), so runs of different
+ * studies overlay in the dashboard and the study report: 'test/accuracy', 'test/f1_macro', …
+ */
+export const TEST_METRICS = {
+  accuracy: 'test/accuracy',
+  f1: 'test/f1_macro',
+  recall: 'test/recall_macro',
+  precision: 'test/precision_macro',
+  crossEntropy: 'test/cross_entropy',
+  /** Per class: `test/auc_<class>`. */
+  aucPrefix: 'test/auc_',
+  roc: 'test/roc',
+  confusion: 'test/confusion',
+} as const;
+
+/** The test metrics of a report under their names (TEST_METRICS), ready for run.logScalars. */
+export function testScalars(r: Pick<ClassificationReport, 'accuracy' | 'f1' | 'recall' | 'precision' | 'crossEntropy' | 'auc'>, classes: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {
+    [TEST_METRICS.accuracy]: r.accuracy, [TEST_METRICS.f1]: r.f1, [TEST_METRICS.recall]: r.recall,
+    [TEST_METRICS.precision]: r.precision, [TEST_METRICS.crossEntropy]: r.crossEntropy,
+  };
+  r.auc.forEach((a, c) => { if (Number.isFinite(a)) out[`${TEST_METRICS.aucPrefix}${classes[c] ?? c}`] = a; });
+  return out;
+}
+
+/**
+ * Logs the test metrics (TEST_METRICS names), the ROC curves as one curves record and, when
+ * given, the confusion matrix (rows: true class, columns: predicted).
+ */
+export function logReport(run: Run, r: ClassificationReport, classes: readonly string[], step: number, confusion?: ConfusionResult, skip: readonly string[] = []): void {
   run.batch(() => {
-    run.logScalars({
-      'test/accuracy': r.accuracy, 'test/f1_macro': r.f1, 'test/recall_macro': r.recall,
-      'test/precision_macro': r.precision, 'test/cross_entropy': r.crossEntropy,
-    }, step);
-    r.auc.forEach((a, c) => { if (Number.isFinite(a)) run.logScalar(`test/auc_${classes[c]}`, a, step); });
-    run.logCurves('test/roc', {
+    const scalars = testScalars(r, classes);
+    for (const k of skip) delete scalars[k];
+    run.logScalars(scalars, step);
+    if (confusion) {
+      run.logMatrix(TEST_METRICS.confusion, { ...confusionRecord(confusion), rowLabels: [...classes], colLabels: [...classes] }, step);
+    }
+    run.logCurves(TEST_METRICS.roc, {
       series: r.roc.map((c) => ({ label: `${classes[c.label]} (AUC ${c.auc.toFixed(3)})`, x: c.fpr, y: c.tpr, score: c.auc })),
       xLabel: 'false positive rate', yLabel: 'true positive rate', caption: 'ROC, one class against the rest (test set)',
     }, step);

@@ -64,6 +64,8 @@ img.px{image-rendering:pixelated;border:1px solid #e3e7ee}
 pre{white-space:pre-wrap;margin:0}
 .error{color:#d64545}.note{color:#8a6d3b;font-size:12px}
 a{color:#3b6ea8}
+.note{color:#6b7785;font-size:12px}ul.verdicts,ul.diagnostics{background:#fff;border:1px solid #e3e7ee;border-radius:8px;padding:10px 14px 10px 32px;margin:0}
+.verdict.real{color:#1f7a4a;font-weight:600}.verdict.unclear{color:#52606d}.diag{color:#b4531a}
 .cols{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}.cols section{min-width:220px}
 `;
 

@@ -287,3 +287,114 @@ export function heatAlpha(weights: readonly number[]): number[] {
   for (const w of weights) if (Number.isFinite(w) && Math.abs(w) > max) max = Math.abs(w);
   return weights.map((w) => (Number.isFinite(w) && max > 0 ? Math.abs(w) / max : 0));
 }
+
+/**
+ * At most `max` points of a series, evenly spaced, the first and the last always kept: a report
+ * or a chart of 1,000 epochs draws as many points as one of `max` (reports stay small).
+ */
+export function downsample<T>(points: readonly T[], max = 400): T[] {
+  if (points.length <= max || max < 2) return points.slice();
+  const out: T[] = [];
+  const step = (points.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]!);
+  return out;
+}
+
+export interface BandSeriesInput {
+  /** Legend entry, e.g. 'adam · val/loss'. */
+  name: string;
+  /** Mean per step and the confidence band around it (lo = hi = mean where n = 1). */
+  points: { step: number; mean: number; lo: number; hi: number; n?: number }[];
+  color?: string;
+  dash?: number[];
+}
+
+/** Mean lines with a shaded confidence band each (seed groups): colour per series, dash per split. */
+export function bandChartSpec(o: { title: string; series: BandSeriesInput[]; width?: number | 'container'; height?: number; xTitle?: string; legend?: boolean; logScale?: boolean }): VlSpec {
+  const rows: { step: number; mean: number; lo: number; hi: number; n: number; series: string }[] = [];
+  for (const s of o.series) {
+    for (const p of s.points) {
+      if (!Number.isFinite(p.mean) || (o.logScale && !(p.mean > 0))) continue;
+      const lo = Number.isFinite(p.lo) ? p.lo : p.mean;
+      const hi = Number.isFinite(p.hi) ? p.hi : p.mean;
+      rows.push({ step: p.step, mean: p.mean, lo: o.logScale ? Math.max(lo, p.mean * 1e-3) : lo, hi, n: p.n ?? 1, series: s.name });
+    }
+  }
+  const names = o.series.map((s) => s.name);
+  const colors = o.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
+  const legend = o.legend === false ? null : { orient: 'bottom', direction: 'vertical', columns: names.some((n) => n.length > 28) ? 1 : 2, symbolType: 'stroke', symbolSize: 300, symbolOpacity: 1, symbolStrokeWidth: 2.5, labelLimit: 480 };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend };
+  const strokeDash = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) }, legend };
+  const x = { field: 'step', type: 'quantitative', title: o.xTitle ?? 'step', axis: o.xTitle && o.xTitle !== 'step' ? {} : { tickMinStep: 1, format: 'd' } };
+  const yScale = o.logScale ? { type: 'log', nice: false } : { zero: false };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: o.title, width: o.width ?? 420, height: o.height ?? 220, autosize: { type: 'fit-x', contains: 'padding' },
+    data: { values: rows },
+    layer: [
+      // NOTE: the band is coloured through `fill` with the line's scale and legend settings: Vega-Lite
+      // merges legends of one field, and a legend: null on one channel would disable the merged one.
+      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: yScale, title: null }, y2: { field: 'hi' }, fill: color } },
+      {
+        mark: { type: 'line', strokeWidth: 2, point: rows.length <= 3 * Math.max(1, names.length) ? { size: 28, filled: true } : false },
+        encoding: {
+          x, y: { field: 'mean', type: 'quantitative', scale: yScale, title: null }, color, strokeDash,
+          tooltip: [{ field: 'series', title: 'series' }, { field: 'step', title: 'step' }, { field: 'mean', title: 'mean', format: '.5g' }, { field: 'lo', title: '95% CI low', format: '.5g' }, { field: 'hi', title: '95% CI high', format: '.5g' }, { field: 'n', title: 'seeds' }],
+        },
+      },
+    ],
+    config: VL_CONFIG,
+  };
+}
+
+export interface ParallelLine {
+  /** What one line is (a run, a trial). */
+  line: string;
+  /** Lines of one group share a colour (a configuration's seeds, a tune study's states). */
+  group: string;
+  values: Record<string, number | null>;
+}
+
+/**
+ * Parallel coordinates: one vertical axis per key (each scaled to its own min…max, the range
+ * written at the ends), one line per run or trial across them, coloured by group.
+ */
+export function parallelSpec(title: string, lines: readonly ParallelLine[], axes: readonly string[], o: { width?: number | 'container'; height?: number } = {}): VlSpec {
+  const rows: { line: string; group: string; axis: string; value: number; norm: number }[] = [];
+  const ticks: { axis: string; lo: string; hi: string }[] = [];
+  for (const a of axes) {
+    const vals = lines.map((l) => l.values[a]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (vals.length === 0) continue;
+    const lo = Math.min(...vals);
+    const hi = Math.max(...vals);
+    ticks.push({ axis: a, lo: formatNumber(lo), hi: formatNumber(hi) });
+    for (const l of lines) {
+      const v = l.values[a];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      rows.push({ line: l.line, group: l.group, axis: a, value: v, norm: hi > lo ? (v - lo) / (hi - lo) : 0.5 });
+    }
+  }
+  const shown = ticks.map((t) => t.axis);
+  const x = { field: 'axis', type: 'nominal', sort: shown, title: null, axis: { labelAngle: 0, labelLimit: 140, domain: false, ticks: false, orient: 'bottom' } };
+  const groups = [...new Set(lines.map((l) => l.group))];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title, width: o.width ?? Math.max(360, 120 * shown.length), height: o.height ?? 240,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    layer: [
+      { data: { values: ticks }, mark: { type: 'rule', color: '#c9ced6' }, encoding: { x, y: { datum: 0, type: 'quantitative', scale: { domain: [0, 1] }, axis: null, title: null }, y2: { datum: 1 } } },
+      { data: { values: ticks }, mark: { type: 'text', dy: -8, fontSize: 10, color: '#6b7785' }, encoding: { x, y: { datum: 1, type: 'quantitative', axis: null, title: null }, text: { field: 'hi' } } },
+      { data: { values: ticks }, mark: { type: 'text', dy: 10, fontSize: 10, color: '#6b7785' }, encoding: { x, y: { datum: 0, type: 'quantitative', axis: null, title: null }, text: { field: 'lo' } } },
+      {
+        data: { values: rows },
+        mark: { type: 'line', strokeWidth: 1.6, opacity: 0.8, point: { size: 18, filled: true } },
+        encoding: {
+          x, y: { field: 'norm', type: 'quantitative', scale: { domain: [0, 1] }, axis: null, title: null }, detail: { field: 'line' },
+          color: { field: 'group', type: 'nominal', title: null, scale: { domain: groups, range: groups.map((_, i) => PALETTE[i % PALETTE.length]!) }, legend: { orient: 'bottom', direction: 'vertical', columns: 2, labelLimit: 320 } },
+          tooltip: [{ field: 'line', title: 'run' }, { field: 'group', title: 'group' }, { field: 'axis', title: 'axis' }, { field: 'value', title: 'value', format: '.5g' }],
+        },
+      },
+    ],
+    config: VL_CONFIG,
+  };
+}

@@ -10,9 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { esc, figureHtml, mdEsc, mdTable, page, showValue, table, type Figure } from './report-html.js';
 import {
-  VL_CONFIG, curvesSpec, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
+  VL_CONFIG, curvesSpec, downsample, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
 } from './report-specs.js';
 import { renderSvgWithNotes } from './report-svg.js';
+import { diagnoseRun } from './diagnostics.js';
 import type { RunStore } from './store.js';
 import type { MediaRecord, RunInfo } from './types.js';
 
@@ -31,9 +32,38 @@ export function runFileBase(run: RunInfo): string {
   return run.name.endsWith(run.id) ? slug(run.name) : `${slug(run.name)}-${run.id}`;
 }
 
-export function durationText(run: RunInfo): string {
-  const s = Math.round(((run.endedAt ?? Date.now()) - run.startedAt) / 1000);
+/**
+ * The run's duration. A study finishes all its variants' runs when the whole study ends, so the
+ * time of the run's last record (`lastRecordMs`, see lastRecordMs()) is its end when known.
+ */
+export function durationText(run: RunInfo, lastRecordMs?: number | null): string {
+  const end = lastRecordMs != null && Number.isFinite(lastRecordMs) ? Math.min(lastRecordMs, run.endedAt ?? Infinity) : run.endedAt ?? Date.now();
+  const s = Math.round(Math.max(0, end - run.startedAt) / 1000);
   return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Milliseconds since the epoch of the run's last scalar, histogram or media record (null: none). */
+export function lastRecordMs(store: RunStore, runId: string): number | null {
+  let wall = -Infinity;
+  for (const p of store.scalars(runId)) if (p.wallTime > wall) wall = p.wallTime;
+  for (const h of store.histograms(runId)) if (h.wallTime > wall) wall = h.wallTime;
+  for (const m of store.media(runId)) if (m.wallTime > wall) wall = m.wallTime;
+  return Number.isFinite(wall) ? wall * 1000 : null;
+}
+
+/** Histogram steps drawn at most per tag (evenly spaced, first and last kept): a report stays small whatever the epoch count. */
+export const MAX_HISTOGRAM_STEPS = 24;
+/** Histogram cells drawn at most over all of a report's histograms (~150 bytes of SVG each). */
+export const HISTOGRAM_CELL_BUDGET = 8000;
+/** Points drawn at most per scalar series. */
+export const MAX_CURVE_POINTS = 300;
+
+/** A spec without per-mark tooltips and ARIA labels: the same picture in about half the SVG bytes. */
+function compactSpec(spec: Record<string, unknown>): Record<string, unknown> {
+  const enc = { ...(spec['encoding'] as Record<string, unknown>) };
+  delete enc['tooltip'];
+  const mark = typeof spec['mark'] === 'object' && spec['mark'] !== null ? { ...(spec['mark'] as object), tooltip: false, aria: false } : spec['mark'];
+  return { ...spec, mark, encoding: enc, config: { ...(spec['config'] as object), aria: false } };
 }
 
 async function svgFigure(id: string, title: string, kind: string, spec: object): Promise<Figure> {
@@ -90,7 +120,7 @@ export async function runFigures(store: RunStore, run: RunInfo): Promise<Figure[
     else scalars.set(p.tag, [p]);
   }
   for (const g of groupScalarTags([...scalars.keys()])) {
-    const series = g.tags.map((t) => ({ name: t, points: scalars.get(t)! }));
+    const series = g.tags.map((t) => ({ name: t, points: downsample(scalars.get(t)!, MAX_CURVE_POINTS) }));
     figs.push(await svgFigure(next(), g.tags.length > 1 ? `${g.chart} (${g.tags.join(', ')})` : g.chart, 'scalars', scalarChartSpec({ title: '', series, width: 500, height: 240 })));
   }
   const hists = new Map<string, ReturnType<RunStore['histograms']>>();
@@ -100,8 +130,14 @@ export async function runFigures(store: RunStore, run: RunInfo): Promise<Figure[
     else hists.set(h.tag, [h]);
   }
   const order = (t: string): number => (t.startsWith('weights/') ? 0 : t.startsWith('grads/') ? 1 : 2);
+  // Steps per histogram: within the cell budget over all of them, at least 2, at most MAX_HISTOGRAM_STEPS.
+  const buckets = Math.max(1, ...[...hists.values()].map((l) => l[0]?.counts.length ?? 1));
+  const perTag = Math.max(2, Math.min(MAX_HISTOGRAM_STEPS, Math.floor(HISTOGRAM_CELL_BUDGET / Math.max(1, hists.size * buckets))));
   for (const tag of [...hists.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b))) {
-    figs.push(await svgFigure(next(), `${tag} over steps`, 'histogram', histogramSpec('', hists.get(tag)!, { width: 480 })));
+    const all = hists.get(tag)!;
+    const shown = downsample(all, perTag);
+    const title = `${tag} over steps${shown.length < all.length ? ` (${shown.length} of ${all.length} steps)` : ''}`;
+    figs.push(await svgFigure(next(), title, 'histogram', compactSpec(histogramSpec('', shown, { width: 480 }))));
   }
   const latest = new Map<string, MediaRecord>();
   for (const m of store.media(run.id)) latest.set(`${m.kind}\u0000${m.tag}`, m); // ordered by kind, tag, step, id
@@ -118,11 +154,11 @@ export async function runFigures(store: RunStore, run: RunInfo): Promise<Figure[
   return figs;
 }
 
-function detailRows(run: RunInfo): [string, string][] {
+function detailRows(run: RunInfo, last: number | null): [string, string][] {
   return [
     ['id', run.id], ['study', run.study ?? '–'], ['status', run.status + (run.error ? ` (${run.error})` : '')],
     ['started', new Date(run.startedAt).toISOString()], ['ended', run.endedAt === null ? '–' : new Date(run.endedAt).toISOString()],
-    ['duration', durationText(run)], ['seed', run.seed === null ? '–' : String(run.seed)], ['code version', run.codeVersion], ['host', `${run.hostname} (pid ${run.pid})`],
+    ['duration', durationText(run, last)], ['seed', run.seed === null ? '–' : String(run.seed)], ['code version', run.codeVersion], ['host', `${run.hostname} (pid ${run.pid})`],
   ];
 }
 
@@ -130,6 +166,8 @@ function detailRows(run: RunInfo): [string, string][] {
 export async function writeRunReport(store: RunStore, runId: string, outDir: string): Promise<ReportFiles> {
   const run = store.getRun(runId);
   const figs = await runFigures(store, run);
+  const lastMs = lastRecordMs(store, run.id);
+  const diags = diagnoseRun(store, run.id);
   const last = store.lastScalars(run.id);
   const finals = Object.values(last).map((p) => [p.tag, String(p.step), formatNumber(p.value)]);
   const config = Object.entries(run.config).map(([k, v]) => [k, showValue(v)]);
@@ -140,12 +178,13 @@ export async function writeRunReport(store: RunStore, runId: string, outDir: str
   const html = page(`${run.name} · gradlab report`, [
     `<h1>${esc(run.name)}</h1>`,
     `<div class="meta"><span class="badge ${esc(run.status)}">${esc(run.status)}</span><span>${esc(run.study ?? 'no study')}</span><span>id ${esc(run.id)}</span>` +
-      `<span>seed ${esc(run.seed === null ? '–' : String(run.seed))}</span><span>${esc(new Date(run.startedAt).toISOString())}</span><span>${esc(durationText(run))}</span><span>${esc(run.codeVersion)}</span></div>`,
+      `<span>seed ${esc(run.seed === null ? '–' : String(run.seed))}</span><span>${esc(new Date(run.startedAt).toISOString())}</span><span>${esc(durationText(run, lastMs))}</span><span>${esc(run.codeVersion)}</span></div>`,
     '<div class="cols">',
     `<section><h2>Final metrics</h2>${finals.length ? table(['metric', 'step', 'value'], finals) : '<p>No scalars were logged.</p>'}</section>`,
     `<section><h2>Config</h2>${config.length ? table(['key', 'value'], config) : '<p>No config.</p>'}</section>`,
-    `<section><h2>Run</h2>${table(['', ''], detailRows(run))}</section>`,
+    `<section><h2>Run</h2>${table(['', ''], detailRows(run, lastMs))}</section>`,
     '</div>',
+    diags.length ? `<h2>Diagnostics</h2><ul class="diagnostics">${diags.map((d) => `<li class="diag diag-${esc(d.kind)}">${esc(d.message)}</li>`).join('')}</ul>` : '',
     `<h2>Figures</h2>`, figs.length ? `<div class="figs">${figs.map(figureHtml).join('\n')}</div>` : '<p>Nothing was plotted.</p>',
   ].join('\n'));
   const htmlPath = join(dir, `${base}.html`);
@@ -153,7 +192,8 @@ export async function writeRunReport(store: RunStore, runId: string, outDir: str
 
   const md = [
     `# ${mdEsc(run.name)}`, '',
-    ...detailRows(run).map(([k, v]) => `- **${k}**: ${mdEsc(v)}`), '',
+    ...detailRows(run, lastMs).map(([k, v]) => `- **${k}**: ${mdEsc(v)}`), '',
+    ...(diags.length ? ['## Diagnostics', '', ...diags.map((d) => `- ${mdEsc(d.message)}`), ''] : []),
     '## Config', '', config.length ? mdTable(['key', 'value'], config) : '_No config._', '',
     '## Final metrics', '', finals.length ? mdTable(['metric', 'step', 'value'], finals) : '_No scalars were logged._', '',
     '## Figures', '', `In [${base}.html](${encodeURI(base)}.html):`, '',

@@ -12,6 +12,10 @@
  *   await fit(model, { ..., callbacks: [tracker] });
  */
 import type { Callback, EpochLogs, FitContext } from '../train/callbacks.js';
+import { ReLU } from '../nn/activation.js';
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { DEAD_RELU_PREFIX } from './diagnostics.js';
 import type { Run } from './run.js';
 import { RunStore, type StartRunOptions } from './store.js';
 
@@ -29,6 +33,20 @@ export interface TrackerOptions {
   buckets?: number;
   /** Finish the run in onTrainEnd. Default true. */
   finishOnEnd?: boolean;
+  /**
+   * Log, per ReLU module, the fraction of its units never active on the first batch the model
+   * sees in eval mode each epoch (the validation batch) as 'diag/dead_relu/<module path>'.
+   * Default true; ReLUs applied as functions (not modules) are not seen.
+   */
+  deadRelu?: boolean;
+}
+
+/** Watches one ReLU module's outputs in eval mode: which units were ever > 0. */
+interface ReluProbe {
+  path: string;
+  module: Module;
+  active: Uint8Array | null;
+  seen: number;
 }
 
 export class Tracker implements Callback {
@@ -37,6 +55,8 @@ export class Tracker implements Callback {
   private readonly logBatches: boolean;
   private readonly buckets: number | undefined;
   private readonly finishOnEnd: boolean;
+  private readonly deadRelu: boolean;
+  private probes: ReluProbe[] = [];
 
   constructor(readonly run: Run, opts: TrackerOptions = {}) {
     this.histogramEvery = opts.histogramEvery ?? 1;
@@ -47,6 +67,34 @@ export class Tracker implements Callback {
     this.logBatches = opts.logBatches ?? false;
     this.buckets = opts.buckets;
     this.finishOnEnd = opts.finishOnEnd ?? true;
+    this.deadRelu = opts.deadRelu ?? true;
+  }
+
+  /** Wrap every ReLU module's forward (an own property, removed again in onTrainEnd). */
+  private watchRelus(model: Module): void {
+    for (const [path, m] of model.namedModules()) {
+      if (!(m instanceof ReLU) || Object.prototype.hasOwnProperty.call(m, 'forward')) continue;
+      const probe: ReluProbe = { path: path || 'relu', module: m, active: null, seen: 0 };
+      const orig = m.forward;
+      m.forward = (x: Tensor): Tensor => {
+        const y = orig.call(m, x);
+        if (!m.training && probe.seen === 0 && y.shape.length >= 1 && y.shape[0]! > 0) {
+          const units = y.size / y.shape[0]!;
+          const d = y.data;
+          const act = new Uint8Array(units);
+          for (let i = 0; i < d.length; i++) if (Number(d[i]) > 0) act[i % units] = 1;
+          probe.active = act;
+          probe.seen = y.shape[0]!;
+        }
+        return y;
+      };
+      this.probes.push(probe);
+    }
+  }
+
+  private unwatchRelus(): void {
+    for (const p of this.probes) Reflect.deleteProperty(p.module, 'forward');
+    this.probes = [];
   }
 
   /** Open the store (default ./runs/gradlab.db), start a run and return its tracker. */
@@ -65,6 +113,7 @@ export class Tracker implements Callback {
   }
 
   onTrainBegin(ctx: FitContext): void {
+    if (this.deadRelu) this.watchRelus(ctx.model);
     if (this.histogramEvery > 0) this.run.batch(() => this.logParams(ctx, 0, false));
   }
 
@@ -76,6 +125,14 @@ export class Tracker implements Callback {
     this.run.batch(() => {
       for (const [tag, value] of Object.entries(logs.metrics)) this.run.logScalar(tag, value, logs.epoch);
       this.run.logScalar('time/epoch_seconds', logs.seconds, logs.epoch);
+      for (const p of this.probes) {
+        if (p.active === null) continue;
+        let dead = 0;
+        for (const a of p.active) if (a === 0) dead++;
+        this.run.logScalar(`${DEAD_RELU_PREFIX}${p.path}`, dead / p.active.length, logs.epoch);
+        p.active = null;
+        p.seen = 0;
+      }
       if (this.histogramEvery > 0 && logs.epoch % this.histogramEvery === 0) this.logParams(ctx, logs.epoch, this.gradients);
     });
   }
@@ -88,6 +145,7 @@ export class Tracker implements Callback {
   }
 
   onTrainEnd(_ctx: FitContext, _history: EpochLogs[]): void {
+    this.unwatchRelus();
     if (this.finishOnEnd) this.run.finish('finished');
   }
 

@@ -11,6 +11,7 @@
  * ignores interactions.
  */
 import type { Run } from '../track/run.js';
+import { parallelSpec, type ParallelLine } from '../track/report-specs.js';
 import type { Distribution } from './distributions.js';
 import type { StudyDirection } from './types.js';
 import type { FrozenTrial, JsonValue } from './types.js';
@@ -184,6 +185,23 @@ export function plotParamImportances(study: StudyLike): VegaLiteSpec {
  * the figures tune/optimization_history, tune/slice, tune/intermediate_values (when any
  * trial reported), tune/param_importances (with 2+ complete trials), and the trials table as text.
  */
+/**
+ * Optuna's parallel-coordinate plot: one axis per numeric parameter and one for the objective,
+ * one line per complete trial (coloured as in the top quarter by value, or the rest).
+ */
+export function plotParallelCoordinate(study: StudyLike): VegaLiteSpec {
+  const trials = completeTrials(study);
+  const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].filter((k) => trials.every((t) => typeof t.params[k] === 'number')).sort();
+  const values = trials.map((t) => t.value!).sort((a, b) => (study.direction === 'minimize' ? a - b : b - a));
+  const cut = values[Math.max(0, Math.ceil(values.length / 4) - 1)] ?? NaN;
+  const good = (v: number): boolean => (study.direction === 'minimize' ? v <= cut : v >= cut);
+  const lines: ParallelLine[] = trials.map((t) => ({
+    line: `trial ${t.number}`, group: good(t.value!) ? 'best quarter' : 'other trials',
+    values: { ...Object.fromEntries(names.map((k) => [k, t.params[k] as number])), objective: t.value },
+  }));
+  return parallelSpec('Parallel coordinates', lines, [...names, 'objective']) as VegaLiteSpec;
+}
+
 export function logStudyToRun(study: StudyLike, run: Run, step = 0): void {
   run.batch(() => {
     let best: number | null = null;
@@ -196,6 +214,7 @@ export function logStudyToRun(study: StudyLike, run: Run, step = 0): void {
     run.logFigure('tune/slice', { format: 'vega-lite', spec: plotSlice(study) }, step);
     if (study.trials.some((t) => t.intermediateValues.size > 0)) run.logFigure('tune/intermediate_values', { format: 'vega-lite', spec: plotIntermediateValues(study) }, step);
     if (completeTrials(study).length >= 2) run.logFigure('tune/param_importances', { format: 'vega-lite', spec: plotParamImportances(study) }, step);
+    if (completeTrials(study).length >= 2) run.logFigure('tune/parallel_coordinate', { format: 'vega-lite', spec: plotParallelCoordinate(study) }, step);
     run.logText('tune/trials', formatTable(trialsDataFrame(study.trials)), step);
   });
 }

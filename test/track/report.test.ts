@@ -69,9 +69,10 @@ test('writeRunReport writes a self-contained HTML report and a Markdown summary'
     // Self-contained: nothing fetched from elsewhere.
     assert.doesNotMatch(html, /<script|<link|src="http|href="http(?!:\/\/www\.w3\.org)/);
     const tags = store.tags(fx.runId);
-    // One SVG per scalar chart (4), per histogram tag, per vega-rendered media (matrix, curve, points, vl figure).
+    // One SVG per scalar chart (loss, accuracy, lr, the dead-ReLU fraction, …), per histogram tag, per vega-rendered media (matrix, curve, points, vl figure).
     const svgs = html.match(/<svg /g)?.length ?? 0;
-    assert.equal(svgs, 4 + tags.histograms.length + 4);
+    assert.ok(tags.scalars.includes('diag/dead_relu/1'), 'the ReLU of the fixture MLP is watched');
+    assert.equal(svgs, groupScalarTags(tags.scalars).length + tags.histograms.length + 4);
     for (const t of ['train/loss', 'val/loss', 'train/accuracy', 'val/accuracy']) assert.ok(html.includes(`>${t}</text>`), `legend entry ${t}`);
     const last = store.lastScalars(fx.runId);
     assert.ok(html.includes(`<td>${formatNumber(last['val/accuracy']!.value)}</td>`));
@@ -85,7 +86,7 @@ test('writeRunReport writes a self-contained HTML report and a Markdown summary'
     assert.match(md, /\| hidden \| 32 \|/);
     assert.match(md, new RegExp(`\\| val/accuracy \\| 3 \\| ${formatNumber(last['val/accuracy']!.value).replace('.', '\\.')} \\|`));
     const figures = md.split('\n').filter((l) => /^\d+\. \[/.test(l));
-    assert.equal(figures.length, 4 + tags.histograms.length + tags.media.length);
+    assert.equal(figures.length, groupScalarTags(tags.scalars).length + tags.histograms.length + tags.media.length);
     assert.match(figures[0]!, /^1\. \[loss \(train\/loss, val\/loss\)\]\(.*\.html#fig-1\) \(scalars\)$/);
   } finally {
     store.close();
@@ -111,6 +112,39 @@ test('writeStudyReport compares the runs of a study and writes each run\'s repor
     assert.match(md, new RegExp(`\\| ${a.name} \\| finished \\| 1 \\|`));
     await assert.rejects(writeStudyReport(store, 'nope', out), /no runs of study 'nope' in .*; studies there: dash-test \(2 runs\)/);
     await assert.rejects(writeRunReport(store, 'nope', out), /no run 'nope' in .*recent runs:/);
+  } finally {
+    store.close();
+  }
+});
+
+test('a report stays under 2 MB whatever the epoch count: 400 epochs, 12 histogram tags, 3 runs in a study', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'gradlab-report-big-'));
+  const store = RunStore.open(join(out, 'big.db'));
+  try {
+    const ids: string[] = [];
+    for (let r = 0; r < 3; r++) {
+      const run = store.startRun({ study: 'big', name: `big/v${r}`, seed: 1, handleSignals: false });
+      run.batch(() => {
+        for (let e = 1; e <= 400; e++) {
+          run.logScalars({ 'train/loss': 1 / e + r * 0.01, 'val/loss': 1 / e + 0.05, 'train/accuracy': 1 - 1 / (e + 1), 'val/accuracy': 1 - 1.2 / (e + 1), lr: 1e-3 }, e);
+          for (let p = 0; p < 6; p++) {
+            const vals = Array.from({ length: 64 }, (_, i) => Math.sin(i * 0.3 + e * 0.01 + p));
+            run.logHistogram(`weights/layer${p}.weight`, vals, e);
+            run.logHistogram(`grads/layer${p}.weight`, vals.map((v) => v * 1e-3), e);
+          }
+        }
+      });
+      run.finish();
+      ids.push(run.id);
+    }
+    const one = await writeRunReport(store, ids[0]!, out);
+    const size = readFileSync(one.html).length;
+    assert.ok(size < 2_000_000, `run report is ${size} bytes`);
+    const html = readFileSync(one.html, 'utf8');
+    assert.match(html, /weights\/layer0\.weight over steps \(\d+ of 400 steps\)/);
+    const study = await writeStudyReport(store, 'big', out, { writeRunReports: false });
+    const ssize = readFileSync(study.html).length;
+    assert.ok(ssize < 2_000_000, `study report is ${ssize} bytes`);
   } finally {
     store.close();
   }

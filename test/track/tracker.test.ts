@@ -39,7 +39,12 @@ test('Tracker logs metrics and weight/gradient histograms of every parameter, th
   assert.equal(info.study, 'toy');
 
   const tags = store.tags(id);
-  assert.deepEqual(tags.scalars, ['batch/loss', 'final/bestEpoch', 'final/test_loss', 'lr', 'time/epoch_seconds', 'train/loss', 'val/loss']);
+  assert.deepEqual(tags.scalars, ['batch/loss', 'diag/dead_relu/1', 'final/bestEpoch', 'final/test_loss', 'lr', 'time/epoch_seconds', 'train/loss', 'val/loss']);
+  // The ReLU's dead fraction on the validation batch, each epoch, in [0, 1] in quarters (4 units).
+  const dead = store.scalars(id, { tag: 'diag/dead_relu/1' });
+  assert.deepEqual(dead.map((p) => p.step), [1, 2, 3]);
+  for (const p of dead) assert.ok([0, 0.25, 0.5, 0.75, 1].includes(p.value), `dead fraction ${p.value}`);
+  assert.equal(Object.prototype.hasOwnProperty.call(model.at(1), 'forward'), false, 'the ReLU is unwrapped after training');
   // The kept model's test metrics, at the last epoch's step.
   assert.deepEqual(store.scalars(id, { tag: 'final/test_loss' }).map((p) => [p.step, p.value]), [[3, result.test!.loss]]);
   const trainLoss = store.scalars(id, { tag: 'train/loss' });

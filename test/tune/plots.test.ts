@@ -77,7 +77,7 @@ test('logStudyToRun writes per-trial scalars, the figures and the trials table i
   const complete = s.trials.filter((t) => t.state === 'complete');
   assert.deepEqual(store.scalars(run.id, { tag: 'tune/value' }).map((p) => [p.step, p.value]), complete.map((t) => [t.number, t.value]));
   assert.equal(store.scalars(run.id, { tag: 'tune/best_value' }).at(-1)!.value, s.bestValue);
-  assert.deepEqual(store.media(run.id, { kind: 'figure' }).map((m) => m.tag).sort(), ['tune/intermediate_values', 'tune/optimization_history', 'tune/param_importances', 'tune/slice']);
+  assert.deepEqual(store.media(run.id, { kind: 'figure' }).map((m) => m.tag).sort(), ['tune/intermediate_values', 'tune/optimization_history', 'tune/parallel_coordinate', 'tune/param_importances', 'tune/slice']);
   const [text] = store.media(run.id, { kind: 'text' });
   assert.equal(text!.tag, 'tune/trials');
   assert.match((text!.data as { text: string }).text, /^number\s+value\s+datetimeStart/);

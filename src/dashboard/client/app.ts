@@ -9,6 +9,7 @@ import type { RunInfo, RunStatus } from '../../track/types.js';
 import { PALETTE, formatNumber } from '../../track/report-specs.js';
 import { ApiError, CardGrid, byId, fill, formatDuration, formatTime, getJson, h } from './dom.js';
 import { lastValues, loadRun, refreshRun, type RunData } from './state.js';
+import { groupRuns } from './groups.js';
 import { drawCompare, drawHistograms, drawMedia, drawScalars, type ViewOptions } from './views.js';
 
 type Tab = 'scalars' | 'histograms' | 'media' | 'compare';
@@ -24,7 +25,7 @@ const state = {
   error: '' as string,
 };
 
-const opts: ViewOptions = { smoothing: 0, logScale: false, filter: '', onlyDiffs: false, mediaStep: new Map() };
+const opts: ViewOptions = { smoothing: 0, logScale: false, filter: '', onlyDiffs: false, mediaStep: new Map(), group: false, xAxis: 'step' };
 const grids = new Map<Tab, CardGrid>();
 
 function readHash(): void {
@@ -33,12 +34,25 @@ function readHash(): void {
   if (runs) state.selected = runs.split(',').filter((s) => s !== '');
   const tab = p.get('tab') as Tab | null;
   if (tab && TABS.includes(tab)) state.tab = tab;
+  opts.group = p.get('group') === '1';
+  opts.xAxis = p.get('x') === 'time' ? 'time' : 'step';
+  syncControls();
+}
+
+/** The toolbar shows the grouping and x-axis choices the hash holds. */
+function syncControls(): void {
+  const g = document.getElementById('groupseeds') as HTMLInputElement | null;
+  if (g) g.checked = opts.group;
+  const x = document.getElementById('xaxis') as HTMLSelectElement | null;
+  if (x) x.value = opts.xAxis;
 }
 
 function writeHash(): void {
   const p = new URLSearchParams();
   if (state.selected.length) p.set('runs', state.selected.join(','));
   p.set('tab', state.tab);
+  if (opts.group) p.set('group', '1');
+  if (opts.xAxis !== 'step') p.set('x', opts.xAxis);
   history.replaceState(null, '', `#${p.toString()}`);
 }
 
@@ -68,7 +82,16 @@ function drawSidebar(): void {
   }));
 }
 
+/** The colour of the i-th selected run in the charts: per run, or per configuration when seeds are grouped. */
 function swatchColor(i: number): string {
+  if (opts.group) {
+    const runs = selectedData();
+    const r = runs.find((d) => d.info.id === state.selected[i]);
+    if (r) {
+      const gi = groupRuns(runs).findIndex((g) => g.runs.includes(r));
+      if (gi >= 0) return PALETTE[gi % PALETTE.length]!;
+    }
+  }
   return PALETTE[i % PALETTE.length]!;
 }
 
@@ -91,8 +114,8 @@ function drawHeader(): void {
   }
   if (runs.length > 1) {
     title.textContent = `${runs.length} runs`;
-    fill(meta, ...runs.map((r, i) => h('span', { class: 'meta-run' }, h('i', { class: 'swatch', style: `background:${swatchColor(i)}` }), r.info.name)));
-    fill(chips);
+    fill(meta, ...runs.map((r) => h('span', { class: 'meta-run' }, h('i', { class: 'swatch', style: `background:${swatchColor(state.selected.indexOf(r.info.id))}` }), r.info.name)));
+    fill(chips, ...runs.flatMap((r) => r.diagnostics.map((d) => h('span', { class: 'chip diag-chip', 'data-diag': d.kind, 'data-run': r.info.id, title: d.message }, `⚠ ${r.info.name}: ${d.kind}${d.layer ? ` (${d.layer})` : ''}`))));
     return;
   }
   const r = runs[0]!.info;
@@ -105,7 +128,8 @@ function drawHeader(): void {
     r.error ? h('span', { class: 'error' }, r.error) : null);
   const last = lastValues(runs[0]!);
   const pick = [...last.keys()].filter((t) => /^(train|val|test|final)\//.test(t)).sort();
-  fill(chips, ...pick.map((t) => h('span', { class: 'chip', 'data-tag': t, 'data-value': String(last.get(t)!.value) }, h('span', {}, t), h('b', {}, formatNumber(last.get(t)!.value)))));
+  fill(chips, ...pick.map((t) => h('span', { class: 'chip', 'data-tag': t, 'data-value': String(last.get(t)!.value) }, h('span', {}, t), h('b', {}, formatNumber(last.get(t)!.value)))),
+    ...runs[0]!.diagnostics.map((d) => h('span', { class: 'chip diag-chip', 'data-diag': d.kind, title: d.message }, `⚠ ${d.message}`)));
 }
 
 function selectedData(): RunData[] {
@@ -210,6 +234,8 @@ function wire(): void {
     draw();
   });
   byId<HTMLInputElement>('logscale').addEventListener('change', (ev) => { opts.logScale = (ev.target as HTMLInputElement).checked; draw(); });
+  byId<HTMLInputElement>('groupseeds').addEventListener('change', (ev) => { opts.group = (ev.target as HTMLInputElement).checked; writeHash(); draw(); });
+  byId<HTMLSelectElement>('xaxis').addEventListener('change', (ev) => { opts.xAxis = (ev.target as HTMLSelectElement).value === 'time' ? 'time' : 'step'; writeHash(); draw(); });
   byId<HTMLInputElement>('onlydiffs').addEventListener('change', (ev) => { opts.onlyDiffs = (ev.target as HTMLInputElement).checked; draw(); });
   byId<HTMLInputElement>('filter').addEventListener('input', (ev) => { opts.filter = (ev.target as HTMLInputElement).value.trim(); draw(); });
   byId('clear').addEventListener('click', () => void select([]));

@@ -4,6 +4,7 @@
  * small request every two seconds.
  */
 import type { HistogramRecord, MediaKind, RunInfo, RunTags } from '../../track/types.js';
+import type { Diagnostic } from '../../track/diagnostics.js';
 import { getJson } from './dom.js';
 
 export interface Cursor {
@@ -26,16 +27,19 @@ export interface RunData {
   info: RunInfo;
   tags: RunTags;
   cursor: Cursor;
-  /** Points per scalar tag, by step. */
-  scalars: Map<string, { step: number; value: number | null }[]>;
+  /** Points per scalar tag, by step (wallTime: seconds since the epoch). */
+  scalars: Map<string, { step: number; value: number | null; wallTime: number }[]>;
   histograms: Map<string, HistogramRecord[]>;
   media: PageMedia[];
+  /** What track/diagnostics.ts flags in the run (over-fitting, dead ReLU units, gradients, divergence). */
+  diagnostics: Diagnostic[];
 }
 
 interface RunAnswer {
   run: RunInfo;
   tags: RunTags;
   cursor: Cursor;
+  diagnostics?: Diagnostic[];
 }
 
 const enc = encodeURIComponent;
@@ -53,11 +57,11 @@ function addSorted<T extends { step: number }>(map: Map<string, T[]>, tag: strin
 async function pull(d: RunData, after: Cursor): Promise<void> {
   const id = enc(d.info.id);
   const [s, hs, m] = await Promise.all([
-    getJson<{ points: { id: number; tag: string; step: number; value: number | null }[] }>(`/api/runs/${id}/scalars?afterId=${after.scalars}`),
+    getJson<{ points: { id: number; tag: string; step: number; value: number | null; wallTime: number }[] }>(`/api/runs/${id}/scalars?afterId=${after.scalars}`),
     getJson<{ histograms: HistogramRecord[] }>(`/api/runs/${id}/histograms?afterId=${after.histograms}`),
     getJson<{ media: PageMedia[] }>(`/api/runs/${id}/media?afterId=${after.media}`),
   ]);
-  for (const p of s.points) addSorted(d.scalars, p.tag, { step: p.step, value: p.value });
+  for (const p of s.points) addSorted(d.scalars, p.tag, { step: p.step, value: p.value, wallTime: p.wallTime });
   for (const h of hs.histograms) addSorted(d.histograms, h.tag, h);
   d.media.push(...m.media);
   const top = (ids: number[], from: number): number => ids.reduce((a, b) => Math.max(a, b), from);
@@ -70,7 +74,7 @@ async function pull(d: RunData, after: Cursor): Promise<void> {
 
 export async function loadRun(id: string): Promise<RunData> {
   const a = await getJson<RunAnswer>(`/api/runs/${enc(id)}`);
-  const d: RunData = { info: a.run, tags: a.tags, cursor: { scalars: 0, histograms: 0, media: 0 }, scalars: new Map(), histograms: new Map(), media: [] };
+  const d: RunData = { info: a.run, tags: a.tags, cursor: { scalars: 0, histograms: 0, media: 0 }, scalars: new Map(), histograms: new Map(), media: [], diagnostics: a.diagnostics ?? [] };
   await pull(d, { scalars: 0, histograms: 0, media: 0 });
   return d;
 }
@@ -85,6 +89,7 @@ export async function refreshRun(d: RunData): Promise<boolean> {
     const a = await getJson<RunAnswer>(`/api/runs/${enc(d.info.id)}`);
     d.tags = a.tags;
     d.info = a.run;
+    d.diagnostics = a.diagnostics ?? [];
     await pull(d, d.cursor);
   } else {
     d.info = { ...d.info, status: c.status, endedAt: c.endedAt };

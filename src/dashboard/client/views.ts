@@ -5,8 +5,9 @@
  * matrices, curves, point sets, figures, text; a step slider per tag) and Compare (configs and
  * final metrics side by side).
  */
+import { groupCurve, groupRuns, runLabels, toCsv, toJson, xOf, type ChartData, type XAxis } from './groups.js';
 import {
-  PALETTE, VL_CONFIG, curvesSpec, splitDash, type CurveSeriesInput, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
+  PALETTE, VL_CONFIG, bandChartSpec, curvesSpec, parallelSpec, splitDash, type BandSeriesInput, type ParallelLine, type CurveSeriesInput, formatNumber, groupScalarTags, heatAlpha, histogramSpec, matrixSpec, pointsSpec, scalarChartSpec,
 } from '../../track/report-specs.js';
 import type { CurveData, MatrixData, PointsData } from '../../track/types.js';
 import { CardGrid, drawSpec, fill, formatDuration, formatTime, h, widthOf } from './dom.js';
@@ -20,6 +21,10 @@ export interface ViewOptions {
   onlyDiffs: boolean;
   /** Chosen step per media tag key (`kind:tag`); absent: the latest. */
   mediaStep: Map<string, number>;
+  /** Draw runs of one configuration (seeds) as one group: mean line and 95% CI band. */
+  group: boolean;
+  /** x axis of the scalar charts: the step, or seconds since each run started. */
+  xAxis: XAxis;
 }
 
 function matches(tag: string, filter: string): boolean {
@@ -35,33 +40,78 @@ function empty(grid: CardGrid, text: string): void {
   grid.sync([{ key: '__empty', title: text, extraClass: 'empty' }]);
 }
 
+/** Two small buttons that download a chart's data as CSV or JSON (built when clicked). */
+function downloads(name: string, data: () => ChartData): HTMLElement {
+  const save = (ext: 'csv' | 'json'): void => {
+    const d = data();
+    const blob = new Blob([ext === 'csv' ? toCsv(d) : toJson(d)], { type: ext === 'csv' ? 'text/csv' : 'application/json' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}.${ext}` });
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  };
+  return h('span', { class: 'downloads' },
+    h('button', { type: 'button', class: 'dl dl-csv', title: 'download this chart\'s data as CSV', onclick: () => save('csv') }, 'CSV'),
+    h('button', { type: 'button', class: 'dl dl-json', title: 'download this chart\'s data as JSON', onclick: () => save('json') }, 'JSON'));
+}
+
+const X_TITLE: Record<XAxis, string> = { step: 'step', time: 'seconds since the run started' };
+
 export function drawScalars(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
   const tags = new Set<string>();
   for (const r of runs) for (const t of r.scalars.keys()) if (matches(t, o.filter)) tags.add(t);
   if (tags.size === 0) return empty(grid, runs.length ? 'No scalars logged yet' + (o.filter ? ` matching '${o.filter}'` : '') : 'Select a run');
   const groups = groupScalarTags([...tags]);
   const cards = grid.sync(groups.map((g) => ({ key: g.chart, title: g.chart })));
+  const seedGroups = o.group && runs.length > 1 ? groupRuns(runs) : null;
+  const labels = runLabels(runs);
   for (const g of groups) {
     const c = cards.get(g.chart)!;
-    const series: CurveSeriesInput[] = [];
     const finals: Node[] = [];
+    if (seedGroups) {
+      // One line per configuration and split: the mean over its runs (seeds) with a 95% CI band.
+      const series: BandSeriesInput[] = [];
+      const rows: (string | number | null)[][] = [];
+      seedGroups.forEach((grp, gi) => {
+        for (const tag of g.tags) {
+          const pts = groupCurve(grp, tag, o.xAxis);
+          if (pts.length === 0) continue;
+          const name = `${grp.label} · ${tag}`;
+          const color = PALETTE[gi % PALETTE.length]!;
+          const dash = splitDash(tag);
+          series.push({ name, points: pts, color, dash });
+          for (const p of pts) rows.push([grp.label, tag, p.step, p.mean, p.lo, p.hi, p.n]);
+          const last = pts[pts.length - 1]!;
+          finals.push(h('span', { class: 'final', 'data-tag': tag, 'data-group': grp.label, 'data-n': String(last.n), 'data-value': String(last.mean), 'data-lo': String(last.lo), 'data-hi': String(last.hi) },
+            h('i', { class: `swatch${dash[0] === 1 ? '' : ' dashed'}`, style: `background:${color}; color:${color}` }), name, h('b', {}, formatNumber(last.mean)),
+            h('span', { class: 'muted' }, last.n > 1 ? `[${formatNumber(last.lo)}, ${formatNumber(last.hi)}] · ${last.n} runs` : '1 run')));
+        }
+      });
+      fill(c.sub, ...finals, downloads(g.chart, () => ({ columns: ['group', 'tag', o.xAxis === 'step' ? 'step' : 'seconds', 'mean', 'ci_low', 'ci_high', 'n'], rows })));
+      void drawSpec(c.body, bandChartSpec({ title: '', series, logScale: o.logScale, width: widthOf(c.body), height: 230, legend: false, xTitle: X_TITLE[o.xAxis] }));
+      continue;
+    }
+    const series: CurveSeriesInput[] = [];
+    const rows: (string | number | null)[][] = [];
     runs.forEach((r, ri) => {
       for (const tag of g.tags) {
         const pts = r.scalars.get(tag);
         if (!pts || pts.length === 0) continue;
-        // One run: a colour per tag. Several: a colour per run, a dash pattern per split.
+        // One run: a colour per tag. Several: a colour per run, a dash pattern per split. Series are
+        // keyed by run id (two runs with one name stay two lines).
         const many = runs.length > 1;
-        const name = many ? `${r.info.name} · ${tag}` : tag;
+        const name = many ? `${labels.get(r.info.id)} · ${tag}` : tag;
         const color = PALETTE[(many ? ri : series.length) % PALETTE.length]!;
         const dash = many ? splitDash(tag) : [1, 0];
-        series.push({ name, points: pts, color, dash });
+        series.push({ name, points: pts.map((p) => ({ step: xOf(r, p, o.xAxis), value: p.value })), color, dash });
+        for (const p of pts) rows.push([r.info.id, r.info.name, tag, p.step, p.wallTime, p.value]);
         const last = pts[pts.length - 1]!;
         finals.push(h('span', { class: 'final', 'data-tag': tag, 'data-run': r.info.id, 'data-value': String(last.value) },
           h('i', { class: `swatch${dash[0] === 1 ? '' : ' dashed'}`, style: `background:${color}; color:${color}` }), name, h('b', {}, formatNumber(last.value)), h('span', { class: 'muted' }, `step ${last.step}`)));
       }
     });
-    fill(c.sub, ...finals);
-    void drawSpec(c.body, scalarChartSpec({ title: '', series, smoothing: o.smoothing, logScale: o.logScale, width: widthOf(c.body), height: 230, legend: false }));
+    fill(c.sub, ...finals, downloads(g.chart, () => ({ columns: ['run', 'name', 'tag', 'step', 'wall_time', 'value'], rows })));
+    void drawSpec(c.body, scalarChartSpec({ title: '', series, smoothing: o.smoothing, logScale: o.logScale, width: widthOf(c.body), height: 230, legend: false, xTitle: X_TITLE[o.xAxis] }));
   }
 }
 
@@ -192,9 +242,29 @@ function cell(v: unknown): string {
 
 export function drawCompare(grid: CardGrid, runs: RunData[], o: ViewOptions): void {
   if (runs.length === 0) return empty(grid, 'Select runs to compare (tick several in the list)');
-  const cards = grid.sync([{ key: 'compare', title: runs.length > 1 ? `${runs.length} runs side by side` : 'Run details', extraClass: 'wide' }]);
-  const c = cards.get('compare')!;
   const lasts = runs.map(lastValues);
+  // Parallel coordinates: the numeric config keys that differ and the final val/test metrics, one
+  // line per run, coloured by configuration (a configuration's seeds share a colour).
+  const numKeys = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].sort()
+    .filter((k) => runs.every((r) => typeof r.info.config[k] === 'number') && new Set(runs.map((r) => r.info.config[k])).size > 1);
+  const metricAxes = [...new Set(lasts.flatMap((l) => [...l.keys()]))].filter((t) => /^(val|test|final|best)\//.test(t) && !/auc_|bestEpoch/.test(t)).sort();
+  const axes = [...numKeys, ...(runs.some((r) => r.info.seed !== null) ? ['seed'] : []), ...metricAxes];
+  const parallel = runs.length > 1 && axes.length > 1;
+  const cards = grid.sync([
+    { key: 'compare', title: runs.length > 1 ? `${runs.length} runs side by side` : 'Run details', extraClass: 'wide' },
+    ...(parallel ? [{ key: 'parallel', title: 'Parallel coordinates (one line per run, colour per configuration)', extraClass: 'wide' }] : []),
+  ]);
+  const c = cards.get('compare')!;
+  if (parallel) {
+    const p = cards.get('parallel')!;
+    const lines: ParallelLine[] = runs.map((r, i) => ({
+      line: `${r.info.name} (${r.info.id})`, group: r.info.name,
+      values: Object.fromEntries(axes.map((a) => [a, a === 'seed' ? r.info.seed : numKeys.includes(a) ? (r.info.config[a] as number) : lasts[i]!.get(a)?.value ?? null])),
+    }));
+    const rows = lines.flatMap((l) => axes.map((a) => [l.line, l.group, a, l.values[a] ?? null]));
+    fill(p.sub, downloads('parallel-coordinates', () => ({ columns: ['run', 'configuration', 'axis', 'value'], rows })));
+    void drawSpec(p.body, parallelSpec('', lines, axes, { width: widthOf(p.body) - 20, height: 260 }));
+  }
   const rows: { section: string; label: string; values: unknown[]; better?: 'min' | 'max' }[] = [];
   const info = (label: string, f: (r: RunData) => unknown): void => void rows.push({ section: 'Run', label, values: runs.map(f) });
   info('id', (r) => r.info.id);
