@@ -14,9 +14,9 @@
  * and gradlab-st.wasm (plain memory, the fallback where SharedArrayBuffer is unavailable).
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Pool, type RangeFn } from './pool.js';
+import { defaultThreads } from '../threads.js';
 
 /** Range kernels exported by assembly/index.ts, addressed by index in the pool. */
 export const KERNELS = [
@@ -70,16 +70,6 @@ export function sharedMemorySupported(): boolean {
   } catch {
     return false;
   }
-}
-
-function defaultThreads(): number {
-  const env = typeof process !== 'undefined' ? process.env.GRADLAB_THREADS : undefined;
-  if (env !== undefined && env !== '') {
-    const t = Number(env);
-    if (!Number.isInteger(t) || t < 1) throw new Error(`GRADLAB_THREADS must be a positive integer, got '${env}'`);
-    return t;
-  }
-  return Math.max(1, availableParallelism());
 }
 
 export class Runtime {
