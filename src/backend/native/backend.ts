@@ -15,7 +15,7 @@ import { jsBackend } from '../js/index.js';
 import { windowGeometry } from '../js/nn.js';
 import { BINARY_CODE, UNARY_CODE, binaryRow, isFast, unaryRow } from '../optable.js';
 import { broadcastStrides, coalesce, sizeOf, stridesOf } from '../shape.js';
-import { defaultThreads } from '../threads.js';
+import { defaultThreads, parseThreads } from '../threads.js';
 
 type F32 = Float32Array;
 type Geom = Int32Array;
@@ -74,9 +74,16 @@ const ISAS = ['avx512', 'avx2', 'portable'] as const;
 /** GRADLAB_NATIVE_ISA checked: '' (best available) or one of ISAS. */
 export function requestedIsa(): string {
   const v = typeof process !== 'undefined' ? (process.env.GRADLAB_NATIVE_ISA ?? '') : '';
-  if (v === '' || (ISAS as readonly string[]).includes(v)) return v;
-  throw new NativeIsaError(`GRADLAB_NATIVE_ISA must be one of ${ISAS.join(', ')} (or unset), got '${v}'`);
+  return v === '' ? '' : checkIsa(v, 'GRADLAB_NATIVE_ISA');
 }
+
+function checkIsa(v: string, source = 'isa'): string {
+  if ((ISAS as readonly string[]).includes(v)) return v;
+  throw new NativeIsaError(`${source} must be one of ${ISAS.join(', ')}${source === 'isa' ? '' : ' (or unset)'}, got '${v}'`);
+}
+
+/** The instruction-set paths, best first. */
+export const NATIVE_ISAS = ISAS;
 
 const f32 = (...xs: (Data | null)[]): boolean => xs.every((x) => x === null || x instanceof Float32Array);
 const RED: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
@@ -111,11 +118,38 @@ function reduceBlock(shape: Shape, axes: readonly number[]): [number, number, nu
   return [prod(keep.slice(0, first)), prod(keep.slice(first, last + 1)), prod(keep.slice(last + 1))];
 }
 
-export function createNativeBackend(addon: NativeAddon): NativeBackend {
+export interface NativeOptions {
+  /** 'avx512' | 'avx2' | 'portable'; default GRADLAB_NATIVE_ISA, else the best this CPU has. */
+  isa?: string;
+  /** Threads including the caller; default GRADLAB_THREADS, else the cores. */
+  threads?: number;
+}
+
+/**
+ * A backend over the addon. The addon holds one configuration (ISA, pool) per process: the
+ * backend configures it on its first kernel call, so several backends over one addon (tests of
+ * each ISA path) must be used one after the other.
+ */
+/** The configuration each addon runs with now (the last backend that configured it). */
+const current = new WeakMap<NativeAddon, object>();
+
+export function createNativeBackend(addon: NativeAddon, opts: NativeOptions = {}): NativeBackend {
   let conf: { isa: string; threads: number; cpu: string[] } | null = null;
-  const cfg = (): { isa: string; threads: number; cpu: string[] } => (conf ??= addon.configure(defaultThreads(), requestedIsa()));
+  const cfg = (): { isa: string; threads: number; cpu: string[] } => {
+    if (!conf) {
+      conf = addon.configure(opts.threads !== undefined ? parseThreads(opts.threads, 'native threads') : defaultThreads(),
+        opts.isa !== undefined ? checkIsa(opts.isa) : requestedIsa());
+      current.set(addon, conf);
+    }
+    return conf;
+  };
   const A = (): NativeAddon => {
-    cfg();
+    const c = cfg();
+    // Another backend over the same addon configured it differently since: take it back.
+    if (current.get(addon) !== c) {
+      addon.configure(c.threads, c.isa);
+      current.set(addon, c);
+    }
     return addon;
   };
   const js = jsBackend;

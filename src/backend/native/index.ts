@@ -10,7 +10,8 @@
 import type { Backend } from '../backend.js';
 import { createNativeBackend, type NativeAddon, type NativeBackend } from './backend.js';
 
-export type { NativeBackend } from './backend.js';
+export type { NativeAddon, NativeBackend, NativeOptions } from './backend.js';
+export { NATIVE_ISAS, NativeIsaError, createNativeBackend } from './backend.js';
 
 interface NodeProcess {
   versions: { node?: string };
@@ -19,6 +20,7 @@ interface NodeProcess {
 }
 
 let cached: { backend: NativeBackend } | { error: string } | null = null;
+let cachedAddon: { addon: NativeAddon } | { error: string } | null = null;
 
 /** The addon's path: build/Release/gradlab_native.node at the package root (GRADLAB_NATIVE_PATH overrides). */
 function addonUrl(): URL {
@@ -28,10 +30,19 @@ function addonUrl(): URL {
 
 /** The native backend, or the one-line reason it cannot be used here. */
 export function loadNative(): { backend: NativeBackend } | { error: string } {
-  return (cached ??= load());
+  if (!cached) {
+    const a = loadNativeAddon();
+    cached = 'error' in a ? a : { backend: createNativeBackend(a.addon) };
+  }
+  return cached;
 }
 
-function load(): { backend: NativeBackend } | { error: string } {
+/** The raw addon (for tests that build a backend per ISA path with createNativeBackend). */
+export function loadNativeAddon(): { addon: NativeAddon } | { error: string } {
+  return (cachedAddon ??= load());
+}
+
+function load(): { addon: NativeAddon } | { error: string } {
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (!proc?.versions?.node) return { error: 'not running in Node' };
   if (proc.env.GRADLAB_NATIVE === '0') return { error: 'disabled by GRADLAB_NATIVE=0' };
@@ -46,8 +57,7 @@ function load(): { backend: NativeBackend } | { error: string } {
     return { error: `${url.pathname} is missing (${why})` };
   }
   try {
-    const addon = mod.createRequire(import.meta.url)(url.pathname) as NativeAddon;
-    return { backend: createNativeBackend(addon) };
+    return { addon: mod.createRequire(import.meta.url)(url.pathname) as NativeAddon };
   } catch (e) {
     return { error: `cannot load ${url.pathname}: ${(e as Error).message.split('\n')[0]}` };
   }
