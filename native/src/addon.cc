@@ -129,7 +129,7 @@ void Unary(const Napi::CallbackInfo& info) {
 }
 void LeakyRelu(const Napi::CallbackInfo& info) {
   const int64_t n = len(info, 0);
-  k(info).leaky_relu(farr(info, 0, "x", n), float(dbl(info, 1)), farr(info, 2, "out", n), n);
+  k(info).leaky_relu(farr(info, 0, "x", n), dbl(info, 1), farr(info, 2, "out", n), n);
 }
 void Clamp(const Napi::CallbackInfo& info) {
   const int64_t n = len(info, 0);

@@ -15,7 +15,7 @@ struct Geom {  // window geometry, 1-d as height 1: in, out, kernel, stride, pad
 struct Kernels {
   const char* isa;
   void (*unary)(int code, const float* x, float* out, i64 n);
-  void (*leaky_relu)(const float* x, float slope, float* out, i64 n);
+  void (*leaky_relu)(const float* x, double slope, float* out, i64 n);
   void (*clamp)(const float* x, float lo, float hi, float* out, i64 n);
   void (*binary)(int code, const float* a, const float* b, float* out, const int* dims, const int* sa, const int* sb);
   void (*reduce)(int code, const float* x, i64 outer, i64 r, i64 inner, float* out);

@@ -41,7 +41,7 @@ int Pool::configure(int threads) {
   if (threads < 1) threads = 1;
   for (int t = 1; t < threads; t++) {
     try {
-      workers_.emplace_back(&Pool::worker, this, t);
+      workers_.emplace_back(&Pool::worker, this, t, gen_.load());
     } catch (...) {
       break;  // a thread that cannot start: run with the ones that did
     }
@@ -61,8 +61,8 @@ void Pool::work(int tid) {
   in_job = false;
 }
 
-void Pool::worker(int tid) {
-  uint64_t seen = gen_.load();
+// `seen` is the generation at creation: a job published before this thread first runs still counts.
+void Pool::worker(int tid, uint64_t seen) {
   for (;;) {
     // Spin briefly: back-to-back kernels (a training step) arrive within microseconds.
     int spins = 0;

@@ -27,7 +27,7 @@ class Pool {
   void stop();
 
  private:
-  void worker(int tid);
+  void worker(int tid, uint64_t seen);
   void work(int tid);
   int nthreads_ = 1;
   std::vector<std::thread> workers_;
