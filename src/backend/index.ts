@@ -111,6 +111,15 @@ function say(line: string): void {
   console.warn(line);
 }
 
+/** One line naming the active backend and how it runs, e.g. "native (avx512, 2 threads)". */
+export function describeBackend(): string {
+  const b = backend() as Kernels & { isa?: () => string; threads?: () => number };
+  const parts: string[] = [];
+  if (typeof b.isa === 'function') parts.push(b.isa());
+  if (typeof b.threads === 'function') parts.push(`${b.threads()} thread${b.threads() === 1 ? '' : 's'}`);
+  return parts.length ? `${b.name} (${parts.join(', ')})` : b.name;
+}
+
 export function backend(): Kernels {
   return (active ??= chooseDefault());
 }
