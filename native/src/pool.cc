@@ -50,13 +50,15 @@ int Pool::configure(int threads) {
   return nthreads_;
 }
 
-void Pool::work(int tid) {
+static void work(Job& j, int tid) {
   in_job = true;
   for (;;) {
-    int64_t from = next_.fetch_add(grain_);
-    if (from >= total_) break;
-    int64_t to = from + grain_ < total_ ? from + grain_ : total_;
-    fn_(ctx_, from, to, tid);
+    const int64_t c = j.next.fetch_add(1);
+    if (c >= j.chunks) break;
+    const int64_t from = c * j.grain;
+    const int64_t to = from + j.grain < j.total ? from + j.grain : j.total;
+    j.fn(j.ctx, from, to, tid);
+    j.done.fetch_add(1, std::memory_order_release);
   }
   in_job = false;
 }
@@ -70,16 +72,20 @@ void Pool::worker(int tid, uint64_t seen) {
       GRADLAB_PAUSE();
       spins++;
     }
-    if (gen_.load(std::memory_order_acquire) == seen) {
+    std::shared_ptr<Job> j;
+    {
       std::unique_lock<std::mutex> lk(mu_);
-      sleeping_.fetch_add(1);
-      cv_.wait(lk, [&] { return gen_.load() != seen; });
-      sleeping_.fetch_sub(1);
+      if (gen_.load() == seen) {
+        sleeping_.fetch_add(1);
+        cv_.wait(lk, [&] { return gen_.load() != seen; });
+        sleeping_.fetch_sub(1);
+      }
+      seen = gen_.load();
+      if (stop_.load()) return;
+      j = job_;
     }
-    seen = gen_.load(std::memory_order_acquire);
-    if (stop_.load()) return;
-    work(tid);
-    done_.fetch_add(1, std::memory_order_release);
+    // A job already finished has no chunk left: nothing of it (nor its caller's stack) is touched.
+    if (j) work(*j, tid);
   }
 }
 
@@ -93,20 +99,27 @@ void Pool::run(int64_t total, int64_t grain, RangeFn fn, void* ctx) {
     fn(ctx, 0, total, 0);
     return;
   }
-  fn_ = fn;
-  ctx_ = ctx;
-  total_ = total;
-  grain_ = grain;
-  next_.store(0);
-  done_.store(0);
+  auto j = std::make_shared<Job>();
+  j->fn = fn;
+  j->ctx = ctx;
+  j->total = total;
+  j->grain = grain;
+  j->chunks = (total + grain - 1) / grain;
   {
     std::lock_guard<std::mutex> lk(mu_);
+    job_ = j;
     gen_.fetch_add(1, std::memory_order_release);
   }
   if (sleeping_.load() > 0) cv_.notify_all();
-  work(0);
-  const int want = int(workers_.size());
-  while (done_.load(std::memory_order_acquire) < want) GRADLAB_PAUSE();
+  work(*j, 0);
+  int spins = 0;
+  while (j->done.load(std::memory_order_acquire) < j->chunks) {
+    // A chunk is running on a worker; on a busy machine let it have the core.
+    if (++spins > 4000) std::this_thread::yield();
+    else GRADLAB_PAUSE();
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  if (job_ == j) job_.reset();
 }
 
 }  // namespace gradlab
