@@ -188,9 +188,32 @@ export function createNativeBackend(addon: NativeAddon, opts: NativeOptions = {}
     },
     reduce: (op, x, shape, axes, out) => {
       const code = RED[op];
-      const blk = code === undefined || !f32(x, out) ? null : reduceBlock(shape, axes);
-      if (blk) A().reduce(code as number, x as F32, blk[0], blk[1], blk[2], out as F32);
-      else js.reduce(op, x, shape, axes, out);
+      if (code === undefined || !f32(x, out)) {
+        js.reduce(op, x, shape, axes, out);
+        return;
+      }
+      // Reduced axes that are not one contiguous block (a conv bias gradient: N and L of [N, C, L])
+      // go in stages, the last block first, each stage one native call.
+      let cur: F32 = x as F32;
+      let curShape = [...shape];
+      let left = [...axes].sort((a, b) => a - b);
+      for (;;) {
+        const blk = reduceBlock(curShape, left);
+        if (blk) {
+          A().reduce(code, cur, blk[0], blk[1], blk[2], out as F32);
+          return;
+        }
+        let first = left.length - 1;
+        while (first > 0 && left[first - 1] === left[first] - 1) first--;
+        const stage = left.slice(first);
+        const nextShape = curShape.filter((_, i) => !stage.includes(i));
+        const b = reduceBlock(curShape, stage) as [number, number, number];
+        const next = new Float32Array(sizeOf(nextShape));
+        A().reduce(code, cur, b[0], b[1], b[2], next);
+        cur = next;
+        curShape = nextShape;
+        left = left.slice(0, first);
+      }
     },
     matmul: (a: FloatData, b: FloatData, out: FloatData, s: MatmulSpec) => {
       if (f32(a, b, out)) A().matmul(a as F32, b as F32, out as F32, s.batch, s.m, s.k, s.n, s.transA, s.transB, s.strideA, s.strideB);
