@@ -5,15 +5,25 @@
  * so reading or writing past the last element stays inside the buffer's own padding.
  * Broadcasting binary ops arrive with their shapes coalesced to rank 4 (see
  * src/backend/wasm/elementwise.ts) and walk rows of the innermost dimension.
- * Parameter block: ints at params + 4·slot, floats (f64) at params + 128 + 8·slot.
+ * Parameter block: ints at params + 4·slot, floats (f64) at params + 128 + 8·slot; op codes and
+ * slot numbers are the generated constants of ops.generated.ts (from src/backend/optable.ts).
  */
 import { pf, pi } from './params';
 import { exp4, log4, sigmoid4, tanh4 } from './math';
+import {
+  U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_SQUARE, U_RECIPROCAL, U_TANH, U_SIGMOID, U_RELU, U_STEP,
+  U_FLOOR, U_CEIL, U_ROUND, U_HARDSWISH,
+  B_ADD, B_SUB, B_MUL, B_DIV, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
+  P_UNARY_RANGE_OP, P_UNARY_RANGE_X, P_UNARY_RANGE_OUT,
+  P_BINARY_FLAT_OP, P_BINARY_FLAT_A, P_BINARY_FLAT_B, P_BINARY_FLAT_OUT, P_BINARY_FLAT_MODE,
+  P_BINARY_ROWS_OP, P_BINARY_ROWS_A, P_BINARY_ROWS_B, P_BINARY_ROWS_OUT, P_BINARY_ROWS_D1, P_BINARY_ROWS_D2, P_BINARY_ROWS_N,
+  P_BINARY_ROWS_SA0, P_BINARY_ROWS_SA1, P_BINARY_ROWS_SA2, P_BINARY_ROWS_SA3,
+  P_BINARY_ROWS_SB0, P_BINARY_ROWS_SB1, P_BINARY_ROWS_SB2, P_BINARY_ROWS_SB3,
+  P_LEAKY_RELU_RANGE_X, P_LEAKY_RELU_RANGE_OUT, PF_LEAKY_RELU_RANGE_SLOPE,
+  P_CLAMP_RANGE_X, P_CLAMP_RANGE_OUT, PF_CLAMP_RANGE_LO, PF_CLAMP_RANGE_HI,
+} from './ops.generated';
 
-
-// Unary op codes (same order as UNARY_CODES in src/backend/wasm/elementwise.ts).
-const U_NEG = 0, U_EXP = 1, U_LOG = 2, U_SQRT = 3, U_RSQRT = 4, U_ABS = 5, U_SIGN = 6, U_SQUARE = 7;
-const U_RECIP = 8, U_TANH = 9, U_SIGMOID = 10, U_RELU = 11, U_STEP = 12, U_FLOOR = 13, U_CEIL = 14, U_ROUND = 15;
+// Op codes and parameter slots: generated from src/backend/optable.ts (npm run gen:ops).
 
 @inline function unaryVec(op: i32, x: v128): v128 {
   const zero = f32x4.splat(0);
@@ -28,7 +38,7 @@ const U_RECIP = 8, U_TANH = 9, U_SIGMOID = 10, U_RELU = 11, U_STEP = 12, U_FLOOR
     // sign: 1, −1 or 0 (NaN → 0, as the js kernel does).
     case U_SIGN: return v128.or(v128.and(f32x4.gt(x, zero), one), v128.and(f32x4.lt(x, zero), f32x4.splat(-1)));
     case U_SQUARE: return f32x4.mul(x, x);
-    case U_RECIP: return f32x4.div(one, x);
+    case U_RECIPROCAL: return f32x4.div(one, x);
     case U_TANH: return tanh4(x);
     case U_SIGMOID: return sigmoid4(x);
     // NOTE: relu(NaN) = 0 in the js kernel (x > 0 is false), so mask instead of max.
@@ -38,15 +48,19 @@ const U_RECIP = 8, U_TANH = 9, U_SIGMOID = 10, U_RELU = 11, U_STEP = 12, U_FLOOR
     case U_CEIL: return f32x4.ceil(x);
     // nearest rounds half to even, like PyTorch and the js kernel.
     case U_ROUND: return f32x4.nearest(x);
+    // hardswish: x for x ≥ 3, 0 for x ≤ −3, else x·(x + 3)/6 (NaN stays NaN, as the reference).
+    case U_HARDSWISH: return v128.andnot(
+      v128.bitselect(x, f32x4.mul(x, f32x4.div(f32x4.add(x, f32x4.splat(3)), f32x4.splat(6))), f32x4.ge(x, f32x4.splat(3))),
+      f32x4.le(x, f32x4.splat(-3)));
   }
   return x;
 }
 
 /** out[i] = op(x[i]) for i in [from, to). Ints: op, x, out. */
 export function unaryRange(from: i32, to: i32, tid: i32, params: usize): void {
-  const op = pi(params, 0);
-  const x = <usize>pi(params, 1) + (<usize>from << 2);
-  const out = <usize>pi(params, 2) + (<usize>from << 2);
+  const op = pi(params, P_UNARY_RANGE_OP);
+  const x = <usize>pi(params, P_UNARY_RANGE_X) + (<usize>from << 2);
+  const out = <usize>pi(params, P_UNARY_RANGE_OUT) + (<usize>from << 2);
   const end = <usize>(to - from) << 2;
   // NOTE: one loop per op (the switch outside): a switch inside the loop costs more than the op.
   switch (op) {
@@ -62,9 +76,6 @@ export function unaryRange(from: i32, to: i32, tid: i32, params: usize): void {
   for (let o: usize = 0; o < end; o += 16) v128.store(out + o, unaryVec(op, v128.load(x + o)));
 }
 
-// Binary op codes (same order as BINARY_CODES in src/backend/wasm/elementwise.ts).
-const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5;
-const B_EQ = 6, B_NE = 7, B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11;
 
 @inline function binaryVec(op: i32, a: v128, b: v128): v128 {
   const one = f32x4.splat(1);
@@ -74,8 +85,8 @@ const B_EQ = 6, B_NE = 7, B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11;
     case B_MUL: return f32x4.mul(a, b);
     case B_DIV: return f32x4.div(a, b);
     // NOTE: as the js kernel: a > b or a is NaN → a, else b (so NaN in either propagates).
-    case B_MAX: return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
-    case B_MIN: return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
+    case B_MAXIMUM: return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
+    case B_MINIMUM: return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
     case B_EQ: return v128.and(f32x4.eq(a, b), one);
     case B_NE: return v128.and(f32x4.ne(a, b), one);
     case B_LT: return v128.and(f32x4.lt(a, b), one);
@@ -91,11 +102,11 @@ const B_EQ = 6, B_NE = 7, B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11;
  * 2: a scalar).
  */
 export function binaryFlat(from: i32, to: i32, tid: i32, params: usize): void {
-  const op = pi(params, 0);
-  const a = <usize>pi(params, 1);
-  const b = <usize>pi(params, 2);
-  const out = <usize>pi(params, 3);
-  const mode = pi(params, 4);
+  const op = pi(params, P_BINARY_FLAT_OP);
+  const a = <usize>pi(params, P_BINARY_FLAT_A);
+  const b = <usize>pi(params, P_BINARY_FLAT_B);
+  const out = <usize>pi(params, P_BINARY_FLAT_OUT);
+  const mode = pi(params, P_BINARY_FLAT_MODE);
   if (mode == 0) {
     if (op == B_ADD) {
       for (let i = from; i < to; i += 4) { const o = <usize>i << 2; v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o))); }
@@ -143,13 +154,13 @@ export function binaryFlat(from: i32, to: i32, tid: i32, params: usize): void {
  * shape[4] (slots 4..7), strides of a (8..11) and b (12..15) in elements (0 = broadcast).
  */
 export function binaryRows(from: i32, to: i32, tid: i32, params: usize): void {
-  const op = pi(params, 0);
-  const a = <usize>pi(params, 1);
-  const b = <usize>pi(params, 2);
-  const out = <usize>pi(params, 3);
-  const d1 = pi(params, 5), d2 = pi(params, 6), n = pi(params, 7);
-  const sa0 = pi(params, 8), sa1 = pi(params, 9), sa2 = pi(params, 10), sa3 = pi(params, 11);
-  const sb0 = pi(params, 12), sb1 = pi(params, 13), sb2 = pi(params, 14), sb3 = pi(params, 15);
+  const op = pi(params, P_BINARY_ROWS_OP);
+  const a = <usize>pi(params, P_BINARY_ROWS_A);
+  const b = <usize>pi(params, P_BINARY_ROWS_B);
+  const out = <usize>pi(params, P_BINARY_ROWS_OUT);
+  const d1 = pi(params, P_BINARY_ROWS_D1), d2 = pi(params, P_BINARY_ROWS_D2), n = pi(params, P_BINARY_ROWS_N);
+  const sa0 = pi(params, P_BINARY_ROWS_SA0), sa1 = pi(params, P_BINARY_ROWS_SA1), sa2 = pi(params, P_BINARY_ROWS_SA2), sa3 = pi(params, P_BINARY_ROWS_SA3);
+  const sb0 = pi(params, P_BINARY_ROWS_SB0), sb1 = pi(params, P_BINARY_ROWS_SB1), sb2 = pi(params, P_BINARY_ROWS_SB2), sb3 = pi(params, P_BINARY_ROWS_SB3);
   for (let r = from; r < to; r++) {
     const i2 = r % d2;
     const q = r / d2;
@@ -163,9 +174,9 @@ export function binaryRows(from: i32, to: i32, tid: i32, params: usize): void {
 
 /** out = x > 0 ? x : x·slope over [from, to). Ints: x, out; floats: slope. */
 export function leakyReluRange(from: i32, to: i32, tid: i32, params: usize): void {
-  const x = <usize>pi(params, 0);
-  const out = <usize>pi(params, 1);
-  const slope = f32x4.splat(pf(params, 0));
+  const x = <usize>pi(params, P_LEAKY_RELU_RANGE_X);
+  const out = <usize>pi(params, P_LEAKY_RELU_RANGE_OUT);
+  const slope = f32x4.splat(pf(params, PF_LEAKY_RELU_RANGE_SLOPE));
   const zero = f32x4.splat(0);
   for (let i = from; i < to; i += 4) {
     const o = <usize>i << 2;
@@ -176,10 +187,10 @@ export function leakyReluRange(from: i32, to: i32, tid: i32, params: usize): voi
 
 /** out = v < lo ? lo : v > hi ? hi : v over [from, to) (NaN stays NaN). Ints: x, out; floats: lo, hi. */
 export function clampRange(from: i32, to: i32, tid: i32, params: usize): void {
-  const x = <usize>pi(params, 0);
-  const out = <usize>pi(params, 1);
-  const lo = f32x4.splat(pf(params, 0));
-  const hi = f32x4.splat(pf(params, 1));
+  const x = <usize>pi(params, P_CLAMP_RANGE_X);
+  const out = <usize>pi(params, P_CLAMP_RANGE_OUT);
+  const lo = f32x4.splat(pf(params, PF_CLAMP_RANGE_LO));
+  const hi = f32x4.splat(pf(params, PF_CLAMP_RANGE_HI));
   for (let i = from; i < to; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);

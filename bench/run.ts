@@ -1,22 +1,24 @@
 /**
- * `npm run bench`: workloads W1–W5 of issue 5 on gradlab (wasm on all threads, wasm on one
- * thread, js), TF.js (wasm and cpu backends, child processes) and PyTorch (Debian's python3-torch
- * through /usr/bin/python3, 1 and 2 threads, best reported), in one run, alternating systems
+ * `npm run bench`: workloads W1–W5 of issue 5 on gradlab (native on all threads and on one, wasm
+ * on all threads and on one, js), TF.js (wasm and cpu backends, child processes), PyTorch
+ * (Debian's python3-torch through /usr/bin/python3, 1 and 2 threads, best reported) and, for the
+ * GEMMs, numpy's OpenBLAS sgemm (1 and 2 threads) as the ceiling, in one run, alternating systems
  * round by round, median of the timed repetitions after warm-up. Prints a table, writes
  * bench/results/<date>.json and bench/RESULTS.md. Benchmarks are not tests: nothing here asserts.
  *
  * Options: --only W1-1024,W2   --reps 5 (three times as many for units under 0.1 s)   --budget 60 (seconds per system and workload; slow
  * systems get fewer repetitions, at least one; a TF.js step over 4× the budget is stopped and
  * reported)   --skip tfjs-cpu,torch,gradlab-js   --no-profile (skip the per-kernel profile of
- * gradlab wasm that follows each workload but W1)
+ * gradlab native (wasm when native is unavailable) that follows each workload but W1)
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { registerBackend, setBackend } from '../src/backend/index.js';
+import { backend, registerBackend, setBackend } from '../src/backend/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { createNativeBackend, loadNativeAddon } from '../src/backend/native/index.js';
 import { GRADLAB, type Runner } from './gradlab.js';
 import { formatReport, type Report, type Cell } from './report.js';
 import { profile, timedBackend, type KernelTime } from './profile.js';
@@ -47,6 +49,8 @@ function gradlabSystem(id: string, label: string, backendName: string): System {
     id, label,
     async run(w) {
       setBackend(backendName);
+      // Native backends over one addon share its pool: take it over before the timed run.
+      backend().unary('neg', new Float32Array(1), new Float32Array(1));
       let r = runners.get(w);
       if (r === undefined) {
         try { r = GRADLAB[w](); } catch (e) { r = `failed: ${(e as Error).message}`; }
@@ -141,13 +145,30 @@ async function main(): Promise<void> {
   const threads = all.threads();
   const doProfile = !process.argv.includes('--no-profile');
   const kernelTimes = new Map<string, KernelTime>();
-  registerBackend(timedBackend(all, 'wasm-profile', kernelTimes));
-  const systems: System[] = [
+  const native = loadNativeAddon();
+  const notes: string[] = [];
+  const systems: System[] = [];
+  let nativeThreads = 0;
+  if ('error' in native) {
+    notes.push(`gradlab native skipped: ${native.error}`);
+    registerBackend(timedBackend(all, 'profile', kernelTimes));
+  } else {
+    const nAll = createNativeBackend(native.addon, {});
+    nativeThreads = nAll.threads();
+    registerBackend({ ...nAll, name: 'native-bench' });
+    registerBackend({ ...createNativeBackend(native.addon, { threads: 1 }), name: 'native-bench-1' });
+    registerBackend(timedBackend(nAll, 'profile', kernelTimes));
+    systems.push(
+      gradlabSystem('gradlab-native', `gradlab native (${nAll.isa()}, ${nativeThreads} threads)`, 'native-bench'),
+      gradlabSystem('gradlab-native-1', `gradlab native (${nAll.isa()}, 1 thread)`, 'native-bench-1'),
+    );
+  }
+  systems.push(
     gradlabSystem('gradlab-wasm', `gradlab wasm (${threads} threads)`, 'wasm-bench'),
     gradlabSystem('gradlab-wasm-1', 'gradlab wasm (1 thread)', 'wasm-bench-1'),
     gradlabSystem('gradlab-js', 'gradlab js', 'js'),
-  ].filter((s) => !skip.has(s.id));
-  const notes: string[] = [];
+  );
+  for (let i = systems.length - 1; i >= 0; i--) if (skip.has(systems[i].id)) systems.splice(i, 1);
   const tfjsServer = fileURLToPath(new URL('./tfjs-server.js', import.meta.url));
   for (const [id, b] of [['tfjs-wasm', 'wasm'], ['tfjs-cpu', 'cpu']]) {
     if (skip.has(id)) continue;
@@ -171,9 +192,21 @@ async function main(): Promise<void> {
     }
   }
 
+  const numpyPy = fileURLToPath(new URL('../../bench/numpy_sgemm.py', import.meta.url));
+  if (!skip.has('numpy') && existsSync('/usr/bin/python3') && existsSync(numpyPy)) {
+    for (const t of [1, 2]) {
+      const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(t), OMP_NUM_THREADS: String(t) };
+      delete env.OPENBLAS_CORETYPE;
+      delete env.OPENBLAS_L2_SIZE;
+      const s = await serverSystem(`numpy-${t}`, `numpy OpenBLAS sgemm (${t} thread${t > 1 ? 's' : ''})`, '/usr/bin/python3', [numpyPy, String(t)], env);
+      if (typeof s === 'string') { notes.push(`numpy skipped: ${s}`); break; }
+      systems.push(s);
+    }
+  }
+
   const report: Report = {
     date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
-    threads, relaxedSimd: all.relaxed(), systems: systems.map((s) => ({ id: s.id, label: s.label })), workloads: [], notes,
+    threads, nativeThreads, relaxedSimd: all.relaxed(), systems: systems.map((s) => ({ id: s.id, label: s.label })), workloads: [], notes,
   };
   for (const w of workloads) {
     const loadStart = loadavg()[0];
@@ -222,9 +255,9 @@ async function main(): Promise<void> {
     }
     for (const c of cells.values()) if (c.times?.length) { c.ms = median(c.times); c.minMs = Math.min(...c.times); }
     report.workloads.push({ name: w, loadStart, loadEnd: loadavg()[0], cells: Object.fromEntries(cells) });
-    if (doProfile && !w.startsWith('W1') && !skip.has('gradlab-wasm')) {
+    if (doProfile && !w.startsWith('W1')) {
       // Kernel by kernel, on all threads: what a missed target is made of.
-      setBackend('wasm-profile');
+      setBackend('profile');
       try {
         const unit = GRADLAB[w]();
         unit();

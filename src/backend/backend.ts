@@ -20,14 +20,8 @@ export type Data = Float32Array | Float64Array | Int32Array;
 export type FloatData = Float32Array | Float64Array;
 export type Shape = readonly number[];
 
-export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
-  | 'tanh' | 'sigmoid' | 'relu' | 'step' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round'
-  | 'log1p' | 'expm1' | 'softplus' | 'logSigmoid' | 'erf';
-
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export type { BinaryOp, UnaryOp } from './optable.js';
+import type { BinaryOp, UnaryOp } from './optable.js';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
@@ -113,9 +107,14 @@ export interface AdamTensors {
   maxExpAvgSq: FloatData | null;
 }
 
-export interface Backend {
-  readonly name: string;
-
+/**
+ * The primitives: what every backend implements. Elementwise maps (codes and references in the
+ * op table, optable.ts), broadcasting binary ops, reductions, the matrix product in its transpose
+ * layouts, and data movement. A new backend (WebGPU, …) starts here: with these alone, every
+ * tensor op, layer and optimizer of gradlab runs, the fused group being composed from them
+ * (compose.ts).
+ */
+export interface Primitives {
   /** out[i] = op(x[i]). */
   unary(op: UnaryOp, x: Data, out: Data): void;
   /** out[i] = op(x[i], scalar) for op in leakyRelu-like families: out = x > 0 ? x : x * slope. */
@@ -152,6 +151,29 @@ export interface Backend {
   /** Adjoint of indexSelect: out[o, index[j], i] += src[o, j, i]. */
   indexAdd(src: Data, outer: number, size: number, inner: number, index: Int32Array, out: Data): void;
 
+  /**
+   * Unfold sliding windows: x [N, C, ...in] → cols [N, C·∏kernel, ∏out] (zero padding); with
+   * batchInner, cols [C·∏kernel, N, ∏out], so that a convolution over the whole batch is one
+   * GEMM (weight [out, C·∏kernel] · cols [C·∏kernel, N·∏out]).
+   */
+  im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
+  /** Adjoint of im2col: accumulates cols back into out [N, C, ...in] (out is zeroed by the caller). */
+  col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
+
+  /** out[i] = x[i] converted to out's type (float → int truncates toward zero). */
+  cast(x: Data, out: Data): void;
+  fill(out: Data, value: number): void;
+
+}
+
+/**
+ * The fused group: kernels a backend may provide to run a common composite in one pass. When the
+ * active backend lacks one, backend() (index.ts) fills it in with the composition from the
+ * primitives in compose.ts, so callers (autograd ops, optimizers) always call the same method
+ * and never test for presence. The js backend implements all of them as plain loops: the
+ * reference the fused kernels of faster backends are tested against.
+ */
+export interface FusedKernels {
   /** Softmax (or log-softmax) over the middle axis of x viewed as [outer, n, inner]. */
   softmax(x: FloatData, outer: number, n: number, inner: number, log: boolean, out: FloatData): void;
 
@@ -185,15 +207,6 @@ export interface Backend {
    */
   layerNormBackward(g: FloatData, x: FloatData, rows: number, n: number, weight: FloatData | null, mean: FloatData,
     rstd: FloatData, dx: FloatData, dWeight: FloatData | null, dBias: FloatData | null): void;
-
-  /**
-   * Unfold sliding windows: x [N, C, ...in] → cols [N, C·∏kernel, ∏out] (zero padding); with
-   * batchInner, cols [C·∏kernel, N, ∏out], so that a convolution over the whole batch is one
-   * GEMM (weight [out, C·∏kernel] · cols [C·∏kernel, N·∏out]).
-   */
-  im2col(x: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
-  /** Adjoint of im2col: accumulates cols back into out [N, C, ...in] (out is zeroed by the caller). */
-  col2im(cols: FloatData, n: number, c: number, spec: WindowSpec, out: FloatData, batchInner?: boolean): void;
 
   /**
    * Convolution (groups = 1) of the whole batch as one GEMM: out [N, Cout, ∏out] =
@@ -248,10 +261,6 @@ export interface Backend {
   gruCellBackward(act: FloatData, hp: FloatData, hPrev: FloatData, dh: FloatData, batch: number, hidden: number,
     dXp: FloatData, dHp: FloatData, dHprev: FloatData | null): void;
 
-  /** out[i] = x[i] converted to out's type (float → int truncates toward zero). */
-  cast(x: Data, out: Data): void;
-  fill(out: Data, value: number): void;
-
   /** out[i] = x[i] · (kept(i) ? scale : 0) with the mask of `spec` (see DropoutSpec); out may be x. */
   dropout(x: FloatData, spec: DropoutSpec, out: FloatData): void;
 
@@ -267,3 +276,20 @@ export interface Backend {
   sgdSteps(list: readonly SgdTensors[], o: SgdStep): void;
   adamSteps(list: readonly AdamTensors[], o: AdamStep): void;
 }
+
+/** A backend: a name, the primitives, and whichever fused kernels it has. */
+export interface Backend extends Primitives, Partial<FusedKernels> {
+  readonly name: string;
+}
+
+/** A backend with every fused kernel present (its own or composed): what backend() returns. */
+export interface Kernels extends Primitives, FusedKernels {
+  readonly name: string;
+}
+
+/** The method names of the fused group, for completing a backend and for tests. */
+export const FUSED_KERNELS = [
+  'softmax', 'crossEntropy', 'crossEntropyBackward', 'layerNorm', 'layerNormBackward',
+  'convForward', 'convBackwardWeight', 'convBackwardInput', 'maxPool', 'maxPoolBackward', 'avgPool', 'avgPoolBackward',
+  'lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward', 'dropout', 'sgdStep', 'adamStep', 'sgdSteps', 'adamSteps',
+] as const satisfies readonly (keyof FusedKernels)[];

@@ -1,41 +1,127 @@
 /**
  * The active backend. Tensor operations call `backend()` for every kernel; a study or a user
- * switches with `setBackend(name)` or the GRADLAB_BACKEND environment variable.
+ * switches with `setBackend(name)` or the GRADLAB_BACKEND environment variable (the CLI's
+ * `--backend` calls setBackend).
  *
- * The default is `wasm` (SIMD kernels on all cores) when its module loads here, else `js`; the
- * choice is made on the first kernel call, so importing gradlab starts no threads.
+ * Default order: `native` (C++ kernels built at install; Node only), then `wasm` (SIMD kernels on
+ * all cores), then `js`. The choice is made on the first kernel call, so importing gradlab starts
+ * no threads; when a preferred backend cannot be used, one line on stderr says why.
+ *
+ * backend() returns the backend completed: a fused kernel (backend.ts, FusedKernels) the backend
+ * lacks is filled in with its composition from the backend's primitives (compose.ts), so callers
+ * always call the same method.
  */
-import type { Backend } from './backend.js';
+import type { Backend, Kernels } from './backend.js';
+import { FUSED_KERNELS } from './backend.js';
+import { composeFused } from './compose.js';
 import { jsBackend } from './js/index.js';
+import { loadNative } from './native/index.js';
 import { wasmBackend } from './wasm/index.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend], ['wasm', wasmBackend]]);
-let active: Backend = jsBackend;
-let envApplied = false;
+const completed = new WeakMap<Backend, Kernels>();
+let active: Kernels | null = null;
+let fallbackNote: string | null = null;
+
+/** The named error for an unknown or unusable backend name. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+}
+
+/** b with every fused kernel it lacks composed from its primitives (cached per backend). */
+export function complete(b: Backend): Kernels {
+  let k = completed.get(b);
+  if (!k) {
+    const missing = FUSED_KERNELS.filter((name) => typeof b[name] !== 'function');
+    k = missing.length === 0 ? (b as Kernels) : ({ ...composeFused(b), ...b } as Kernels);
+    completed.set(b, k);
+  }
+  return k;
+}
+
+/** The fused kernels a backend brings itself (the rest are composed). */
+export function ownFusedKernels(b: Backend): string[] {
+  return FUSED_KERNELS.filter((name) => typeof b[name] === 'function');
+}
 
 export function registerBackend(b: Backend): void {
   registry.set(b.name, b);
 }
 
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/** Loads the native backend into the registry; the reason when it cannot be used here. */
+function tryNative(): string | null {
+  if (registry.has('native')) return null;
+  const r = loadNative();
+  if ('error' in r) return r.error;
+  registry.set('native', r.backend);
+  return null;
+}
+
 export function backendNames(): string[] {
+  if (isNode()) tryNative();
   return [...registry.keys()];
 }
 
 export function setBackend(name: string): void {
+  let why: string | null = null;
+  if (name === 'native') why = tryNative();
   const b = registry.get(name);
-  if (!b) throw new Error(`setBackend: unknown backend '${name}' (known: ${backendNames().join(', ')})`);
-  active = b;
-  envApplied = true;
+  if (!b) {
+    if (why) throw new BackendError(`setBackend: the native backend cannot be used here: ${why}`);
+    throw new BackendError(`setBackend: unknown backend '${name}' (known: ${backendNames().join(', ')})`);
+  }
+  if (name === 'wasm' && !wasmBackend.available()) {
+    throw new BackendError(`setBackend: the wasm backend cannot start: ${wasmBackend.failure()}`);
+  }
+  active = complete(b);
 }
 
-export function backend(): Backend {
-  if (!envApplied) {
-    envApplied = true;
-    const env = typeof process !== 'undefined' ? process.env.GRADLAB_BACKEND : undefined;
-    if (env) setBackend(env);
-    else if (wasmBackend.available()) active = wasmBackend;
+/** Why the default choice fell back (null when it took its first choice or a name was set). */
+export function backendFallback(): string | null {
+  return fallbackNote;
+}
+
+function chooseDefault(): Kernels {
+  const env = typeof process !== 'undefined' ? process.env?.GRADLAB_BACKEND : undefined;
+  if (env) {
+    setBackend(env);
+    return active as Kernels;
   }
-  return active;
+  const reasons: string[] = [];
+  if (isNode()) {
+    const why = tryNative();
+    if (!why) return complete(registry.get('native') as Backend);
+    reasons.push(`native: ${why}`);
+  }
+  if (wasmBackend.available()) {
+    if (reasons.length) say(`gradlab: using the wasm backend (${reasons.join('; ')})`);
+    return complete(wasmBackend);
+  }
+  reasons.push(`wasm: ${wasmBackend.failure()}`);
+  say(`gradlab: using the js backend (${reasons.join('; ')})`);
+  return complete(jsBackend);
+}
+
+function say(line: string): void {
+  fallbackNote = line;
+  console.warn(line);
+}
+
+/** One line naming the active backend and how it runs, e.g. "native (avx512, 2 threads)". */
+export function describeBackend(): string {
+  const b = backend() as Kernels & { isa?: () => string; threads?: () => number };
+  const parts: string[] = [];
+  if (typeof b.isa === 'function') parts.push(b.isa());
+  if (typeof b.threads === 'function') parts.push(`${b.threads()} thread${b.threads() === 1 ? '' : 's'}`);
+  return parts.length ? `${b.name} (${parts.join(', ')})` : b.name;
+}
+
+export function backend(): Kernels {
+  return (active ??= chooseDefault());
 }
 
 export * from './backend.js';

@@ -1,6 +1,6 @@
 /** `gradlab run <study>` and `gradlab list`. */
 import { Option, type Command } from 'commander';
-import { setBackend } from '../backend/index.js';
+import { describeBackend, setBackend } from '../backend/index.js';
 import { findStudy, studies } from '../studies/index.js';
 import { StudyTracking } from '../studies/tracking.js';
 import { RunStore, defaultDbPath } from '../track/store.js';
@@ -25,7 +25,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
     .option('--epochs <n>', 'number of epochs (default: the study\'s own)', int)
     .option('--seed <n>', 'random seed', int, 1)
     .option('--json', 'print one JSON line with the results at the end (logs go to stderr)')
-    .option('--backend <name>', 'kernel backend (js or wasm)')
+    .option('--backend <name>', 'kernel backend: native, wasm or js (default: the first that loads, in that order)')
     .option('--set <key=value...>', 'study-specific parameters')
     .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
     .option('--no-track', 'do not record the run in the store')
@@ -45,6 +45,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
       }
       if (opts.backend) setBackend(opts.backend);
       const out = opts.json ? process.stderr : process.stdout;
+      out.write(`backend: ${describeBackend()}\n`);
       const params: Record<string, string> = {};
       for (const kv of opts.set ?? []) {
         const i = kv.indexOf('=');

@@ -1,12 +1,16 @@
 /**
- * The js data-movement kernels (permute, sliceCopy, sliceAdd, gather, scatterAdd, indexSelect,
+ * The js data-movement kernels and the tuned host ones of backend/strided.ts (permute, sliceCopy, sliceAdd, gather, scatterAdd, indexSelect,
  * indexAdd) against per-element references written with plain index arithmetic: random ranks
  * 0–5, odd sizes, steps > 1, size-1 and empty dims, dims that coalesce and dims that do not.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Data, Shape } from '../../src/backend/backend.js';
-import { jsBackend as be } from '../../src/backend/js/index.js';
+import { jsBackend } from '../../src/backend/js/index.js';
+import * as strided from '../../src/backend/strided.js';
+
+/** The plain reference (js) and the tuned host kernels (strided.ts) must both match the per-element references. */
+const IMPLS = [{ label: 'js', be: jsBackend }, { label: 'strided', be: strided }] as const;
 import { coalesce, sizeOf, stridesOf } from '../../src/backend/shape.js';
 import { rng } from './wasm/util.js';
 
@@ -90,7 +94,7 @@ const FIXED: SliceCase[] = [
   { shape: [13], begin: [12], step: [5], outShape: [1] },
 ];
 
-test('sliceCopy matches the per-element reference on fixed and random windows', () => {
+for (const { label, be } of IMPLS) test(`${label}: sliceCopy matches the per-element reference on fixed and random windows`, () => {
   let seed = 1;
   for (const { shape, begin, step, outShape } of [...FIXED, ...randomSlices(300, 7)]) {
     for (const kind of KINDS) {
@@ -102,7 +106,7 @@ test('sliceCopy matches the per-element reference on fixed and random windows', 
   }
 });
 
-test('sliceAdd accumulates into the window (and only there) like the reference', () => {
+for (const { label, be } of IMPLS) test(`${label}: sliceAdd accumulates into the window (and only there) like the reference`, () => {
   let seed = 1000;
   for (const { shape, begin, step, outShape } of [...FIXED, ...randomSlices(300, 8)]) {
     for (const kind of KINDS) {
@@ -116,7 +120,7 @@ test('sliceAdd accumulates into the window (and only there) like the reference',
   }
 });
 
-test('permute matches the reference for every permutation up to rank 4 and some of rank 5', () => {
+for (const { label, be } of IMPLS) test(`${label}: permute matches the reference for every permutation up to rank 4 and some of rank 5`, () => {
   const perms = (n: number): number[][] => (n === 0 ? [[]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, k) => [...p.slice(0, k), n - 1, ...p.slice(k)])));
   const shapes: number[][] = [[], [7], [3, 5], [1, 9], [4, 1, 3], [2, 3, 5], [0, 3, 2], [3, 1, 4, 2], [2, 3, 4, 5], [65, 3], [2, 3, 1, 5, 4]];
   let seed = 2000;
@@ -140,7 +144,7 @@ test('permute matches the reference for every permutation up to rank 4 and some 
   }
 });
 
-test('gather / scatterAdd match the reference along every axis, with partial index extents', () => {
+for (const { label, be } of IMPLS) test(`${label}: gather / scatterAdd match the reference along every axis, with partial index extents`, () => {
   const r = rng(3000);
   const int = (n: number): number => Math.floor(r() * n);
   const shapes: number[][] = [[7], [3, 5], [4, 1, 6], [2, 3, 4, 5], [2, 1, 3, 2, 3], [5, 0, 2], [70, 3]];
@@ -170,13 +174,13 @@ test('gather / scatterAdd match the reference along every axis, with partial ind
   }
 });
 
-test('gather / scatterAdd reject an out-of-range index, naming it', () => {
+for (const { label, be } of IMPLS) test(`${label}: gather / scatterAdd reject an out-of-range index, naming it`, () => {
   const x = new Float32Array(6);
   assert.throws(() => be.gather(x, [2, 3], 1, Int32Array.from([0, 3]), [2, 1], new Float32Array(2)), /index 3 is out of range for dimension 1 of size 3/);
   assert.throws(() => be.scatterAdd(new Float32Array(2), [1, 2], 0, Int32Array.from([-1, 0]), x, [2, 3]), /index -1 is out of range for dimension 0 of size 2/);
 });
 
-test('indexSelect / indexAdd match the reference for short and long rows', () => {
+for (const { label, be } of IMPLS) test(`${label}: indexSelect / indexAdd match the reference for short and long rows`, () => {
   const r = rng(4000);
   for (const [outer, size, inner] of [[1, 5, 1], [3, 4, 7], [2, 6, 100], [1, 0, 3], [0, 3, 2]]) {
     const index = Int32Array.from({ length: 5 }, () => Math.floor(r() * Math.max(size, 1)));

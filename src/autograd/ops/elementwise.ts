@@ -158,36 +158,73 @@ function unaryRaw(op: UnaryOp, x: Tensor, float = true): Tensor {
 
 type Rule = (x: Tensor, out: Tensor, g: Tensor) => Tensor | null;
 
-function unaryOp(op: UnaryOp, rule: Rule, float = true): (x: Tensor) => Tensor {
+/** A unary op of the table: forward through backend().unary, backward through its GRAD rule. */
+function unaryOp(op: UnaryOp): (x: Tensor) => Tensor {
   return (x: Tensor) => {
+    const [rule, float] = GRAD[op];
     const out = unaryRaw(op, x, float);
     return record(op, [x], out, (g) => [rule(x, out, g)]);
   };
 }
 
-export const neg = unaryOp('neg', (_x, _o, g) => neg(g), false);
-export const exp = unaryOp('exp', (_x, o, g) => mul(g, o));
-export const log = unaryOp('log', (x, _o, g) => div(g, x));
-export const sqrt = unaryOp('sqrt', (_x, o, g) => div(g, mul(o, 2)));
-export const rsqrt = unaryOp('rsqrt', (_x, o, g) => mul(g, mul(pow(o, 3), -0.5)));
-export const abs = unaryOp('abs', (x, _o, g) => mul(g, sign(x)), false);
-export const sign = unaryOp('sign', () => null, false);
-export const square = unaryOp('square', (x, _o, g) => mul(g, mul(x, 2)), false);
-export const reciprocal = unaryOp('reciprocal', (_x, o, g) => neg(mul(g, square(o))));
-export const tanh = unaryOp('tanh', (_x, o, g) => mul(g, sub(1, square(o))));
-export const sigmoid = unaryOp('sigmoid', (_x, o, g) => mul(g, mul(o, sub(1, o))));
-// NOTE: relu'(0) = 0, as in PyTorch.
-export const relu = unaryOp('relu', (x, _o, g) => mul(g, unaryRaw('step', x)), false);
-export const sin = unaryOp('sin', (x, _o, g) => mul(g, cos(x)));
-export const cos = unaryOp('cos', (x, _o, g) => neg(mul(g, sin(x))));
-export const floor = unaryOp('floor', () => null, false);
-export const ceil = unaryOp('ceil', () => null, false);
-export const round = unaryOp('round', () => null, false);
-export const log1p = unaryOp('log1p', (x, _o, g) => div(g, add(x, 1)));
-export const expm1 = unaryOp('expm1', (_x, o, g) => mul(g, add(o, 1)));
-export const softplus = unaryOp('softplus', (x, _o, g) => mul(g, sigmoid(x)));
-export const logSigmoid = unaryOp('logSigmoid', (x, _o, g) => mul(g, sigmoid(neg(x))));
-export const erf = unaryOp('erf', (x, _o, g) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
+export const neg = unaryOp('neg');
+export const exp = unaryOp('exp');
+export const log = unaryOp('log');
+export const sqrt = unaryOp('sqrt');
+export const rsqrt = unaryOp('rsqrt');
+export const abs = unaryOp('abs');
+export const sign = unaryOp('sign');
+export const square = unaryOp('square');
+export const reciprocal = unaryOp('reciprocal');
+export const tanh = unaryOp('tanh');
+export const sigmoid = unaryOp('sigmoid');
+export const relu = unaryOp('relu');
+export const sin = unaryOp('sin');
+export const cos = unaryOp('cos');
+export const floor = unaryOp('floor');
+export const ceil = unaryOp('ceil');
+export const round = unaryOp('round');
+export const log1p = unaryOp('log1p');
+export const expm1 = unaryOp('expm1');
+export const softplus = unaryOp('softplus');
+export const logSigmoid = unaryOp('logSigmoid');
+export const erf = unaryOp('erf');
+/** x·relu6(x + 3)/6 (torch.nn.functional.hardswish). */
+export const hardswish = unaryOp('hardswish');
+
+/**
+ * The gradient rule of every unary op of the op table (backend/optable.ts), written with other
+ * ops, and whether the op computes in a float dtype (false: int32 stays int32). A new row of the
+ * table is a compile error here until it has its rule.
+ */
+const GRAD: Record<UnaryOp, readonly [Rule, boolean]> = {
+  neg: [(_x, _o, g) => neg(g), false],
+  exp: [(_x, o, g) => mul(g, o), true],
+  log: [(x, _o, g) => div(g, x), true],
+  sqrt: [(_x, o, g) => div(g, mul(o, 2)), true],
+  rsqrt: [(_x, o, g) => mul(g, mul(pow(o, 3), -0.5)), true],
+  abs: [(x, _o, g) => mul(g, sign(x)), false],
+  sign: [() => null, false],
+  square: [(x, _o, g) => mul(g, mul(x, 2)), false],
+  reciprocal: [(_x, o, g) => neg(mul(g, square(o))), true],
+  tanh: [(_x, o, g) => mul(g, sub(1, square(o))), true],
+  sigmoid: [(_x, o, g) => mul(g, mul(o, sub(1, o))), true],
+  // NOTE: relu'(0) = 0, as in PyTorch.
+  relu: [(x, _o, g) => mul(g, unaryRaw('step', x)), false],
+  step: [() => null, false],
+  sin: [(x, _o, g) => mul(g, cos(x)), true],
+  cos: [(x, _o, g) => neg(mul(g, sin(x))), true],
+  floor: [() => null, false],
+  ceil: [() => null, false],
+  round: [() => null, false],
+  log1p: [(x, _o, g) => div(g, add(x, 1)), true],
+  expm1: [(_x, o, g) => mul(g, add(o, 1)), true],
+  softplus: [(x, _o, g) => mul(g, sigmoid(x)), true],
+  logSigmoid: [(x, _o, g) => mul(g, sigmoid(neg(x))), true],
+  erf: [(x, _o, g) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))), true],
+  // As PyTorch's hardswish_backward: 0 below −3, x/3 + 0.5 on [−3, 3], 1 above.
+  hardswish: [(x, _o, g) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))), true],
+};
 
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {

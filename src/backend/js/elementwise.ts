@@ -1,57 +1,10 @@
-/** Reference elementwise kernels: unary maps and broadcasting binary ops. */
+/** Reference elementwise kernels: unary maps and broadcasting binary ops (the maps are the op table's `ref`s). */
 import type { BinaryOp, Data, FloatData, Shape, UnaryOp } from '../backend.js';
+import { binaryRow, unaryRow } from '../optable.js';
 import { broadcastStrides, sameShape, sizeOf } from '../shape.js';
 
-// NOTE: erf has no Math builtin; Abramowitz–Stegun 7.1.26 is only 1e-7 accurate, so we use
-// the series / continued-fraction pair from Numerical Recipes' erfc (relative error < 1.2e-7)
-// evaluated in double precision, which is below float32's resolution.
-function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
-const UNARY: Record<UnaryOp, (x: number) => number> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  rsqrt: (x) => 1 / Math.sqrt(x),
-  abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
-  square: (x) => x * x,
-  reciprocal: (x) => 1 / x,
-  tanh: Math.tanh,
-  // NOTE: split by sign so exp never overflows.
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
-  step: (x) => (x > 0 ? 1 : 0),
-  sin: Math.sin,
-  cos: Math.cos,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  // NOTE: PyTorch rounds half to even.
-  round: (x) => {
-    const r = Math.round(x);
-    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  },
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for large |x|.
-  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-  logSigmoid: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
-  erf,
-};
-
 export function unary(op: UnaryOp, x: Data, out: Data): void {
-  const f = UNARY[op];
+  const f = unaryRow(op).ref;
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
 }
 
@@ -65,22 +18,6 @@ export function clamp(x: Data, lo: number, hi: number, out: Data): void {
     out[i] = v < lo ? lo : v > hi ? hi : v;
   }
 }
-
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  maximum: (a, b) => (a > b || Number.isNaN(a) ? a : b),
-  minimum: (a, b) => (a < b || Number.isNaN(a) ? a : b),
-  eq: (a, b) => (a === b ? 1 : 0),
-  ne: (a, b) => (a !== b ? 1 : 0),
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-};
 
 /**
  * Visits every element of outShape, calling `inner(outOffset, offsets..., count, strides...)`
@@ -116,7 +53,7 @@ function forEachRow(
 }
 
 export function binary(op: BinaryOp, a: Data, aShape: Shape, b: Data, bShape: Shape, out: Data, outShape: Shape): void {
-  const f = BINARY[op];
+  const f: (a: number, b: number) => number = binaryRow(op).ref;
   if (sameShape(aShape, bShape)) {
     for (let i = 0; i < out.length; i++) out[i] = f(a[i], b[i]);
     return;

@@ -2,7 +2,7 @@
  * The `js` backend: plain TypeScript loops, short and obvious. It is the specification every
  * faster backend is tested against, kernel by kernel; speed is not its job.
  */
-import type { Backend } from '../backend.js';
+import type { Kernels } from '../backend.js';
 import { binary, cast, clamp, fill, leakyRelu, unary, where } from './elementwise.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { gather, indexAdd, indexSelect, permute, scatterAdd, sliceAdd, sliceCopy } from './layout.js';
@@ -13,7 +13,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js
 import { argReduce, reduce } from './reduce.js';
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from './recurrent.js';
 
-export const jsBackend: Backend = {
+export const jsBackend: Kernels = {
   name: 'js',
   unary, leakyRelu, clamp, binary, where, reduce, argReduce, matmul, permute, sliceCopy, sliceAdd,
   gather, scatterAdd, indexSelect, indexAdd, softmax, crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward,

@@ -2,42 +2,33 @@
  * Elementwise kernels on wasm: unary maps, broadcasting binary ops, leaky ReLU, clamp.
  * Broadcast shapes are coalesced (adjacent dims merged where every operand walks them as one)
  * to at most 4 dims; the wasm kernel then vectorises the innermost run when an operand has
- * stride 1 or 0 there. Delegated to js: non-float32 data, tiny arrays, the unary ops without a
- * vector implementation (sin, cos, log1p, expm1, softplus, logSigmoid, erf), pow, rank > 4
- * after coalescing.
+ * stride 1 or 0 there. Op codes and parameter slots come from the op table (optable.ts).
+ * Delegated to js: non-float32 data, tiny arrays, the rows of the table without 'wasm' in
+ * `fast`, rank > 4 after coalescing.
  */
 import type { BinaryOp, Data, FloatData, Shape, UnaryOp } from '../backend.js';
 import * as js from '../js/elementwise.js';
+import { BINARY_CODE, UNARY_CODE, binaryRow, isFast, slotFloats, slotInts, unaryRow } from '../optable.js';
 import { broadcastStrides, coalesce } from '../shape.js';
 
 export { coalesce };
 import type { Runtime } from './runtime.js';
-
-/** Same order as the U_* codes in assembly/elementwise.ts. */
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sign: 6, square: 7, reciprocal: 8,
-  tanh: 9, sigmoid: 10, relu: 11, step: 12, floor: 13, ceil: 14, round: 15,
-};
-/** Same order as the B_* codes in assembly/elementwise.ts. */
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,
-};
 
 /** Arrays shorter than this stay in js: the call and copies cost more than the loop. */
 export const TINY = 32;
 const MIN_GRAIN = 16384;
 
 export function unary(rt: Runtime, op: UnaryOp, x: Data, out: Data): void {
-  const code = UNARY_CODES[op];
+  const code = UNARY_CODE[op];
   const n = x.length;
-  if (code === undefined || !(x instanceof Float32Array) || !(out instanceof Float32Array) || n < TINY || !rt.fits(2 * n + 32)) {
+  if (!isFast(unaryRow(op), 'wasm') || !(x instanceof Float32Array) || !(out instanceof Float32Array) || n < TINY || !rt.fits(2 * n + 32)) {
     js.unary(op, x, out);
     return;
   }
   rt.reset();
   const px = rt.put(x);
   const po = rt.alloc(n);
-  rt.ints(code, px, po);
+  rt.ints(...slotInts('unaryRange', { op: code, x: px, out: po }));
   rt.run('unaryRange', n, rt.grain(n, MIN_GRAIN));
   rt.get(po, out, n);
 }
@@ -51,8 +42,8 @@ export function leakyRelu(rt: Runtime, x: FloatData, slope: number, out: FloatDa
   rt.reset();
   const px = rt.put(x);
   const po = rt.alloc(n);
-  rt.ints(px, po);
-  rt.floats(slope);
+  rt.ints(...slotInts('leakyReluRange', { x: px, out: po }));
+  rt.floats(...slotFloats('leakyReluRange', { slope }));
   rt.run('leakyReluRange', n, rt.grain(n, MIN_GRAIN));
   rt.get(po, out, n);
 }
@@ -66,16 +57,16 @@ export function clamp(rt: Runtime, x: Data, lo: number, hi: number, out: Data): 
   rt.reset();
   const px = rt.put(x);
   const po = rt.alloc(n);
-  rt.ints(px, po);
-  rt.floats(lo, hi);
+  rt.ints(...slotInts('clampRange', { x: px, out: po }));
+  rt.floats(...slotFloats('clampRange', { lo, hi }));
   rt.run('clampRange', n, rt.grain(n, MIN_GRAIN));
   rt.get(po, out, n);
 }
 
 export function binary(rt: Runtime, op: BinaryOp, a: Data, aShape: Shape, b: Data, bShape: Shape, out: Data, outShape: Shape): void {
-  const code = BINARY_CODES[op];
+  const code = BINARY_CODE[op];
   const n = out.length;
-  if (code === undefined || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array) ||
+  if (!isFast(binaryRow(op), 'wasm') || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array) ||
     n < TINY || !rt.fits(a.length + b.length + n + 64)) {
     js.binary(op, a, aShape, b, bShape, out, outShape);
     return;
@@ -94,14 +85,17 @@ export function binary(rt: Runtime, op: BinaryOp, a: Data, aShape: Shape, b: Dat
   if (rank <= 1 && (sa[0] ?? 0) + (sb[0] ?? 0) >= 1) {
     // One flat run: both contiguous, or one operand a scalar.
     const mode = rank === 0 ? 0 : sa[0] === 1 && sb[0] === 1 ? 0 : sb[0] === 0 ? 1 : 2;
-    rt.ints(code, pa, pb, po, mode);
+    rt.ints(...slotInts('binaryFlat', { op: code, a: pa, b: pb, out: po, mode }));
     rt.run('binaryFlat', n, rt.grain(n, MIN_GRAIN));
   } else {
     const pad = 4 - rank;
     const shape4 = [...new Array<number>(pad).fill(1), ...c.shape];
     const sa4 = [...new Array<number>(pad).fill(0), ...sa];
     const sb4 = [...new Array<number>(pad).fill(0), ...sb];
-    rt.ints(code, pa, pb, po, ...shape4, ...sa4, ...sb4);
+    rt.ints(...slotInts('binaryRows', {
+      op: code, a: pa, b: pb, out: po, d0: shape4[0], d1: shape4[1], d2: shape4[2], n: shape4[3],
+      sa0: sa4[0], sa1: sa4[1], sa2: sa4[2], sa3: sa4[3], sb0: sb4[0], sb1: sb4[1], sb2: sb4[2], sb3: sb4[3],
+    }));
     const inner = shape4[3];
     const rows = n / inner;
     rt.run('binaryRows', rows, Math.max(1, Math.ceil(rt.grain(n, MIN_GRAIN, 1) / inner)));

@@ -10,13 +10,14 @@
  * sgdStep, adamStep, sgdSteps and adamSteps (one pool job for all the parameters of a list),
  * permute, sliceCopy, lstmCell, lstmCellBackward, gruCell.
  * Delegated to the js kernels: every float64 or int32 call (the gradient checker runs in
- * float64), tiny arrays, and the kernels not yet worth a wasm version: unary sin cos log1p expm1
- * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, sliceAdd, gather,
- * scatterAdd, indexSelect, indexAdd, cast, fill, gruCellBackward.
+ * float64), tiny arrays, and the kernels not yet worth a wasm version (the data-movement ones
+ * sliceAdd, gather, scatterAdd, indexSelect, indexAdd run the tuned host loops of backend/strided.ts): unary sin cos log1p expm1
+ * softplus logSigmoid erf, binary pow, where, reduce prod, argReduce, cast, fill, gruCellBackward.
  *
  * The runtime (module, memory, threads) is created on the first kernel call, synchronously.
  */
-import type { Backend } from '../backend.js';
+import type { Kernels } from '../backend.js';
+import * as strided from '../strided.js';
 import { jsBackend } from '../js/index.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, clamp, leakyRelu, unary } from './elementwise.js';
@@ -31,7 +32,7 @@ import { Runtime, type WasmOptions } from './runtime.js';
 
 export { sharedMemorySupported, type WasmOptions } from './runtime.js';
 
-export interface WasmBackend extends Backend {
+export interface WasmBackend extends Kernels {
   /** Threads the kernels run on (creates the runtime if needed). */
   threads(): number;
   /** Whether the relaxed-SIMD (FMA) build is in use. */
@@ -53,6 +54,9 @@ export function createWasmBackend(opts: WasmOptions = {}, name = 'wasm'): WasmBa
   const rt = (): Runtime => (runtime ??= new Runtime(opts));
   return {
     ...jsBackend,
+    // Data movement left to the host runs the tuned host kernels, not the plain reference.
+    sliceAdd: strided.sliceAdd, gather: strided.gather, scatterAdd: strided.scatterAdd,
+    indexSelect: strided.indexSelect, indexAdd: strided.indexAdd,
     name,
     threads: () => rt().threads,
     relaxed: () => rt().relaxed,

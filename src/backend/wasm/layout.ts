@@ -4,7 +4,7 @@
  * data, tiny arrays, rank > 4 after coalescing; sliceAdd, gather/scatterAdd, indexSelect/indexAdd.
  */
 import type { Data, Shape } from '../backend.js';
-import * as js from '../js/layout.js';
+import * as js from '../strided.js';
 import { coalesce, sizeOf, stridesOf } from '../shape.js';
 import { TINY } from './elementwise.js';
 import type { Runtime } from './runtime.js';

@@ -22,6 +22,7 @@
  * and everything after the module is compiled are the same code in both places.
  */
 import { Pool, type RangeFn } from './pool.js';
+import { defaultThreads as envThreads } from '../threads.js';
 
 /** Range kernels exported by assembly/index.ts, addressed by index in the pool. */
 export const KERNELS = [
@@ -159,16 +160,7 @@ export function sharedMemorySupported(): boolean {
 
 function defaultThreads(): number {
   if (defaults.threads !== undefined) return defaults.threads;
-  const env = typeof process !== 'undefined' ? process.env.GRADLAB_THREADS : undefined;
-  if (env !== undefined && env !== '') {
-    const t = Number(env);
-    if (!Number.isInteger(t) || t < 1) throw new Error(`GRADLAB_THREADS must be a positive integer, got '${env}'`);
-    return t;
-  }
-  const os = nodeBuiltin<NodeOs>('node:os');
-  if (os) return Math.max(1, os.availableParallelism());
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+  return envThreads();
 }
 
 /** Pools still starting their workers (a browser starts a worker only once its creator yields). */

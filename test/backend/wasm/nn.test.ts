@@ -1,7 +1,7 @@
 /** wasm softmax, im2col / col2im, convolution, pooling, dropout and fused optimizer steps against the js reference kernels. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AdamStep, AdamTensors, Backend, DropoutSpec, FloatData, SgdStep, SgdTensors, WindowSpec } from '../../../src/backend/backend.js';
+import type { AdamStep, AdamTensors, Kernels, DropoutSpec, FloatData, SgdStep, SgdTensors, WindowSpec } from '../../../src/backend/backend.js';
 import { jsBackend } from '../../../src/backend/js/index.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 import { AWKWARD, backends, close, randF32 } from './util.js';
@@ -223,7 +223,7 @@ const SEGMENTS: number[][] = [
 const smallArena = createWasmBackend({ threads: 2, arenaBytes: 300_000 }, 'wasm-small-arena');
 /** An arena too small for one vector per array: every entry takes the js kernel. */
 const noArena = createWasmBackend({ threads: 1, arenaBytes: 64 }, 'wasm-no-arena');
-const listBackends: { label: string; be: Backend }[] = [
+const listBackends: { label: string; be: Kernels }[] = [
   ...backends, { label: 'wasm/small arena', be: smallArena }, { label: 'wasm/no arena', be: noArena },
 ];
 

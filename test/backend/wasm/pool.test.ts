@@ -31,12 +31,12 @@ test('GRADLAB_THREADS picks the thread count, and a process using the pool exits
   assert.equal(runChild(code, { GRADLAB_THREADS: '3' }), '3 256 256');
 });
 
-test('GRADLAB_THREADS that is not a positive integer is an error naming the value', () => {
+test('GRADLAB_THREADS that is not an integer 1…256 is a ThreadsError naming the value', () => {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e',
     `import { wasmBackend } from ${JSON.stringify(indexJs)}; wasmBackend.threads();`],
   { env: { ...process.env, GRADLAB_THREADS: 'two' }, encoding: 'utf8', timeout: 20000 });
   assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /GRADLAB_THREADS must be a positive integer, got 'two'/);
+  assert.match(r.stderr, /ThreadsError: GRADLAB_THREADS must be an integer from 1 to 256, got 'two'/);
 });
 
 test('many small and large jobs in a row give the same results on 1 and 2 threads', () => {

@@ -1,6 +1,6 @@
 /** Shared helpers for the wasm-vs-js kernel tests: seeded data, the backends under test, closeness. */
 import assert from 'node:assert/strict';
-import type { Backend } from '../../../src/backend/backend.js';
+import type { Kernels } from '../../../src/backend/backend.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 
 /** mulberry32: small seeded generator, so every run sees the same data. */
@@ -23,7 +23,7 @@ export function randF32(n: number, seed: number, lo = -1, hi = 1): Float32Array 
 }
 
 /** The wasm backends under test: one thread, two threads (pool), and the non-shared fallback. */
-export const backends: { label: string; be: Backend }[] = [
+export const backends: { label: string; be: Kernels }[] = [
   { label: 'wasm/1 thread', be: createWasmBackend({ threads: 1 }, 'wasm-1') },
   { label: 'wasm/2 threads', be: createWasmBackend({ threads: 2 }, 'wasm-2') },
   { label: 'wasm/no shared memory', be: createWasmBackend({ shared: false }, 'wasm-st') },

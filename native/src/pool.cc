@@ -1,0 +1,125 @@
+#include "pool.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define GRADLAB_PAUSE() _mm_pause()
+#else
+#define GRADLAB_PAUSE() std::this_thread::yield()
+#endif
+
+namespace gradlab {
+
+// Set while a thread runs chunks: a kernel called from inside a chunk runs inline.
+static thread_local bool in_job = false;
+
+Pool& pool() {
+  static Pool* p = new Pool();  // never destroyed: workers may outlive static destructors
+  return *p;
+}
+
+Pool::~Pool() { stop(); }
+
+void Pool::stop() {
+  if (workers_.empty()) return;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_.store(true);
+    gen_.fetch_add(1);
+  }
+  cv_.notify_all();
+  for (auto& t : workers_) {
+    if (t.joinable()) t.join();
+  }
+  workers_.clear();
+  stop_.store(false);
+  nthreads_ = 1;
+}
+
+int Pool::configure(int threads) {
+  std::lock_guard<std::mutex> run(run_mu_);
+  stop();
+  if (threads < 1) threads = 1;
+  for (int t = 1; t < threads; t++) {
+    try {
+      workers_.emplace_back(&Pool::worker, this, t, gen_.load());
+    } catch (...) {
+      break;  // a thread that cannot start: run with the ones that did
+    }
+  }
+  nthreads_ = 1 + int(workers_.size());
+  return nthreads_;
+}
+
+static void work(Job& j, int tid) {
+  in_job = true;
+  for (;;) {
+    const int64_t c = j.next.fetch_add(1);
+    if (c >= j.chunks) break;
+    const int64_t from = c * j.grain;
+    const int64_t to = from + j.grain < j.total ? from + j.grain : j.total;
+    j.fn(j.ctx, from, to, tid);
+    j.done.fetch_add(1, std::memory_order_release);
+  }
+  in_job = false;
+}
+
+// `seen` is the generation at creation: a job published before this thread first runs still counts.
+void Pool::worker(int tid, uint64_t seen) {
+  for (;;) {
+    // Spin briefly: back-to-back kernels (a training step) arrive within microseconds.
+    int spins = 0;
+    while (gen_.load(std::memory_order_acquire) == seen && spins < 20000) {
+      GRADLAB_PAUSE();
+      spins++;
+    }
+    std::shared_ptr<Job> j;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      if (gen_.load() == seen) {
+        sleeping_.fetch_add(1);
+        cv_.wait(lk, [&] { return gen_.load() != seen; });
+        sleeping_.fetch_sub(1);
+      }
+      seen = gen_.load();
+      if (stop_.load()) return;
+      j = job_;
+    }
+    // A job already finished has no chunk left: nothing of it (nor its caller's stack) is touched.
+    if (j) work(*j, tid);
+  }
+}
+
+void Pool::run(int64_t total, int64_t grain, RangeFn fn, void* ctx) {
+  if (in_job) {
+    fn(ctx, 0, total, 0);
+    return;
+  }
+  std::lock_guard<std::mutex> run(run_mu_);
+  if (workers_.empty()) {
+    fn(ctx, 0, total, 0);
+    return;
+  }
+  auto j = std::make_shared<Job>();
+  j->fn = fn;
+  j->ctx = ctx;
+  j->total = total;
+  j->grain = grain;
+  j->chunks = (total + grain - 1) / grain;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    job_ = j;
+    gen_.fetch_add(1, std::memory_order_release);
+  }
+  if (sleeping_.load() > 0) cv_.notify_all();
+  work(*j, 0);
+  int spins = 0;
+  while (j->done.load(std::memory_order_acquire) < j->chunks) {
+    // A chunk is running on a worker; on a busy machine let it have the core.
+    if (++spins > 4000) std::this_thread::yield();
+    else GRADLAB_PAUSE();
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  if (job_ == j) job_.reset();
+}
+
+}  // namespace gradlab
