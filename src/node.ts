@@ -5,6 +5,7 @@
  * Node-only. Backends that only run in Node register themselves from here, so the browser
  * bundle never references them.
  */
+import './backend/native/register.js';
 export * from './index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';

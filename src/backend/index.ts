@@ -4,7 +4,9 @@
  * `--backend` calls setBackend).
  *
  * Default order: `native` (C++ kernels built at install; Node only), then `wasm` (SIMD kernels on
- * all cores), then `js`. The choice is made on the first kernel call, so importing gradlab starts
+ * all cores), then `js`. The native backend is Node-only, so the core never imports it: the Node
+ * entry (`gradlab/node`), the CLI and the test runner load it with `registerNativeLoader`
+ * (backend/native/register.ts); the core alone in Node runs on wasm and says so once. The choice is made on the first kernel call, so importing gradlab starts
  * no threads; when a preferred backend cannot be used, one line on stderr says why.
  *
  * backend() returns the backend completed: a fused kernel (backend.ts, FusedKernels) the backend
@@ -15,7 +17,6 @@ import type { Backend, Kernels } from './backend.js';
 import { FUSED_KERNELS } from './backend.js';
 import { composeFused } from './compose.js';
 import { jsBackend } from './js/index.js';
-import { loadNative } from './native/index.js';
 import { wasmBackend } from './wasm/index.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend], ['wasm', wasmBackend]]);
@@ -48,6 +49,14 @@ export function registerBackend(b: Backend): void {
   registry.set(b.name, b);
 }
 
+type NativeLoader = () => { backend: Backend } | { error: string };
+let nativeLoader: NativeLoader | null = null;
+
+/** Makes the Node-only native backend available (called by backend/native/register.ts). */
+export function registerNativeLoader(load: NativeLoader): void {
+  nativeLoader = load;
+}
+
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
@@ -55,7 +64,8 @@ function isNode(): boolean {
 /** Loads the native backend into the registry; the reason when it cannot be used here. */
 function tryNative(): string | null {
   if (registry.has('native')) return null;
-  const r = loadNative();
+  if (!nativeLoader) return "not loaded: it is Node-only and comes with the 'gradlab/node' entry (import 'gradlab/node' once)";
+  const r = nativeLoader();
   if ('error' in r) return r.error;
   registry.set('native', r.backend);
   return null;

@@ -3,6 +3,7 @@
  * The gradlab command line: `gradlab run <study>`, `gradlab list`, and the verbs of the other
  * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
  */
+import '../backend/native/register.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerAnalyze } from './analyze.js';
 import { registerConvert } from './convert.js';

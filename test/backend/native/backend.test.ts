@@ -14,7 +14,9 @@ import { loadNativeAddon } from '../../../src/backend/native/index.js';
 const loaded = loadNativeAddon();
 const skip = 'error' in loaded ? `native addon unavailable: ${loaded.error}` : false;
 const dist = new URL('../../../src/', import.meta.url);
-const indexJs = new URL('index.js', dist).href;
+// The Node entry registers the native backend; the browser core alone does not (tested below).
+const indexJs = new URL('node.js', dist).href;
+const coreJs = new URL('index.js', dist).href;
 
 function child(code: string, env: Record<string, string | undefined>): { status: number | null; stdout: string; stderr: string } {
   const e: Record<string, string | undefined> = { ...process.env, GRADLAB_BACKEND: undefined, GRADLAB_NATIVE: undefined, ...env };
@@ -34,6 +36,13 @@ test('default: native when the addon loads, nothing said; the process exits with
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'native');
   assert.equal(r.stderr.trim(), '');
+});
+
+test('the browser core alone in Node: wasm, and one line saying native comes with gradlab/node', () => {
+  const r = child(TRAIN.replace(JSON.stringify(indexJs), JSON.stringify(coreJs)), {});
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'wasm');
+  assert.deepEqual(r.stderr.trim().split('\n'), ["gradlab: using the wasm backend (native: not loaded: it is Node-only and comes with the 'gradlab/node' entry (import 'gradlab/node' once))"]);
 });
 
 test('GRADLAB_NATIVE=0: wasm, and one line saying why', () => {
@@ -73,6 +82,7 @@ test('GRADLAB_NATIVE_ISA=portable and GRADLAB_THREADS=1 are honoured', { skip },
 });
 
 test('10,000 training steps on native keep memory flat', { skip }, async () => {
+  await import('../../../src/backend/native/register.js');
   const g = await import('../../../src/index.js');
   const { Conv1d, Dropout, LayerNorm, Linear, MaxPool1d, ReLU, Sequential, F } = await import('../../../src/nn/index.js');
   const { Adam } = await import('../../../src/optim/index.js');
