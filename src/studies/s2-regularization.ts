@@ -108,6 +108,14 @@ export function s2Data(gen: Generator, fraction = 0.05): S2Data {
 class EpochScheduler implements Callback {
   constructor(private readonly s: InverseTimeLR) {}
 
+  stateDict(): ReturnType<InverseTimeLR['stateDict']> {
+    return this.s.stateDict();
+  }
+
+  loadStateDict(st: ReturnType<InverseTimeLR['stateDict']>): void {
+    this.s.loadStateDict(st);
+  }
+
   onEpochEnd(): void {
     this.s.step();
   }
@@ -117,6 +125,8 @@ class EpochScheduler implements Callback {
 export async function trainS2(o: {
   config: RegConfig; data: S2Data; epochs: number; gen: Generator; lr?: number; batchSize?: number;
   callbacks?: Callback[]; log?: (line: string) => void; testEachEpoch?: boolean; keepBest?: boolean;
+  /** false: no resume checkpoints for this training (s2-search's trials). */
+  checkpoint?: false;
 }): Promise<FitResult & { model: Sequential }> {
   const model = s2Model(o.config, o.gen.fork());
   const optimizer = new Adam(model.parameters(), { lr: o.lr ?? 1e-3 });
@@ -133,7 +143,7 @@ export async function trainS2(o: {
     }
     : undefined;
   const r = await fit({
-    model, optimizer, epochs: o.epochs, regularizer, testEachEpoch: o.testEachEpoch ?? true, keepBest: o.keepBest,
+    model, optimizer, epochs: o.epochs, regularizer, testEachEpoch: o.testEachEpoch ?? true, keepBest: o.keepBest, checkpoint: o.checkpoint,
     lossFn: (out, y) => crossEntropy(out, y),
     train: new DataLoader(o.data.train, { batchSize: o.batchSize ?? 300, shuffle: true, generator: o.gen.fork() }),
     val: new DataLoader(o.data.val, { batchSize: 1000 }),

@@ -95,7 +95,7 @@ export const s2Search: Study = {
       const l1 = trial.suggestFloat('l1', 1e-4, 1e-1, { log: true });
       const config: RegConfig = { dropout, l1, l2: 0, norm: 'none', decay, l1Norm };
       const reporter = new ReportToTrial(trial);
-      const r = await trainS2({ config, data, epochs: trialEpochs, gen: new Generator(modelSeed), testEachEpoch: false, keepBest: false, callbacks: [reporter] });
+      const r = await trainS2({ config, data, epochs: trialEpochs, gen: new Generator(modelSeed), testEachEpoch: false, keepBest: false, callbacks: [reporter], checkpoint: false });
       if (reporter.prunedAt !== null) throw new TrialPruned(`pruned at epoch ${reporter.prunedAt}`);
       const last = r.history[r.history.length - 1].metrics;
       trial.setUserAttr('valAccuracy', last['val/accuracy']);

@@ -107,6 +107,12 @@ class EntropyProbe implements Callback {
   onEpochBegin(): void {
     this.model.collect = [];
   }
+  stateDict(): number[] {
+    return [...this.means];
+  }
+  loadStateDict(s: number[]): void {
+    this.means.splice(0, this.means.length, ...s);
+  }
   onEpochEnd(_ctx: unknown, logs: EpochLogs): void {
     const h = this.model.collect ?? [];
     this.model.collect = null;

@@ -54,6 +54,14 @@ class Checkpoints implements Callback {
 
   constructor(private readonly at: number[], private readonly say: (epoch: number, acc: number) => void) {}
 
+  stateDict(): Record<number, number> {
+    return { ...this.accuracy };
+  }
+
+  loadStateDict(s: Record<number, number>): void {
+    for (const [e, a] of Object.entries(s)) this.accuracy[Number(e)] = a;
+  }
+
   onEpochEnd(_ctx: unknown, logs: EpochLogs): void {
     if (!this.at.includes(logs.epoch)) return;
     const acc = logs.metrics['test/accuracy'];
