@@ -5,7 +5,7 @@
  */
 import type { JsonValue } from '../track/types.js';
 import { RunStore } from '../track/store.js';
-import { Tracker } from '../track/tracker.js';
+import { Tracker, type TrackerOptions } from '../track/tracker.js';
 import type { Run } from '../track/run.js';
 import type { ResumeSession } from './resume.js';
 
@@ -29,7 +29,7 @@ export class StudyTracking {
   }
 
   /** A fit-loop callback that records one variant, or null when tracking is off. */
-  variant(name: string, config: StudyConfig): Tracker | null {
+  variant(name: string, config: StudyConfig, trackerOptions: Omit<TrackerOptions, 'finishOnEnd'> = {}): Tracker | null {
     if (!this.store) return null;
     const full = `${this.study}/${name}`;
     const k = this.runs.length;
@@ -44,7 +44,7 @@ export class StudyTracking {
       s?.addRun(run.id, run.name);
     }
     this.runs.push(run);
-    return new Tracker(run, { finishOnEnd: false });
+    return new Tracker(run, { ...trackerOptions, finishOnEnd: false });
   }
 
   finish(error?: unknown): void {
