@@ -71,6 +71,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         params = parseStudyParams(study, raw);
         store = opts.track ? RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
         if (store) session = ResumeSession.create(store.path, { study: study.name, seed, epochs: epochs ?? null, params, backend: backend().name });
+        else out.write('no resume checkpoints: --no-track keeps no run record to resume\n');
       }
       const tracking = store ? new StudyTracking(store, study.name, seed) : StudyTracking.off(study.name, seed);
       if (session) tracking.attach(session);

@@ -71,7 +71,8 @@ test('backprop-by-hand prints each node and reports zero difference from the clo
   const res = JSON.parse(r.stdout);
   assert.equal(res.testLoss, 0);
   assert.match(r.stderr, /x\s+2\s+18\s+18/);
-  assert.match(r.stderr, /digraph autograd/);
+  assert.match(r.stderr, /d = y − y\*\s+3\s+6\s+6/);
+  assert.match(r.stderr, /∂\(z = x·m\)\/∂\(m\)\s+2\s+2/);
 });
 
 test('list <study> shows its declared parameters: type, range or choices, default, help', () => {
@@ -79,14 +80,14 @@ test('list <study> shows its declared parameters: type, range or choices, defaul
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^s2-regularization: S2/m);
   assert.match(r.stdout, /^ {2}l1 \(float 0…10, default 0\.001\): L1 strength/m);
-  assert.match(r.stdout, /^ {2}l1Norm \(choice sum\|mean, default sum\)/m);
+  assert.match(r.stdout, /^ {2}l1Norm \(choice sum\|mean, default mean\)/m);
   assert.match(r.stdout, /^ {2}variants \(string list of none\|dropout\|/m);
   assert.equal(gradlab('list', 'no-such-study').code, 2);
 });
 
 test('--set: unknown key, wrong type, out of range, bad list item, not key=value → named errors, exit code 2, nothing runs', () => {
   const cases: Array<[string, RegExp]> = [
-    ['l11=0.1', /s2-regularization: unknown parameter 'l11' \(did you mean 'l1'\?\); valid: variants, fraction, dropout, l1, l1Norm/],
+    ['l11=0.1', /s2-regularization: unknown parameter 'l11' \(did you mean 'l1'\?\); valid: variants, fraction, data, dataDir, dropout, l1, l1Norm/],
     ['noise=1', /s2-regularization: unknown parameter 'noise' \(valid: variants, .*batch\)/],
     ['l1=abc', /s2-regularization: --set l1=abc: not a number \(l1 \(float 0…10/],
     ['batch=2.5', /--set batch=2\.5: not an integer/],
