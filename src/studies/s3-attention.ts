@@ -28,7 +28,8 @@ import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
 import type { Tracker } from '../track/tracker.js';
-import { makeOptimizer, type OptimizerName } from './choices.js';
+import { DEFAULT_LR, makeOptimizer, OPTIMIZERS, type OptimizerName } from './choices.js';
+import { EarlyStopping } from '../train/early-stopping.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { formatTable, pct } from './text-eval.js';
@@ -178,6 +179,9 @@ export const s3Attention: Study = {
     LR_PARAM,
     { name: 'alpha', type: 'string', list: 'float', min: 0, max: 100, help: 'entropy-penalty strengths α, comma-separated (the report: 0,0.01,0.05,0.1,1); setting it trains the learned-query model only unless models is set' },
     { name: 'models', type: 'string', list: ATTENTION_MODELS, help: 'which models (default: all seven, or learned when alpha is set)' },
+    { name: 'lstmOptimizer', type: 'choice', choices: ['same', ...OPTIMIZERS], default: 'adam', help: 'optimizer of the two LSTM models (same: the optimizer parameter); SGD 0.01 leaves them at the majority class, see the notes' },
+    { name: 'lstmLr', type: 'float', min: 1e-7, max: 100, help: 'learning rate of the LSTM models (default: their optimizer\'s)' },
+    { name: 'patience', type: 'int', min: 0, max: 1000, default: 3, help: 'early stopping of the LSTM models on the validation loss (the report\'s LSTM + attention used it); 0: none' },
   ],
   async run(o: StudyOptions): Promise<StudyResult> {
     const P = studyParams(this, o);
@@ -210,18 +214,25 @@ export const s3Attention: Study = {
         const vname = alpha > 0 ? `${kind}-alpha${alpha}` : kind;
         const mg = gen.fork();
         const model = new AttentionClassifier(kind, tv.weight, tv.vocab.padIndex, c.classes.length, { hidden, gen: mg });
+        // The LSTMs: their own optimizer (Adam by default) and early stopping, as the notes explain.
+        const isLstm = model.lstm !== null;
+        const lstmOpt = P.str('lstmOptimizer');
+        const mOpt = (isLstm && lstmOpt !== 'same' ? lstmOpt : optName) as OptimizerName;
+        const mLr = isLstm ? P.numOpt('lstmLr') ?? (lstmOpt === 'same' ? lr : DEFAULT_LR[mOpt]) : lr;
+        const stop = isLstm && P.num('patience') > 0 ? [new EarlyStopping({ monitor: 'val/loss', patience: P.num('patience') })] : [];
+        if (isLstm && (mOpt !== optName || mLr !== lr || stop.length)) o.log(`  ${vname}: ${mOpt} lr ${mLr}${stop.length ? `, early stopping (patience ${P.num('patience')} on val/loss)` : ''}`);
         const tracker = o.tracking.variant(vname, {
-          model: kind, label: MODEL_LABEL[kind], data: c.source, vectors: vecName, optimizer: optName, lr, batchSize: batch, maxLen, epochs, alpha,
+          model: kind, label: MODEL_LABEL[kind], data: c.source, vectors: vecName, optimizer: mOpt, lr: mLr, earlyStopping: stop.length ? P.num('patience') : 0, batchSize: batch, maxLen, epochs, alpha,
           ...(model.lstm ? { hidden } : {}), classes: [...c.classes],
         });
         const probe = new EntropyProbe(model, tracker?.run ?? null);
         o.log(`— ${vname}: ${MODEL_LABEL[kind]}${alpha > 0 ? `, penalty α = ${alpha}` : ''} (${model.countParameters()} parameters, ${model.parameters().filter((p) => p.requiresGrad).reduce((a, p) => a + p.size, 0)} trained)`);
         const t1 = performance.now();
         const result = await fit({
-          model, optimizer: makeOptimizer(optName, model, lr), epochs,
+          model, optimizer: makeOptimizer(mOpt, model, mLr), epochs,
           lossFn: (out, y) => crossEntropy(out, y),
           regularizer: alpha > 0 ? () => attentionEntropyPenalty(model.lastWeights as Tensor, alpha) : undefined,
-          train, val, test, callbacks: [probe, new ProgressBar(), new RelativeAccuracy(majorityAccuracy(c, c.val).accuracy), ...tracked(tracker)], log: o.log,
+          train, val, test, callbacks: [probe, new ProgressBar(), ...stop, new RelativeAccuracy(majorityAccuracy(c, c.val).accuracy), ...tracked(tracker)], log: o.log,
         });
         const seconds = (performance.now() - t1) / 1000;
         const be = result.history.find((h) => h.epoch === result.bestEpoch) ?? result.history[result.history.length - 1];
