@@ -8,6 +8,12 @@
  * Part 2: the DeepNetwork with autograd: one tanh hidden layer of 100 with Glorot init, SGD
  * lr 0.01, per-sample updates, best epoch kept by validation accuracy, and the test confusion
  * matrix (the report saw 4↔9 mistakes).
+ *
+ * Switches (`gradlab list mnist-linear`): activation tanh|relu and init glorot|kaiming, and the
+ * report's further work: lrDecay (×γ per epoch), batch (mini-batches), dropout. Measured (seed 1,
+ * 10 epochs, 8,000/1,000/1,000 package digits): tanh + Glorot per-sample lr 0.01: test 0.945 (best
+ * epoch 7, ~100 s per epoch here); ReLU + Kaiming: 0.962; ReLU + Kaiming, batch 32, lr 0.1 ×0.9 per
+ * epoch, dropout 0.2: 0.948 in 2 s per epoch — the mini-batches the report wanted for speed.
  */
 import { Generator, manualSeed } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
