@@ -264,12 +264,11 @@ export function secondsSince(t0: number): string {
  * the tracker in the callback list.
  */
 export class RelativeAccuracy {
-  constructor(readonly majorityVal: number) {
-    if (!(majorityVal > 0)) throw new RangeError(`RelativeAccuracy: the majority accuracy must be > 0, got ${majorityVal}`);
-  }
+  /** majorityVal: the majority-class model's validation accuracy (0 on a degenerate split: no curve). */
+  constructor(readonly majorityVal: number) {}
 
   onEpochEnd(_ctx: unknown, logs: { metrics: Record<string, number> }): void {
     const a = logs.metrics['val/accuracy'];
-    if (a !== undefined) logs.metrics['val/relative_accuracy'] = a / this.majorityVal;
+    if (a !== undefined && this.majorityVal > 0) logs.metrics['val/relative_accuracy'] = a / this.majorityVal;
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,17 +19,26 @@ function gradlab(db: string, ...args: string[]): Out {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs gradlab and SIGKILLs it `delayMs` after stderr first matches `when`. */
-function gradlabKilled(db: string, when: RegExp, delayMs: number, ...args: string[]): Promise<{ signal: string | null; stderr: string }> {
+/**
+ * Runs gradlab and SIGKILLs it `delayMs` after stderr first matches `when` and the checkpoint
+ * file `file` (of the new session) exists — so the kill lands in the next epoch.
+ */
+function gradlabKilled(db: string, when: RegExp, file: string, delayMs: number, ...args: string[]): Promise<{ signal: string | null; stderr: string }> {
+  const before = new Set(existsSync(checkpointsRoot(db)) ? readdirSync(checkpointsRoot(db)) : []);
+  const fresh = (): boolean => existsSync(checkpointsRoot(db)) && readdirSync(checkpointsRoot(db)).some((d) => !before.has(d) && existsSync(join(checkpointsRoot(db), d, file)));
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [main, ...args, '--db', db], { cwd: join(db, '..') });
     let err = '';
     let armed = false;
+    const poll = (): void => {
+      if (fresh()) setTimeout(() => p.kill('SIGKILL'), delayMs);
+      else setTimeout(poll, 5);
+    };
     p.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       if (!armed && when.test(err)) {
         armed = true;
-        setTimeout(() => p.kill('SIGKILL'), delayMs);
+        poll();
       }
     });
     p.on('exit', (_c, signal) => resolve({ signal, stderr: err }));
@@ -58,7 +67,7 @@ test('mnist-mlp: 6 epochs; again SIGKILLed mid-epoch 3; --resume: final metrics 
   const dir = mkdtempSync(join(tmpdir(), 'gradlab-resume-'));
   const db = join(dir, 'runs.db');
   const full = final(gradlab(db, 'run', 'mnist-mlp', '--epochs', '6', '--seed', '4', '--json'));
-  const killed = await gradlabKilled(db, /epoch 2\/6/, 150, 'run', 'mnist-mlp', '--epochs', '6', '--seed', '4', '--json');
+  const killed = await gradlabKilled(db, /epoch 2\/6/, 'fit-0-e2.safetensors', 100, 'run', 'mnist-mlp', '--epochs', '6', '--seed', '4', '--json');
   assert.equal(killed.signal, 'SIGKILL');
   assert.doesNotMatch(killed.stderr, /epoch 3\/6/, 'killed during epoch 3');
   const store = RunStore.open(db, { readonly: true });
@@ -91,7 +100,7 @@ test('several variants in one run: a kill in the second variant resumes it, the 
   const args = ['run', 's2-regularization', '--epochs', '4', '--seed', '3', '--set', 'variants=decay,kept', '--json'];
   const full = final(gradlab(db, ...args));
   // s2 logs epoch lines of the second variant prefixed with its name.
-  const killed = await gradlabKilled(db, /kept: epoch 2\/4/, 0, ...args);
+  const killed = await gradlabKilled(db, /kept: epoch 1\/4/, 'fit-1-e1.safetensors', 0, ...args);
   assert.equal(killed.signal, 'SIGKILL');
   const store = RunStore.open(db, { readonly: true });
   const runs = store.listRuns({ study: 's2-regularization' }).filter((r) => !full.runs.includes(r.id));

@@ -17,7 +17,7 @@ test('s2-search with a 2×2 grid visits every point and logs the optimization hi
   const store = RunStore.open(join(mkdtempSync(join(tmpdir(), 'gradlab-s2-search-')), 'runs.db'));
   const tracking = new StudyTracking(store, 's2-search', 1);
   const lines: string[] = [];
-  const r = await s2Search.run({ seed: 1, log: (l) => lines.push(l), tracking, params: { trials: '4', trialEpochs: '3', sampler: 'grid', prune: 'false' } });
+  const r = await s2Search.run({ seed: 1, log: (l) => lines.push(l), tracking, params: { trials: '4', trialEpochs: '3', sampler: 'grid', prune: 'false', l1Norm: 'sum' } });
   tracking.finish();
   const visited = r.history.map((h) => `${h.dropout}/${h.l1}`).sort();
   assert.deepEqual(visited, ['0.1/0.0001', '0.1/0.1', '0.5/0.0001', '0.5/0.1']);
