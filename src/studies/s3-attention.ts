@@ -176,7 +176,7 @@ function attentionReport(model: AttentionClassifier, c: TextCorpus, test: TextBa
 
 export const s3Attention: Study = {
   name: 's3-attention',
-  title: 'S3 attention poolings vs mean of embeddings and LSTMs, SGD 0.01, batch 64, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~7 min on 2 cores (wasm)',
+  title: 'S3 attention poolings vs mean of embeddings and LSTMs, SGD 0.01 (LSTMs: Adam 1e-3 + early stopping), batch 64, max length 200, e-mails or IMDB; default 10 epochs (report: 50); the LSTMs take ~1-2 min per epoch each on 2 cores (wasm)',
   defaultEpochs: 10,
   params: [
     ...textParams(),
