@@ -25,7 +25,8 @@ test('npm pack ships the library, not the tests; the tarball installs and import
   const info = (JSON.parse(out) as PackInfo[])[0];
   const paths = info.files.map((f) => f.path);
   t.diagnostic(`npm pack: ${info.entryCount} files, ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked`);
-  assert.deepEqual(paths.filter((p) => /^(test|bench|dist\/test|dist\/bench|dist\/scripts|assembly|scripts)\/|fixtures|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts')), []);
+  assert.deepEqual(paths.filter((p) => /^(test|bench|dist\/test|dist\/bench|dist\/scripts|assembly|scripts)\/|fixtures|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts') && p !== 'scripts/build-native.mjs'), []);
+  for (const p of ['binding.gyp', 'scripts/build-native.mjs']) assert.ok(paths.includes(p), `the tarball holds ${p} (the native build at install)`);
   for (const p of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/cli/main.js', 'dist/wasm/gradlab-st.wasm', 'dist/wasm/gradlab-mt.wasm', 'dist/wasm/gradlab-mt-relaxed.wasm', 'src/dashboard/static/index.html', 'src/lab/static/index.html', 'package.json', 'README.md']) {
     assert.ok(paths.includes(p), `the tarball holds ${p}`);
   }

@@ -21,7 +21,7 @@ export function probabilities(model: Module, x: Float32Array, n: number): Float3
  * A Vega-Lite decision-boundary figure: cells of a `grid`×`grid` lattice over the points' range,
  * coloured by predicted class (shaded by confidence), with the points coloured by true class.
  */
-export function decisionBoundarySpec(model: Module, points: ArtiSet, opts: { grid?: number; title?: string } = {}): { [key: string]: JsonValue } {
+export function decisionBoundarySpec(model: Module, points: ArtiSet, opts: { grid?: number; title?: string; size?: number; maxPoints?: number } = {}): { [key: string]: JsonValue } {
   const g = opts.grid ?? 50;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < points.n; i++) {
@@ -46,13 +46,14 @@ export function decisionBoundarySpec(model: Module, points: ArtiSet, opts: { gri
     cells.push({ x: r4(cx - dx / 2), x2: r4(cx + dx / 2), y: r4(cy - dy / 2), y2: r4(cy + dy / 2), class: p[k] > 0.5 ? '1' : '0', p: r4(p[k]) });
   }
   const pts: JsonValue[] = [];
-  for (let i = 0; i < points.n; i++) pts.push({ x: r4(points.x[2 * i]), y: r4(points.x[2 * i + 1]), class: String(points.y[i]) });
+  const every = Math.max(1, Math.ceil(points.n / (opts.maxPoints ?? points.n)));
+  for (let i = 0; i < points.n; i += every) pts.push({ x: r4(points.x[2 * i]), y: r4(points.x[2 * i + 1]), class: String(points.y[i]) });
   const color = { field: 'class', type: 'nominal', scale: { domain: ['0', '1'], range: ['#4c78a8', '#e45756'] }, title: 'class' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: opts.title ?? 'decision boundary',
-    width: 360,
-    height: 360,
+    width: opts.size ?? 360,
+    height: opts.size ?? 360,
     layer: [
       {
         data: { values: cells },

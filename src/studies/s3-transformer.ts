@@ -17,16 +17,18 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { maskedMean } from '../nn/pooling-attention.js';
 import { ClsToken, Embedding, Linear, Module, PositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '../nn/index.js';
 import { sinusoidTable } from '../nn/positional.js';
+import type { JsonValue } from '../track/types.js';
 import { crossEntropy } from '../nn/functional.js';
 import { manualSeed, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
 import type { Run } from '../track/run.js';
-import { DEFAULT_LR, makeOptimizer, OPTIMIZERS, type OptimizerName } from './choices.js';
+import { makeOptimizer, type OptimizerName } from './choices.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { formatTable, pct } from './text-eval.js';
-import { buildVocab, isPosInt, listParam, loadTextCorpus, loadVectors, numParam, padMask, secondsSince, TextBatches, type TextCorpus } from './text-data.js';
+import { buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, optimizerParam, padMask, secondsSince, TextBatches, textParams, type TextCorpus } from './text-data.js';
 
 export const TRANSFORMER_VARIANTS = ['pool', 'pe', 'cls', 'cls-pe'] as const;
 export type TransformerVariant = (typeof TRANSFORMER_VARIANTS)[number];
@@ -92,6 +94,31 @@ export function positionalDotProducts(n: number, dModel: number): number[] {
   return Array.from(A.matmul(pe, A.transpose(pe, 0, 1)).data);
 }
 
+/**
+ * The PE·PEᵀ heat-map with position axes that stay readable: quantitative axes ticked every 10
+ * positions (a matrix of n×n categories would label all n of them).
+ */
+export function positionalHeatmapSpec(values: readonly number[], n: number): { [key: string]: JsonValue } {
+  const cells: JsonValue[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cells.push({ i, j, i2: i + 1, j2: j + 1, v: Math.round(values[i * n + j] * 1000) / 1000 });
+  const ticks = Array.from({ length: Math.floor((n - 1) / 10) + 1 }, (_, k) => k * 10);
+  const axis = (title: string): JsonValue => ({ title, values: ticks, format: 'd', grid: false });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 360, height: 360,
+    data: { values: cells },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'j', type: 'quantitative', scale: { domain: [0, n], nice: false }, axis: axis('position') },
+      x2: { field: 'j2' },
+      y: { field: 'i', type: 'quantitative', scale: { domain: [0, n], nice: false, reverse: true }, axis: axis('position') },
+      y2: { field: 'i2' },
+      color: { field: 'v', type: 'quantitative', title: 'PE·PE', scale: { scheme: 'viridis' } },
+      tooltip: [{ field: 'i', title: 'row' }, { field: 'j', title: 'column' }, { field: 'v', title: 'dot product' }],
+    },
+  };
+}
+
 /** Attention each token receives in the last block (mean over query positions), as heat-maps. */
 function logAttention(run: Run, model: TextTransformer, c: TextCorpus, test: TextBatches, maxLen: number, step: number): void {
   model.eval();
@@ -115,25 +142,36 @@ export const s3Transformer: Study = {
   name: 's3-transformer',
   title: 'S3 transformer encoder (L blocks, MLP 100→500→100, dropout 0.2, pooling or CLS, sinusoidal PE option); default 1 block, 2,000 e-mails, max length 128, 5 epochs (--set layers=3 limit=all maxLen=500 for the protocol), ~4 min on 2 cores (wasm)',
   defaultEpochs: 5,
+  params: [
+    // The default cuts the corpus to 2,000 texts; --set limit=0 keeps everything.
+    ...textParams({ limit: 2000 }),
+    { name: 'maxLen', type: 'int', min: 1, max: 100000, default: 128, help: 'longest text kept, in tokens (the report: 500)' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 16, help: 'mini-batch size (the report: 16)' },
+    { name: 'layers', type: 'int', min: 1, max: 48, default: 1, help: 'encoder blocks (the report: 3, 4, 6)' },
+    { name: 'heads', type: 'int', min: 1, max: 64, default: 1, help: 'attention heads (must divide the width)' },
+    { name: 'dropout', type: 'float', min: 0, max: 0.99, default: 0.2, help: 'dropout in the blocks' },
+    { name: 'dModel', type: 'int', min: 1, max: 4096, help: 'model width (default: the word vectors\' dimension; otherwise a linear projection)' },
+    optimizerParam('sgd'),
+    LR_PARAM,
+    { name: 'variants', type: 'string', list: TRANSFORMER_VARIANTS, default: 'pool', help: 'pooling, sinusoidal PE, CLS token, CLS + PE' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const maxLen = numParam(o, 'maxLen', 128, isPosInt);
-    const batch = numParam(o, 'batch', 16, isPosInt);
-    const layers = numParam(o, 'layers', 1, isPosInt);
-    const heads = numParam(o, 'heads', 1, isPosInt);
-    const dropout = numParam(o, 'dropout', 0.2, (v) => v >= 0 && v < 1);
-    const optName = listParam<OptimizerName>(o, 'optimizer', ['sgd'], OPTIMIZERS)[0];
-    const lr = numParam(o, 'lr', DEFAULT_LR[optName], (v) => v > 0);
-    const variants = listParam<TransformerVariant>(o, 'variants', ['pool'], TRANSFORMER_VARIANTS);
-    // The default cuts the corpus to 2,000 texts; --set limit=all keeps everything.
-    const params = { ...o.params };
-    if (params.limit === undefined) params.limit = '2000';
+    const maxLen = P.num('maxLen');
+    const batch = P.num('batch');
+    const layers = P.num('layers');
+    const heads = P.num('heads');
+    const dropout = P.num('dropout');
+    const optName = P.str('optimizer') as OptimizerName;
+    const lr = lrOf(P, optName);
+    const variants = P.list('variants') as TransformerVariant[];
     const t0 = performance.now();
-    const c = loadTextCorpus({ ...o, params }, { gen: gen.fork(), maxTokens: maxLen });
-    const { vectors, name: vecName } = loadVectors(o);
-    const tv = buildVocab(o, c, vectors, gen.fork());
-    const dModel = numParam(o, 'dModel', tv.dim, isPosInt);
+    const c = loadTextCorpus(P, { gen: gen.fork(), maxTokens: maxLen });
+    const { vectors, name: vecName } = loadVectors(P);
+    const tv = buildVocab(P, c, vectors, gen.fork());
+    const dModel = P.numOpt('dModel') ?? tv.dim;
     o.log(`s3-transformer: ${c.description}`);
     o.log(`${vecName}: ${tv.coverage}; ready in ${secondsSince(t0)} s`);
     o.log(`${layers} block(s), ${heads} head(s), width ${dModel}, MLP ${dModel}→500→${dModel}, dropout ${dropout}; ${optName} lr ${lr}, batch ${batch}, max length ${maxLen}, ${epochs} epochs; variants ${variants.join(', ')}`);
@@ -154,8 +192,8 @@ export const s3Transformer: Study = {
       });
       if (tracker && (positional || (!peLogged && !variants.some((x) => x.endsWith('pe'))))) {
         const n = Math.min(maxLen, 100);
-        tracker.run.logMatrix('positional/dot_products', {
-          rows: n, cols: n, values: positionalDotProducts(n, dModel), rowTitle: 'position', colTitle: 'position',
+        tracker.run.logFigure('positional/dot_products', {
+          format: 'vega-lite', spec: positionalHeatmapSpec(positionalDotProducts(n, dModel), n),
           caption: `dot products of the sinusoidal positional encodings (width ${dModel}) of positions 0–${n - 1}`,
         }, 0);
         peLogged = true;

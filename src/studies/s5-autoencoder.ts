@@ -1,5 +1,6 @@
 /**
- * s5-autoencoder (S5): an auto-encoder on the 8×8 digits — encoder 64 → 100 → code (tanh, tanh),
+ * s5-autoencoder (S5): an auto-encoder on the 8×8 digits (or `--set data=usps|mnist`: 16×16, 28×28;
+ * the encoder and decoder widths follow) — encoder 64 → 100 → code (tanh, tanh),
  * decoder code → 100 → 64 (tanh, sigmoid), binary cross-entropy on pixels in [0, 1], Adam 1e-3,
  * batch 100 — for codes of 10, 3 and 2 dimensions, one run each. Then, as the report did:
  *  - reconstructions as images: rows of test originals, each followed by its reconstruction;
@@ -25,7 +26,8 @@ import { tsne } from '../analysis/tsne.js';
 import { adjustedRandScore, contingencyMatrix, purity } from '../metrics/clustering.js';
 import { imageGrid } from '../track/images.js';
 import type { Run } from '../track/run.js';
-import { digitsSplits } from './s5-usps.js';
+import { S5_DATA_PARAMS, s5Splits, type S5Source } from './s5-usps.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 export class AutoEncoder extends Module {
@@ -86,6 +88,13 @@ function logClusters(run: Run | undefined, what: string, c: ClusterReport & { as
       rowLabels: cm.classes.map(String), colLabels: cm.clusters.map((k) => `c${k}`), rowTitle: 'digit', colTitle: 'cluster',
       caption: `k-means (10 clusters) on ${what}: purity ${c.purity.toFixed(3)}, ARI ${c.ari.toFixed(3)}`,
     }, step);
+    // Per cluster: its purity, with the majority digit and the size in the column label.
+    run.logMatrix('kmeans/per_cluster_purity', {
+      rows: 1, cols: c.perCluster.length, values: c.perCluster.map((k) => k.purity),
+      rowLabels: ['purity'], colLabels: c.perCluster.map((k) => `c${k.cluster}: ${k.majority} (${k.size})`), colTitle: 'cluster: majority digit (size)',
+      caption: `k-means on ${what}: each cluster's purity (share of its majority digit)`,
+    }, step);
+    run.logText('kmeans/per_cluster', ['cluster  size  majority digit  purity', ...c.perCluster.map((k) => `${String(k.cluster).padStart(7)}  ${String(k.size).padStart(4)}  ${String(k.majority).padStart(14)}  ${k.purity.toFixed(3)}`)].join('\n'), step);
   });
 }
 
@@ -101,7 +110,9 @@ function embed(x: Float32Array, cols: number, rows: Int32Array, seed: number): F
 }
 
 /** Ten test digits per row (one of each class where possible), originals above reconstructions. */
-function reconstructionGrid(model: AutoEncoder, x: Tensor, labels: Int32Array, test: Subset, pairs: number): ReturnType<typeof imageGrid> {
+function reconstructionGrid(model: AutoEncoder, x: Tensor, labels: Int32Array, test: Subset, pairs: number, side = 8): ReturnType<typeof imageGrid> {
+  const dim = side * side;
+  const row = 10 * dim;
   const picked: number[] = [];
   for (let p = 0; p < pairs; p++) {
     for (let digit = 0; digit < 10; digit++) {
@@ -111,47 +122,53 @@ function reconstructionGrid(model: AutoEncoder, x: Tensor, labels: Int32Array, t
   }
   const orig = noGrad(() => indexSelect(x, 0, Int32Array.from(picked)));
   const rec = model.reconstruct(orig);
-  const cells = new Float32Array(picked.length * 2 * 64);
+  const cells = new Float32Array(picked.length * 2 * dim);
   for (let p = 0; p < pairs; p++) {
-    cells.set(orig.data.subarray(p * 640, (p + 1) * 640), (2 * p) * 640);
-    cells.set(rec.data.subarray(p * 640, (p + 1) * 640), (2 * p + 1) * 640);
+    cells.set(orig.data.subarray(p * row, (p + 1) * row), (2 * p) * row);
+    cells.set(rec.data.subarray(p * row, (p + 1) * row), (2 * p + 1) * row);
   }
   // imageGrid expects dark-on-light backgrounds to read well: show ink as dark pixels.
   for (let i = 0; i < cells.length; i++) cells[i] = 1 - cells[i];
-  return imageGrid(cells, { height: 8, width: 8, cols: 10, pad: 1, background: 0.6 });
+  return imageGrid(cells, { height: side, width: side, cols: 10, pad: 1, background: 0.6 });
 }
 
 export const s5Autoencoder: Study = {
   name: 's5-autoencoder',
   title: 'S5: auto-encoder 64-100-code-100-64 on the 8x8 digits (codes 10, 3, 2): reconstructions, t-SNE, k-means purity/ARI vs raw pixels',
   defaultEpochs: 100,
+  params: [
+    { name: 'codes', type: 'string', list: 'int', min: 1, max: 64, default: '10,3,2', help: 'code sizes, one auto-encoder each (the report: 10, 3, 2)' },
+    { name: 'tsne', type: 'int', min: 0, max: 100000, default: 1000, help: 'digits in the t-SNE maps (0: no t-SNE)' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 1, default: 1e-3, help: 'Adam learning rate' },
+    ...S5_DATA_PARAMS,
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const codes = (p.codes ?? '10,3,2').split(',').map(Number);
-    if (codes.some((k) => !(Number.isInteger(k) && k >= 1))) throw new RangeError(`s5-autoencoder: codes must be positive integers, got '${p.codes}'`);
-    const tsneN = Number(p.tsne ?? 1000);
-    const lr = Number(p.lr ?? 1e-3);
+    const codes = P.nums('codes');
+    const tsneN = P.num('tsne');
+    const lr = P.num('lr');
     const gen = manualSeed(o.seed);
-    const { all, train, val, test } = digitsSplits(gen.fork());
+    const { all, train, val, test, dim, description } = s5Splits(gen.fork(), P.str('data') as S5Source, P.strOpt('dataPath'));
+    const side = Math.round(Math.sqrt(dim));
     const [x, y] = all.tensors;
     const labels = y.data as Int32Array;
     const n = all.length;
     const xData = x.data as Float32Array;
     const tsneRows = tsneN > 0 ? gen.fork().permutation(n).slice(0, Math.min(tsneN, n)).sort() : new Int32Array(0);
     const tsneLabels = Array.from(tsneRows, (r) => labels[r]);
-    o.log(`s5-autoencoder: ${n} 8x8 digits (${train.length}/${val.length}/${test.length}), 64-100-code-100-64, tanh, sigmoid output, BCE, Adam ${lr}, batch 100, ${epochs} epochs; codes ${codes.join(', ')}`);
+    o.log(`s5-autoencoder: ${description} (${train.length}/${val.length}/${test.length}), ${dim}-100-code-100-${dim}, tanh, sigmoid output, BCE, Adam ${lr}, batch 100, ${epochs} epochs; codes ${codes.join(', ')}`);
 
     // The raw pixels: k-means and t-SNE, the baseline for the codes.
-    const rawRun = o.tracking.variant('raw-pixels', { features: 'pixels', dim: 64, kmeans: 10, tsnePoints: tsneRows.length })?.run;
+    const rawRun = o.tracking.variant('raw-pixels', { features: 'pixels', dim, kmeans: 10, tsnePoints: tsneRows.length })?.run;
     let t0 = performance.now();
-    const raw = clusterDigits({ data: xData, rows: n, cols: 64 }, labels, o.seed);
+    const raw = clusterDigits({ data: xData, rows: n, cols: dim }, labels, o.seed);
     logClusters(rawRun, 'the raw pixels', raw, labels, 0);
     o.log(`raw pixels: k-means purity ${raw.purity.toFixed(3)}, ARI ${raw.ari.toFixed(3)} (report: 0.69 / 0.49) (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     o.log(`  per cluster (majority digit: purity (size)): ${perClusterLine(raw)}`);
     if (tsneRows.length) {
       t0 = performance.now();
-      const emb = embed(xData, 64, tsneRows, o.seed);
+      const emb = embed(xData, dim, tsneRows, o.seed);
       rawRun?.logPoints('tsne', { dims: 2, coords: emb, labels: tsneLabels, caption: `t-SNE of the raw pixels of ${tsneRows.length} digits` }, 0);
       o.log(`  t-SNE of ${tsneRows.length} raw digits (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
@@ -159,8 +176,8 @@ export const s5Autoencoder: Study = {
     const rows: { code: number; testLoss: number; purity: number; ari: number; perCluster: ClusterReport['perCluster'] }[] = [];
     const histories: Record<string, StudyResult['history']> = {};
     for (const k of codes) {
-      const model = new AutoEncoder(64, 100, k, gen.fork());
-      const tracker = o.tracking.variant(`code${k}`, { code: k, layers: [64, 100, k, 100, 64], activation: 'tanh', output: 'sigmoid', loss: 'BCE', optimizer: 'Adam', lr, batchSize: 100, epochs });
+      const model = new AutoEncoder(dim, 100, k, gen.fork());
+      const tracker = o.tracking.variant(`code${k}`, { code: k, layers: [dim, 100, k, 100, dim], data: P.str('data'), activation: 'tanh', output: 'sigmoid', loss: 'BCE', optimizer: 'Adam', lr, batchSize: 100, epochs });
       const pairsOf = (s: Subset): TensorDataset => {
         const [sx] = s.getBatch(Int32Array.from({ length: s.length }, (_, i) => i));
         return new TensorDataset(sx, sx);
@@ -177,7 +194,7 @@ export const s5Autoencoder: Study = {
         log: (l) => { if (++line % 50 === 0) o.log(`  code ${k}: ${l}`); },
       });
       const run = tracker?.run;
-      run?.logImage('reconstructions', { ...reconstructionGrid(model, x, labels, test, 2), caption: `test digits (rows 1, 3) and their reconstructions from a ${k}-d code (rows 2, 4)` }, epochs);
+      run?.logImage('reconstructions', { ...reconstructionGrid(model, x, labels, test, 2, side), caption: `test digits (rows 1, 3) and their reconstructions from a ${k}-d code (rows 2, 4)` }, epochs);
       const z = model.encode(x);
       const c = clusterDigits({ data: z.data, rows: n, cols: k }, labels, o.seed);
       logClusters(run, `the ${k}-d codes`, c, labels, epochs);
@@ -194,7 +211,7 @@ export const s5Autoencoder: Study = {
       o.log(`  per cluster: ${perClusterLine(c)}`);
     }
     o.log('k-means with 10 clusters      purity     ARI');
-    o.log(`  raw pixels (64-d)          ${raw.purity.toFixed(3).padStart(6)}  ${raw.ari.toFixed(3).padStart(6)}   report: 0.69 / 0.49`);
+    o.log(`  raw pixels (${dim}-d)${' '.repeat(Math.max(0, 2 - String(dim).length))}        ${raw.purity.toFixed(3).padStart(6)}  ${raw.ari.toFixed(3).padStart(6)}   report: 0.69 / 0.49`);
     for (const r of rows) o.log(`  codes (${r.code}-d)${' '.repeat(Math.max(1, 17 - String(r.code).length))}${r.purity.toFixed(3).padStart(6)}  ${r.ari.toFixed(3).padStart(6)}   ${r.code === codes[0] ? 'report: 0.62 / 0.44' : ''}`);
     const first = rows[0];
     return {

@@ -18,6 +18,8 @@ import { DataLoader, TensorDataset } from '../data/index.js';
 import { ArtiKind, ArtiSet, genArti } from '../data/synthetic.js';
 import { fit } from '../train/fit.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
+import type { JsonValue } from '../track/types.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, tracked } from './study.js';
 import { decisionBoundarySpec, probabilities } from './decision-boundary.js';
 
@@ -50,22 +52,30 @@ export const s5Nonlinear: Study = {
   name: 's5-nonlinear',
   title: 'S5: 2-D blobs / XOR / checkerboard, Linear(2,h)-tanh-Linear(h,1)-sigmoid, MSE, SGD, h = 2..5; decision boundaries',
   defaultEpochs: 100,
+  params: [
+    { name: 'datasets', type: 'string', list: KINDS, default: KINDS.join(','), help: 'which 2-D sets' },
+    { name: 'hidden', type: 'string', list: 'int', min: 1, max: 1024, default: '2,3,4,5', help: 'hidden sizes, one network each' },
+    { name: 'activation', type: 'choice', choices: ['tanh', 'sigmoid'], default: 'tanh', help: 'hidden activation' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 100, default: 0.5, help: 'SGD learning rate' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 20, help: 'mini-batch size' },
+    { name: 'n', type: 'int', min: 10, max: 1000000, default: 1000, help: 'training (and test) points per set' },
+    { name: 'grid', type: 'int', min: 5, max: 400, default: 50, help: 'decision-boundary grid cells per side' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const kinds = (p.datasets ?? KINDS.join(',')).split(',').map((s) => s.trim()) as ArtiKind[];
-    for (const k of kinds) if (!KINDS.includes(k)) throw new RangeError(`s5-nonlinear: unknown dataset '${k}' (expected some of ${KINDS.join(', ')})`);
-    const hidden = (p.hidden ?? '2,3,4,5').split(',').map(Number);
-    if (hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new RangeError(`s5-nonlinear: hidden must be positive integers, got '${p.hidden}'`);
-    const activation = p.activation ?? 'tanh';
-    if (activation !== 'tanh' && activation !== 'sigmoid') throw new RangeError(`s5-nonlinear: activation must be tanh or sigmoid, got '${activation}'`);
-    const lr = Number(p.lr ?? 0.5);
-    const batchSize = Number(p.batch ?? 20);
-    const n = Number(p.n ?? 1000);
-    const grid = Number(p.grid ?? 50);
+    const kinds = P.list('datasets') as ArtiKind[];
+    const hidden = P.nums('hidden');
+    const activation = P.str('activation');
+    const lr = P.num('lr');
+    const batchSize = P.num('batch');
+    const n = P.num('n');
+    const grid = P.num('grid');
     const gen = manualSeed(o.seed);
     o.log(`s5-nonlinear: ${n} training and ${n} test points per set, Linear(2,h)-${activation}-Linear(h,1)-sigmoid, MSE, SGD lr ${lr}, batch ${batchSize}, ${epochs} epochs`);
     const results: { dataset: ArtiKind; hidden: number; trainAccuracy: number; testAccuracy: number; testLoss: number }[] = [];
+    // Every decision boundary also goes into one figure grid (rows: datasets, columns: hidden sizes) of one summary run.
+    const panels: { [key: string]: JsonValue }[] = [];
     for (const kind of kinds) {
       // XOR blobs are drawn wider than the default so that the classes touch a little.
       const setOpts = kind === 'checkerboard' ? { kind } : { kind, sigma: kind === 'xor' ? 0.3 : 0.4 };
@@ -89,6 +99,8 @@ export const s5Nonlinear: Study = {
           spec: decisionBoundarySpec(model, test, { grid, title: `${kind}, ${h} hidden ${activation} units: test accuracy ${row.testAccuracy.toFixed(3)}` }),
           caption: `predicted class over the plane (shaded) and the ${n} test points`,
         }, epochs);
+        const { $schema: _s, ...panel } = decisionBoundarySpec(model, test, { grid: Math.min(grid, 30), size: 170, maxPoints: 250, title: `${kind}, h=${h}: test ${row.testAccuracy.toFixed(3)}` });
+        panels.push(panel);
         o.log(`  ${kind.padEnd(12)} h=${h}  train accuracy ${row.trainAccuracy.toFixed(3)}  test accuracy ${row.testAccuracy.toFixed(3)}  test MSE ${row.testLoss.toFixed(4)}`);
       }
     }
@@ -98,6 +110,18 @@ export const s5Nonlinear: Study = {
       o.log('  ' + kind.padEnd(12) + hidden.map((h) => results.find((r) => r.dataset === kind && r.hidden === h)!.testAccuracy.toFixed(3).padStart(8)).join(''));
     }
     const mean = results.reduce((a, r) => a + r.testAccuracy, 0) / results.length;
+    const summary = o.tracking.variant('boundaries', { datasets: kinds, hidden, activation, lr, batchSize, epochs, n });
+    if (summary) {
+      summary.run.logFigure('decision-boundaries', {
+        format: 'vega-lite',
+        spec: { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', columns: hidden.length, concat: panels, resolve: { scale: { color: 'shared' } } },
+        caption: `the ${panels.length} networks' decision boundaries (rows: ${kinds.join(', ')}; columns: ${hidden.map((h) => `${h} hidden units`).join(', ')}); ${Math.min(grid, 30)}×${Math.min(grid, 30)} cells, 250 of the test points each`,
+      }, epochs);
+      summary.run.logMatrix('test-accuracy', {
+        rows: kinds.length, cols: hidden.length, rowLabels: kinds, colLabels: hidden.map((h) => `h=${h}`), rowTitle: 'dataset', colTitle: 'hidden units',
+        values: kinds.flatMap((k) => hidden.map((h) => results.find((r) => r.dataset === k && r.hidden === h)!.testAccuracy)), caption: 'test accuracy',
+      }, epochs);
+    }
     return {
       study: this.name, seed: o.seed, epochs, testAccuracy: mean,
       testLoss: results.reduce((a, r) => a + r.testLoss, 0) / results.length,

@@ -47,5 +47,5 @@ test('paddingMode, groups and asymmetric same padding pass the gradient check', 
   const even = new Conv1d(2, 2, 4, { padding: 'same' });
   assert.deepEqual(even.paddingPairs, [[1, 2]]);
   assert.deepEqual(even.forward(rnd([1, 2, 6]).float()).shape, [1, 2, 6]);
-  assert.throws(() => new Conv1d(2, 2, 3, { paddingMode: 'mirror' as never }), /Conv1d: paddingMode must be one of zeros, reflect, replicate, circular, got 'mirror'/);
+  assert.throws(() => new Conv1d(2, 2, 3, { paddingMode: 'mirror' as never }), /Conv1d: option 'paddingMode' must be one of 'zeros', 'reflect', 'replicate', 'circular', got 'mirror'/);
 });

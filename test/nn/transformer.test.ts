@@ -43,5 +43,5 @@ test('activation: relu, gelu or a function; any other name is a named error', ()
   const relu = new TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0 });
   relu.loadStateDict(tanh.stateDict());
   assert.notDeepEqual(Array.from(tanh.forward(x).data), Array.from(relu.forward(x).data));
-  assert.throws(() => new TransformerEncoderLayer(4, 2, { activation: 'tanh' as never }), /TransformerEncoderLayer: activation must be 'relu', 'gelu' or a function \(x: Tensor\) => Tensor, got 'tanh'/);
+  assert.throws(() => new TransformerEncoderLayer(4, 2, { activation: 'tanh' as never }), /TransformerEncoderLayer: option 'activation' must be 'relu', 'gelu' or a function, got "tanh"/);
 });

@@ -17,7 +17,7 @@ test('s2-search with a 2×2 grid visits every point and logs the optimization hi
   const store = RunStore.open(join(mkdtempSync(join(tmpdir(), 'gradlab-s2-search-')), 'runs.db'));
   const tracking = new StudyTracking(store, 's2-search', 1);
   const lines: string[] = [];
-  const r = await s2Search.run({ seed: 1, log: (l) => lines.push(l), tracking, params: { trials: '4', trialEpochs: '3', sampler: 'grid', prune: 'false' } });
+  const r = await s2Search.run({ seed: 1, log: (l) => lines.push(l), tracking, params: { trials: '4', trialEpochs: '3', sampler: 'grid', prune: 'false', l1Norm: 'sum' } });
   tracking.finish();
   const visited = r.history.map((h) => `${h.dropout}/${h.l1}`).sort();
   assert.deepEqual(visited, ['0.1/0.0001', '0.1/0.1', '0.5/0.0001', '0.5/0.1']);
@@ -41,5 +41,5 @@ test('s2-search with TPE runs the asked number of trials, and rejects an unknown
   assert.ok(Number.isFinite(r.bestValue as number));
   const b = r.bestParams as { dropout: number; l1: number };
   assert.ok(b.dropout >= 0.1 && b.dropout <= 0.5 && b.l1 >= 1e-4 && b.l1 <= 1e-1, JSON.stringify(b));
-  await assert.rejects(s2Search.run({ seed: 1, log: () => {}, tracking: StudyTracking.off('s2-search', 1), params: { sampler: 'cmaes' } }), /sampler must be tpe or grid, got 'cmaes'/);
+  await assert.rejects(s2Search.run({ seed: 1, log: () => {}, tracking: StudyTracking.off('s2-search', 1), params: { sampler: 'cmaes' } }), /s2-search: --set sampler=cmaes: not one of tpe, grid/);
 });

@@ -26,7 +26,13 @@ test('a tanh network with 3 hidden units solves blobs and XOR; boundaries are lo
   assert.ok(rows[1].testAccuracy >= 0.9, `xor ${rows[1].testAccuracy}`);
   assert.ok(lines.some((l) => /^ {2}xor\s+0\.\d{3}$/.test(l)), lines.join('\n'));
 
-  assert.equal(tracking.runIds.length, 2);
+  assert.equal(tracking.runIds.length, 3, 'one run per network and the summary run');
+  const grid = store.media(tracking.runIds[2], { kind: 'figure', tag: 'decision-boundaries' });
+  assert.equal(grid.length, 1, 'every boundary in one figure grid');
+  const gspec = (grid[0].data as unknown as { spec: { concat: unknown[]; columns: number } }).spec;
+  assert.equal(gspec.concat.length, 2);
+  assert.equal(gspec.columns, 1);
+  assert.equal(store.media(tracking.runIds[2], { kind: 'matrix', tag: 'test-accuracy' }).length, 1);
   const run = tracking.runIds[1];
   const figs = store.media(run, { kind: 'figure' });
   assert.equal(figs.length, 1);
@@ -52,6 +58,6 @@ test('a tanh network with 3 hidden units solves blobs and XOR; boundaries are lo
 test('s5-nonlinear rejects an unknown dataset', async () => {
   await assert.rejects(
     s5Nonlinear.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s5-nonlinear', 1), params: { datasets: 'spiral' } }),
-    /unknown dataset 'spiral'/,
+    /s5-nonlinear: --set datasets=spiral: unknown item 'spiral', not one of blobs, xor, checkerboard or all/,
   );
 });
