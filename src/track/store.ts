@@ -53,6 +53,8 @@ import { decodeJson, encodeJson } from './json.js';
 import { pidAlive } from './lifecycle.js';
 import { Run } from './run.js';
 import { openDb, type Db } from './schema.js';
+import { openPgRunDb } from './store-pg.js';
+import { isPostgresUrl, redactUrl } from './storage-url.js';
 import type {
   HistogramRecord,
   JsonValue,
@@ -148,7 +150,9 @@ export class RunStore {
 
   static open(path: string = defaultDbPath(), opts: OpenStoreOptions = {}): RunStore {
     const readonly = opts.readonly ?? false;
-    const store = new RunStore(openDb(path, { readonly, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) }), path, readonly);
+    // A postgresql:// URL opens the same tables on PostgreSQL (store-pg.ts; the SqlDb subset of better-sqlite3's API).
+    const db = isPostgresUrl(path) ? (openPgRunDb(path, { readonly }) as unknown as Db) : openDb(path, { readonly, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
+    const store = new RunStore(db, isPostgresUrl(path) ? redactUrl(path) : path, readonly);
     if (!readonly && (opts.reap ?? true)) store.reapDeadRuns();
     return store;
   }
@@ -202,7 +206,7 @@ export class RunStore {
     if (filter.study !== undefined) { where.push('study = ?'); args.push(filter.study); }
     if (filter.status !== undefined) { where.push('status = ?'); args.push(filter.status); }
     if (filter.search !== undefined && filter.search !== '') {
-      where.push("(instr(id, ?) OR instr(name, ?) OR instr(coalesce(study, ''), ?))");
+      where.push("(instr(id, ?) > 0 OR instr(name, ?) > 0 OR instr(coalesce(study, ''), ?) > 0)");
       args.push(filter.search, filter.search, filter.search);
     }
     const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;

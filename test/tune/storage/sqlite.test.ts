@@ -132,7 +132,7 @@ test('shares the run store\'s file without touching its tables; a non-SQLite fil
   await s.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 3 });
   s.close();
   const names = (new Database(db, { readonly: true }).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  assert.deepEqual(names.filter((n) => !(tablesBefore as { name: string }[]).some((b) => b.name === n)), ['tune_studies', 'tune_trials']);
+  assert.deepEqual(names.filter((n) => !(tablesBefore as { name: string }[]).some((b) => b.name === n)), ['gradlab_schema', 'tune_studies', 'tune_trials']);
   assert.deepEqual(store.listRuns().map((r) => [r.name, r.status]), [['before-tuning', 'finished']]);
   assert.deepEqual(store.scalars(run.id).map((p) => p.value), [0.5]);
   store.close();
