@@ -74,14 +74,15 @@ export class GridSampler implements Sampler {
    * Enqueue every grid point once for the whole study (in a seeded random order, so workers
    * spread over the grid), atomically: whichever worker comes first queues them, the others
    * find them queued. Each worker then claims points from the queue in a transaction, so no
-   * point is run twice however many workers there are.
+   * point is run twice however many workers there are. (The point is named by gridId, not by
+   * fixed parameters, so a suggest off the grid is still the grid's error.)
    */
   prepareStudy(study: StudyView): void {
     if (!study.enqueueTrialsOnce) return;
     const left = Array.from({ length: this.size }, (_, i) => i);
     const order: number[] = [];
     while (left.length > 0) order.push(left.splice(this.generator.int(left.length), 1)[0]!);
-    study.enqueueTrialsOnce(`grid:${this.spaceKey}`, order.map((id) => ({ params: this.point(id), systemAttrs: { gridSpace: this.spaceKey, gridId: id } })));
+    study.enqueueTrialsOnce(`grid:${this.spaceKey}`, order.map((id) => ({ params: {}, systemAttrs: { gridSpace: this.spaceKey, gridId: id } })));
   }
 
   beforeTrial(study: StudyView, trial: FrozenTrial): void {
