@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { setBackend } from '../backend/index.js';
 import { findStudy, studies } from '../studies/index.js';
+import { describeParam, parseStudyParams, StudyParamError } from '../studies/params.js';
+import type { Study } from '../studies/study.js';
 import { StudyTracking } from '../studies/tracking.js';
 import { RunStore, defaultDbPath } from '../track/store.js';
 import { writeRunReport } from '../track/report.js';
@@ -9,9 +11,13 @@ import { dirname, join, relative } from 'node:path';
 
 export function registerRun(program: Command, int: (v: string) => number): void {
   program
-    .command('list')
-    .description('list the studies that `gradlab run` knows')
-    .action(() => {
+    .command('list [study]')
+    .description('list the studies that `gradlab run` knows, or one study\'s parameters (--set key=value)')
+    .action((name?: string) => {
+      if (name) {
+        process.stdout.write(studyListing(findStudy(name)));
+        return;
+      }
       for (const s of studies) process.stdout.write(`${s.name.padEnd(20)} ${s.title}\n`);
     });
 
@@ -29,12 +35,14 @@ export function registerRun(program: Command, int: (v: string) => number): void 
       const study = findStudy(name);
       if (opts.backend) setBackend(opts.backend);
       const out = opts.json ? process.stderr : process.stdout;
-      const params: Record<string, string> = {};
+      const raw: Record<string, string> = {};
       for (const kv of opts.set ?? []) {
         const i = kv.indexOf('=');
-        if (i <= 0) throw new Error(`--set expects key=value, got '${kv}'`);
-        params[kv.slice(0, i)] = kv.slice(i + 1);
+        if (i <= 0) throw new StudyParamError(`--set expects key=value, got '${kv}'`);
+        raw[kv.slice(0, i)] = kv.slice(i + 1);
       }
+      // Parsed once, against the study's declaration: unknown key, wrong type, out of range → exit 2.
+      const params = parseStudyParams(study, raw);
       const store = opts.track ? RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
       const tracking = store ? new StudyTracking(store, study.name, opts.seed) : StudyTracking.off(study.name, opts.seed);
       let result;
@@ -59,4 +67,13 @@ export function registerRun(program: Command, int: (v: string) => number): void 
       store?.close();
       if (opts.json) process.stdout.write(JSON.stringify({ ...result, runs: tracking.runIds, reports }) + '\n');
     });
+}
+
+/** `gradlab list <study>`: the title, default epochs and every declared parameter, one per line. */
+export function studyListing(s: Study): string {
+  const lines = [`${s.name}: ${s.title}`, `default epochs: ${s.defaultEpochs} (--epochs)`];
+  const ps = s.params ?? [];
+  lines.push(ps.length ? 'parameters (--set key=value):' : 'parameters: none');
+  for (const p of ps) lines.push('  ' + describeParam(p));
+  return lines.join('\n') + '\n';
 }

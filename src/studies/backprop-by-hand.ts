@@ -9,6 +9,7 @@ import { scalar } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toDot } from '../autograd/dot.js';
 import '../autograd/methods.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult } from './study.js';
 
 export interface HandCase {
@@ -60,10 +61,16 @@ export const backpropByHandStudy: Study = {
   name: 'backprop-by-hand',
   title: 'S6: o = (max(0, x·m + b) − y*)², every node value and gradient against the closed forms',
   defaultEpochs: 0,
+  params: [
+    { name: 'x', type: 'float', default: 2, help: 'the input x of the first case' },
+    { name: 'm', type: 'float', default: 3, help: 'the weight m (z = x·m)' },
+    { name: 'b', type: 'float', default: 1, help: 'the bias b (a = z + b)' },
+    { name: 'yStar', type: 'float', default: 4, help: 'the target y* (o = (y − y*)²)' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const cases: HandCase[] = [
-      { x: Number(p.x ?? 2), m: Number(p.m ?? 3), b: Number(p.b ?? 1), yStar: Number(p.yStar ?? 4) },
+      { x: P.num('x'), m: P.num('m'), b: P.num('b'), yStar: P.num('yStar') },
       { x: 2, m: -3, b: 1, yStar: 4 }, // a < 0: the ReLU blocks every gradient below it
     ];
     const results = cases.map((c) => ({ case: c, ...backpropByHand(c) }));

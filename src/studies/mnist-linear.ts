@@ -14,9 +14,12 @@ import { Tensor } from '../tensor/tensor.js';
 import { arange, zeros } from '../tensor/creation.js';
 import * as A from '../autograd/index.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { Linear, Module, Sequential, Tanh } from '../nn/index.js';
+import { Dropout, Linear, Module, ReLU, Sequential, Tanh } from '../nn/index.js';
 import { crossEntropy } from '../nn/functional.js';
-import { xavierUniform, zeros_ } from '../nn/init.js';
+import { kaimingUniform, xavierUniform, zeros_ } from '../nn/init.js';
+import { ExponentialLR } from '../optim/schedulers.js';
+import { LRSchedule } from '../train/lr-schedule.js';
+import { studyParams } from './params.js';
 import { SGD } from '../optim/sgd.js';
 import { DataLoader, Subset, TensorDataset, mnistDataset, randomSplit } from '../data/index.js';
 import { fit } from '../train/fit.js';
@@ -70,19 +73,31 @@ function batchAll(ds: TensorDataset | Subset): Tensor[] {
   return ds.getBatch(Int32Array.from({ length: ds.length }, (_, i) => i));
 }
 
-/** The S1 DeepNetwork: Linear → tanh for each hidden size, then a Linear to the classes, Glorot init. */
-export function deepNetwork(inFeatures: number, hidden: number[], classes: number, gen: Generator): Module {
+export interface DeepNetworkOptions {
+  /** Hidden activation (default tanh, the report's). */
+  activation?: 'tanh' | 'relu';
+  /** Weight init (default glorot; kaiming is He's, for ReLU). */
+  init?: 'glorot' | 'kaiming';
+  /** Dropout after each hidden activation (0: none, the report's). */
+  dropout?: number;
+}
+
+/** The S1 DeepNetwork: Linear → activation (→ dropout) for each hidden size, then a Linear to the classes. */
+export function deepNetwork(inFeatures: number, hidden: number[], classes: number, gen: Generator, opts: DeepNetworkOptions = {}): Module {
+  const act = opts.activation ?? 'tanh';
   const layers: Module[] = [];
   let prev = inFeatures;
   for (const h of hidden) {
-    layers.push(new Linear(prev, h, { generator: gen }), new Tanh());
+    layers.push(new Linear(prev, h, { generator: gen }), act === 'relu' ? new ReLU() : new Tanh());
+    if ((opts.dropout ?? 0) > 0) layers.push(new Dropout(opts.dropout, { generator: gen }));
     prev = h;
   }
   layers.push(new Linear(prev, classes, { generator: gen }));
   const net = new Sequential(...layers);
   for (const m of net.layers) {
     if (m instanceof Linear) {
-      xavierUniform(m.weight, 1, gen);
+      if ((opts.init ?? 'glorot') === 'kaiming') kaimingUniform(m.weight, { nonlinearity: act === 'relu' ? 'relu' : 'tanh', generator: gen });
+      else xavierUniform(m.weight, 1, gen);
       if (m.bias) zeros_(m.bias);
     }
   }
@@ -93,12 +108,28 @@ export const mnistLinear: Study = {
   name: 'mnist-linear',
   title: 'S1: softmax regression with a hand-written backward, then a tanh DeepNetwork, confusion matrix',
   defaultEpochs: 10,
+  params: [
+    { name: 'linearEpochs', type: 'int', min: 0, max: 1000, help: 'epochs of the part-1 softmax regression (default: --epochs, else 12 as the report)' },
+    { name: 'hidden', type: 'string', list: 'int', min: 1, max: 4096, default: '100', help: 'hidden layer sizes of the DeepNetwork, comma-separated' },
+    { name: 'activation', type: 'choice', choices: ['tanh', 'relu'], default: 'tanh', help: 'hidden activation (the report: tanh)' },
+    { name: 'init', type: 'choice', choices: ['glorot', 'kaiming'], default: 'glorot', help: 'weight init: Glorot (tanh) or Kaiming/He (ReLU)' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 10, default: 0.01, help: 'SGD step of the DeepNetwork' },
+    { name: 'lrDecay', type: 'float', min: 0.01, max: 1, default: 1, help: 'further work: multiply the step by this after every epoch (1: no decay)' },
+    { name: 'batch', type: 'int', min: 1, max: 8000, default: 1, help: 'further work: mini-batch size (1: per-sample SGD, the report)' },
+    { name: 'dropout', type: 'float', min: 0, max: 0.9, default: 0, help: 'further work: dropout after each hidden layer' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
     const gen = manualSeed(o.seed);
-    const p = o.params ?? {};
-    const linearEpochs = Number(p.linearEpochs ?? o.epochs ?? 12);
+    const P = studyParams(this, o);
+    const linearEpochs = P.numOpt('linearEpochs') ?? o.epochs ?? 12;
     const epochs = o.epochs ?? this.defaultEpochs;
-    const hidden = (p.hidden ?? '100').split(',').map(Number);
+    const hidden = P.nums('hidden');
+    const activation = P.str('activation') as 'tanh' | 'relu';
+    const init = P.str('init') as 'glorot' | 'kaiming';
+    const lr = P.num('lr');
+    const lrDecay = P.num('lrDecay');
+    const batch = P.num('batch');
+    const dropout = P.num('dropout');
     const data = mnistDataset();
     const [train, val, test] = randomSplit(data, [8000, 1000, 1000], gen.fork());
 
@@ -121,16 +152,20 @@ export const mnistLinear: Study = {
     const linearTest = reg.accuracy(test);
     o.log(`  softmax regression test accuracy ${linearTest.toFixed(4)}`);
 
-    o.log(`part 2: DeepNetwork 784-${hidden.join('-')}-10 tanh, Glorot init, SGD lr 0.01, per-sample, ${epochs} epochs`);
-    const model = deepNetwork(784, hidden, 10, gen.fork());
-    const tracker = o.tracking.variant('deep-tanh', { hidden, activation: 'tanh', init: 'glorot', lr: 0.01, batchSize: 1, epochs });
+    const extras = [lrDecay < 1 ? `lr ×${lrDecay} per epoch` : '', dropout > 0 ? `dropout ${dropout}` : ''].filter(Boolean).join(', ');
+    o.log(`part 2: DeepNetwork 784-${hidden.join('-')}-10 ${activation}, ${init === 'glorot' ? 'Glorot' : 'Kaiming'} init, SGD lr ${lr}, ${batch === 1 ? 'per-sample' : `batch ${batch}`}${extras ? ', ' + extras : ''}, ${epochs} epochs`);
+    const model = deepNetwork(784, hidden, 10, gen.fork(), { activation, init, dropout });
+    const variant = activation === 'tanh' && init === 'glorot' ? 'deep-tanh' : `deep-${activation}-${init}`;
+    const tracker = o.tracking.variant(variant, { hidden, activation, init, lr, lrDecay, dropout, batchSize: batch, epochs });
+    const optimizer = new SGD(model.parameters(), { lr });
+    const schedule = lrDecay < 1 ? [new LRSchedule(new ExponentialLR(optimizer, lrDecay))] : [];
     const result = await fit({
-      model, optimizer: new SGD(model.parameters(), { lr: 0.01 }), epochs,
+      model, optimizer, epochs,
       lossFn: (out, y) => crossEntropy(out, y),
-      train: new DataLoader(train, { batchSize: 1, shuffle: true, generator: gen.fork() }),
+      train: new DataLoader(train, { batchSize: batch, shuffle: true, generator: gen.fork() }),
       val: new DataLoader(val, { batchSize: 1000 }),
       test: new DataLoader(test, { batchSize: 1000 }),
-      callbacks: [new ProgressBar(), ...tracked(tracker)], log: (l) => o.log('  ' + l),
+      callbacks: [new ProgressBar(), ...schedule, ...tracked(tracker)], log: (l) => o.log('  ' + l),
     });
     const testEval = result.test!;
     const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -11,6 +11,7 @@ import { Adam } from '../optim/adam.js';
 import { DataLoader, mnistDataset, randomSplit } from '../data/index.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { classificationReport } from './classification-report.js';
 
@@ -29,19 +30,26 @@ export const mnistMlp: Study = {
   name: 'mnist-mlp',
   title: 'MLP 784-100-100-100-10, Adam 1e-3, batch 300, on the 10,000 MNIST digits (S2 without regularisation)',
   defaultEpochs: 25,
+  params: [
+    { name: 'lr', type: 'float', min: 1e-6, max: 1, default: 1e-3, help: 'Adam learning rate' },
+    { name: 'batch', type: 'int', min: 1, max: 8000, default: 300, help: 'mini-batch size' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
+    const P = studyParams(this, o);
+    const lr = P.num('lr');
+    const batch = P.num('batch');
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
     const data = mnistDataset();
     const [train, val, test] = randomSplit(data, [8000, 1000, 1000], gen.fork());
     const model = mlp([784, 100, 100, 100, 10], gen.fork());
     o.log(`mnist-mlp: ${data.length} digits split 8000/1000/1000, ${model.countParameters()} parameters, seed ${o.seed}`);
-    const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-    const tracker = o.tracking.variant('mlp', { layers: [784, 100, 100, 100, 10], optimizer: 'Adam', lr: 1e-3, batchSize: 300, epochs });
+    const optimizer = new Adam(model.parameters(), { lr });
+    const tracker = o.tracking.variant('mlp', { layers: [784, 100, 100, 100, 10], optimizer: 'Adam', lr, batchSize: batch, epochs });
     const result = await fit({
       model, optimizer, epochs,
       lossFn: (out, y) => crossEntropy(out, y),
-      train: new DataLoader(train, { batchSize: 300, shuffle: true, generator: gen.fork() }),
+      train: new DataLoader(train, { batchSize: batch, shuffle: true, generator: gen.fork() }),
       val: new DataLoader(val, { batchSize: 1000 }),
       test: new DataLoader(test, { batchSize: 1000 }),
       callbacks: [new ProgressBar(), ...tracked(tracker)],

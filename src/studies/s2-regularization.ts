@@ -18,8 +18,8 @@
  * (the Tracker). The table at the end gives each variant's best validation accuracy, its final
  * and lowest validation loss, and test accuracy at the best-validation epoch and at the last one.
  *
- * Params: variants (comma list of the names above), fraction (0.05), dropout (0.47), l1 (0.001),
- * l2 (0.001), decay (0.009), lr (1e-3), batch (300).
+ * Params (`gradlab list s2-regularization`): variants, fraction (0.05), dropout (0.47), l1 (0.001),
+ * l1Norm (sum | mean), l2 (0.001), decay (0.009), lr (1e-3), batch (300).
  */
 import { Generator, manualSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -32,6 +32,7 @@ import { InverseTimeLR } from '../optim/schedulers.js';
 import { DataLoader, Subset, mnistDataset, randomSplit, subsample } from '../data/index.js';
 import { fit, type FitResult } from '../train/fit.js';
 import type { Callback } from '../train/callbacks.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import type { StudyConfig } from './tracking.js';
 import { classificationReport } from './classification-report.js';
@@ -43,6 +44,11 @@ export interface RegConfig {
   norm: 'none' | 'batch' | 'layer';
   /** Inverse-time decay per epoch (0: constant learning rate). */
   decay: number;
+  /**
+   * How the L1 term is normalised: 'sum' is λ·Σ|θ| over every weight (the textbook form), 'mean'
+   * is λ·mean|θ| over all of them (λ·Σ|θ| / number of parameters). Default 'sum'.
+   */
+  l1Norm?: 'sum' | 'mean';
 }
 
 export const VARIANT_NAMES = ['none', 'dropout', 'l1', 'l2', 'batchnorm', 'layernorm', 'decay', 'kept'] as const;
@@ -116,7 +122,9 @@ export async function trainS2(o: {
   const optimizer = new Adam(model.parameters(), { lr: o.lr ?? 1e-3 });
   const cbs: Callback[] = [];
   if (o.config.decay > 0) cbs.push(new EpochScheduler(new InverseTimeLR(optimizer, o.config.decay)));
-  const { l1, l2 } = o.config;
+  const { l2 } = o.config;
+  // 'mean' divides λ by the number of parameters once: λ·Σ|θ|/N = (λ/N)·Σ|θ|.
+  const l1 = o.config.l1Norm === 'mean' && o.config.l1 > 0 ? o.config.l1 / model.countParameters() : o.config.l1;
   const regularizer = l1 > 0 || l2 > 0
     ? (m: Module): Tensor => {
       const ps = m.parameters();
@@ -149,25 +157,31 @@ export interface S2Row {
   seconds: number;
 }
 
-function num(p: Record<string, string>, key: string, dflt: number): number {
-  const v = p[key] === undefined ? dflt : Number(p[key]);
-  if (!Number.isFinite(v)) throw new RangeError(`s2: --set ${key} must be a number, got '${p[key]}'`);
-  return v;
-}
-
 export const s2Regularization: Study = {
   name: 's2-regularization',
   title: 'S2: MLP 784-100-100-100-10 on 5% of MNIST, Adam 1e-3, batch 300: none/dropout/L1/L2/BatchNorm/LayerNorm/LR decay/kept',
   defaultEpochs: 100,
+  params: [
+    { name: 'variants', type: 'string', list: VARIANT_NAMES, default: VARIANT_NAMES.join(','), help: 'which variants to train, comma-separated (or all)' },
+    { name: 'fraction', type: 'float', min: 0.001, max: 1, default: 0.05, help: 'share of the train and validation splits kept (the report: 5%)' },
+    { name: 'dropout', type: 'float', min: 0, max: 0.95, default: 0.47, help: 'dropout probability of the dropout and kept variants' },
+    { name: 'l1', type: 'float', min: 0, max: 10, default: 0.001, help: 'L1 strength λ of the l1 and kept variants' },
+    { name: 'l1Norm', type: 'choice', choices: ['sum', 'mean'], default: 'sum', help: 'L1 term: λ·Σ|θ| (sum) or λ·mean|θ| over all parameters (mean)' },
+    { name: 'l2', type: 'float', min: 0, max: 10, default: 0.001, help: 'L2 strength λ of the l2 variant (penalty λ·Σθ²)' },
+    { name: 'decay', type: 'float', min: 0, max: 10, default: 0.009, help: 'inverse-time learning-rate decay per epoch of the decay and kept variants' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 1, default: 1e-3, help: 'Adam learning rate' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 300, help: 'mini-batch size' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const names = (p.variants ?? VARIANT_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-    const strengths = { dropout: num(p, 'dropout', 0.47), l1: num(p, 'l1', 0.001), l2: num(p, 'l2', 0.001), decay: num(p, 'decay', 0.009) };
-    const configs = names.map((n) => ({ name: n, config: variantConfig(n, strengths) }));
-    const lr = num(p, 'lr', 1e-3);
-    const batchSize = num(p, 'batch', 300);
-    const fraction = num(p, 'fraction', 0.05);
+    const names = P.list('variants');
+    const l1Norm = P.str('l1Norm') as 'sum' | 'mean';
+    const strengths = { dropout: P.num('dropout'), l1: P.num('l1'), l2: P.num('l2'), decay: P.num('decay') };
+    const configs = names.map((n) => ({ name: n, config: { ...variantConfig(n, strengths), l1Norm } }));
+    const lr = P.num('lr');
+    const batchSize = P.num('batch');
+    const fraction = P.num('fraction');
     const gen = manualSeed(o.seed);
     const data = s2Data(gen.fork(), fraction);
     const modelSeed = gen.nextU32();

@@ -10,8 +10,8 @@
  * slice and importance figures and the trials table (src/tune/plots.ts logStudyToRun). The best
  * trial's parameters, validation loss and test accuracy are printed.
  *
- * Params: trials (100), sampler (tpe | grid), trialEpochs (20; also --epochs), prune (true), decay (0: learning-
- * rate decay held fixed during the search), fraction (0.05).
+ * Params (`gradlab list s2-search`): trials (100), sampler (tpe | grid), trialEpochs (20; also --epochs),
+ * prune (true), decay (0: learning-rate decay held fixed during the search), fraction (0.05), l1Norm.
  */
 import { manualSeed, Generator } from '../tensor/random.js';
 import { evaluate } from '../train/evaluate.js';
@@ -21,6 +21,7 @@ import type { Callback, EpochLogs, FitContext } from '../train/callbacks.js';
 import { createStudy, GridSampler, MedianPruner, NopPruner, TPESampler, TrialPruned, type FrozenTrial, type Trial } from '../tune/index.js';
 import { logStudyToRun } from '../tune/plots.js';
 import { s2Data, trainS2, type RegConfig } from './s2-regularization.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult } from './study.js';
 
 /** Reports each epoch's validation loss to the trial and stops training when the pruner says so. */
@@ -56,16 +57,24 @@ export const s2Search: Study = {
   name: 's2-search',
   title: 'S2: TPE (or grid) search over dropout in [0.1, 0.5] and L1 in [1e-4, 1e-1] (log), 100 short trainings on 5% of MNIST',
   defaultEpochs: 20,
+  params: [
+    { name: 'trials', type: 'int', min: 1, max: 10000, default: 100, help: 'number of trials (the report: 100)' },
+    { name: 'sampler', type: 'choice', choices: ['tpe', 'grid'], default: 'tpe', help: 'TPE (Optuna\'s default) or a √trials × √trials grid' },
+    { name: 'trialEpochs', type: 'int', min: 1, max: 10000, help: 'epochs per trial (default: --epochs, else 20)' },
+    { name: 'prune', type: 'bool', default: true, help: 'median pruner on the per-epoch validation loss' },
+    { name: 'decay', type: 'float', min: 0, max: 10, default: 0, help: 'inverse-time learning-rate decay held fixed during the search' },
+    { name: 'fraction', type: 'float', min: 0.001, max: 1, default: 0.05, help: 'share of the train and validation splits kept' },
+    { name: 'l1Norm', type: 'choice', choices: ['sum', 'mean'], default: 'sum', help: 'L1 term: λ·Σ|θ| (sum) or λ·mean|θ| (mean), as in s2-regularization' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
-    const nTrials = Number(p.trials ?? 100);
-    if (!(Number.isInteger(nTrials) && nTrials >= 1)) throw new RangeError(`s2-search: trials must be an integer ≥ 1, got '${p.trials}'`);
-    const trialEpochs = Number(p.trialEpochs ?? o.epochs ?? this.defaultEpochs);
-    const samplerKind = p.sampler ?? 'tpe';
-    if (samplerKind !== 'tpe' && samplerKind !== 'grid') throw new RangeError(`s2-search: sampler must be tpe or grid, got '${samplerKind}'`);
-    const prune = (p.prune ?? 'true') !== 'false';
-    const decay = Number(p.decay ?? 0);
-    const fraction = Number(p.fraction ?? 0.05);
+    const P = studyParams(this, o);
+    const nTrials = P.num('trials');
+    const trialEpochs = P.numOpt('trialEpochs') ?? o.epochs ?? this.defaultEpochs;
+    const samplerKind = P.str('sampler');
+    const prune = P.bool('prune');
+    const decay = P.num('decay');
+    const fraction = P.num('fraction');
+    const l1Norm = P.str('l1Norm') as 'sum' | 'mean';
     const gen = manualSeed(o.seed);
     const data = s2Data(gen.fork(), fraction);
     const modelSeed = gen.nextU32();
@@ -84,7 +93,7 @@ export const s2Search: Study = {
     await study.optimize(async (trial) => {
       const dropout = trial.suggestFloat('dropout', 0.1, 0.5);
       const l1 = trial.suggestFloat('l1', 1e-4, 1e-1, { log: true });
-      const config: RegConfig = { dropout, l1, l2: 0, norm: 'none', decay };
+      const config: RegConfig = { dropout, l1, l2: 0, norm: 'none', decay, l1Norm };
       const reporter = new ReportToTrial(trial);
       const r = await trainS2({ config, data, epochs: trialEpochs, gen: new Generator(modelSeed), testEachEpoch: false, keepBest: false, callbacks: [reporter] });
       if (reporter.prunedAt !== null) throw new TrialPruned(`pruned at epoch ${reporter.prunedAt}`);

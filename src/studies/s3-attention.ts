@@ -28,11 +28,12 @@ import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
 import type { Tracker } from '../track/tracker.js';
-import { makeOptimizer, OPTIMIZERS, DEFAULT_LR, type OptimizerName } from './choices.js';
+import { makeOptimizer, type OptimizerName } from './choices.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { formatTable, pct } from './text-eval.js';
 import {
-  buildVocab, isPosInt, listParam, loadTextCorpus, loadVectors, numParam, padMask, param, secondsSince, TextBatches, type TextCorpus,
+  buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, optimizerParam, padMask, secondsSince, TextBatches, textParams, type TextCorpus,
 } from './text-data.js';
 
 export const ATTENTION_MODELS = ['mean', 'learned', 'linear', 'mlp', 'mlp-value', 'lstm-attention', 'lstm'] as const;
@@ -162,26 +163,33 @@ export const s3Attention: Study = {
   name: 's3-attention',
   title: 'S3 attention poolings vs mean of embeddings and LSTMs, SGD 0.01, batch 64, max length 200, e-mails or IMDB; default 10 epochs (report: 50), ~7 min on 2 cores (wasm)',
   defaultEpochs: 10,
+  params: [
+    ...textParams(),
+    { name: 'maxLen', type: 'int', min: 1, max: 100000, default: 200, help: 'longest text kept, in tokens (the report: 200)' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 64, help: 'mini-batch size (the report: 64)' },
+    { name: 'hidden', type: 'int', min: 1, max: 4096, default: 32, help: 'LSTM and MLP hidden size' },
+    optimizerParam('sgd'),
+    LR_PARAM,
+    { name: 'alpha', type: 'string', list: 'float', min: 0, max: 100, help: 'entropy-penalty strengths α, comma-separated (the report: 0,0.01,0.05,0.1,1); setting it trains the learned-query model only unless models is set' },
+    { name: 'models', type: 'string', list: ATTENTION_MODELS, help: 'which models (default: all seven, or learned when alpha is set)' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const maxLen = numParam(o, 'maxLen', 200, isPosInt);
-    const batch = numParam(o, 'batch', 64, isPosInt);
-    const hidden = numParam(o, 'hidden', 32, isPosInt);
-    const optName = listParam<OptimizerName>(o, 'optimizer', ['sgd'], OPTIMIZERS)[0];
-    const lr = numParam(o, 'lr', DEFAULT_LR[optName], (v) => v > 0);
-    const alphaParam = param(o, 'alpha', '');
-    const alphas = alphaParam === '' ? [0] : alphaParam === 'all' ? [0, 0.01, 0.05, 0.1, 1] : alphaParam.split(',').map((s) => {
-      const v = Number(s);
-      if (s.trim() === '' || !(v >= 0)) throw new RangeError(`--set alpha=${alphaParam}: '${s}' is not a number ≥ 0`);
-      return v;
-    });
+    const maxLen = P.num('maxLen');
+    const batch = P.num('batch');
+    const hidden = P.num('hidden');
+    const optName = P.str('optimizer') as OptimizerName;
+    const lr = lrOf(P, optName);
+    const alphaParam = P.strOpt('alpha') ?? '';
+    const alphas = alphaParam === '' ? [0] : P.nums('alpha');
     const defaultModels: AttentionModel[] = alphaParam === '' ? [...ATTENTION_MODELS] : ['learned'];
-    const models = listParam<AttentionModel>(o, 'models', defaultModels, ATTENTION_MODELS);
+    const models = (P.has('models') ? P.list('models') : defaultModels) as AttentionModel[];
     const t0 = performance.now();
-    const c = loadTextCorpus(o, { gen: gen.fork(), maxTokens: maxLen });
-    const { vectors, name: vecName } = loadVectors(o);
-    const tv = buildVocab(o, c, vectors, gen.fork());
+    const c = loadTextCorpus(P, { gen: gen.fork(), maxTokens: maxLen });
+    const { vectors, name: vecName } = loadVectors(P);
+    const tv = buildVocab(P, c, vectors, gen.fork());
     o.log(`s3-attention: ${c.description}`);
     o.log(`${vecName}: ${tv.coverage}; ready in ${secondsSince(t0)} s`);
     o.log(`${optName} lr ${lr}, batch ${batch}, max length ${maxLen}, ${epochs} epochs; models ${models.join(', ')}${alphaParam ? `; entropy penalty α ∈ {${alphas.join(', ')}}` : ''}`);

@@ -15,10 +15,11 @@ import { manualSeed, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
-import { DEFAULT_LR, makeOptimizer, OPTIMIZERS, type OptimizerName } from './choices.js';
+import { makeOptimizer, type OptimizerName } from './choices.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { classificationReport, formatTable, logReport, pct, predictProbs } from './text-eval.js';
-import { buildVocab, isPosInt, listParam, loadTextCorpus, loadVectors, majorityAccuracy, numParam, param, secondsSince, TextBatches } from './text-data.js';
+import { buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, majorityAccuracy, optimizerParam, secondsSince, TextBatches, textParams } from './text-data.js';
 
 /** Channels of each conv layer: doubling from 16. */
 export function cnnWidths(layers: number): number[] {
@@ -69,21 +70,30 @@ export const s3Cnn: Study = {
   name: 's3-cnn',
   title: 'S3 text CNN, 1/2/4 conv1d layers (16→128 channels) over frozen 100-d vectors vs the majority class; max length 200, default 5 epochs, ~3 min on 2 cores (wasm)',
   defaultEpochs: 5,
+  params: [
+    ...textParams(),
+    { name: 'maxLen', type: 'int', min: 1, max: 100000, default: 200, help: 'longest text kept, in tokens' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 64, help: 'mini-batch size' },
+    { name: 'layers', type: 'string', list: ['1', '2', '3', '4', '5'], default: '1,2,4', help: 'numbers of conv1d layers, one model each' },
+    { name: 'freeze', type: 'choice', choices: ['true', 'false', 'both'], default: 'true', help: 'frozen pretrained embeddings, fine-tuned, or both' },
+    optimizerParam('adam'),
+    LR_PARAM,
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const maxLen = numParam(o, 'maxLen', 200, isPosInt);
-    const batch = numParam(o, 'batch', 64, isPosInt);
-    const layerList = listParam(o, 'layers', ['1', '2', '4'], ['1', '2', '3', '4', '5']).map(Number);
-    const freezeParam = param(o, 'freeze', 'true');
-    if (!['true', 'false', 'both'].includes(freezeParam)) throw new RangeError(`--set freeze=${freezeParam}: choose true, false or both`);
+    const maxLen = P.num('maxLen');
+    const batch = P.num('batch');
+    const layerList = P.nums('layers');
+    const freezeParam = P.str('freeze');
     const freezes = freezeParam === 'both' ? [true, false] : [freezeParam === 'true'];
-    const optName = listParam<OptimizerName>(o, 'optimizer', ['adam'], OPTIMIZERS)[0];
-    const lr = numParam(o, 'lr', DEFAULT_LR[optName], (v) => v > 0);
+    const optName = P.str('optimizer') as OptimizerName;
+    const lr = lrOf(P, optName);
     const t0 = performance.now();
-    const c = loadTextCorpus(o, { gen: gen.fork(), maxTokens: maxLen });
-    const { vectors, name: vecName } = loadVectors(o);
-    const tv = buildVocab(o, c, vectors, gen.fork());
+    const c = loadTextCorpus(P, { gen: gen.fork(), maxTokens: maxLen });
+    const { vectors, name: vecName } = loadVectors(P);
+    const tv = buildVocab(P, c, vectors, gen.fork());
     o.log(`s3-cnn: ${c.description}`);
     o.log(`${vecName}: ${tv.coverage}; ready in ${secondsSince(t0)} s`);
     const maj = majorityAccuracy(c, c.test);

@@ -23,10 +23,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
 import type { Run } from '../track/run.js';
-import { DEFAULT_LR, makeOptimizer, OPTIMIZERS, type OptimizerName } from './choices.js';
+import { makeOptimizer, type OptimizerName } from './choices.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { formatTable, pct } from './text-eval.js';
-import { buildVocab, isPosInt, listParam, loadTextCorpus, loadVectors, numParam, padMask, secondsSince, TextBatches, type TextCorpus } from './text-data.js';
+import { buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, optimizerParam, padMask, secondsSince, TextBatches, textParams, type TextCorpus } from './text-data.js';
 
 export const TRANSFORMER_VARIANTS = ['pool', 'pe', 'cls', 'cls-pe'] as const;
 export type TransformerVariant = (typeof TRANSFORMER_VARIANTS)[number];
@@ -115,25 +116,36 @@ export const s3Transformer: Study = {
   name: 's3-transformer',
   title: 'S3 transformer encoder (L blocks, MLP 100→500→100, dropout 0.2, pooling or CLS, sinusoidal PE option); default 1 block, 2,000 e-mails, max length 128, 5 epochs (--set layers=3 limit=all maxLen=500 for the protocol), ~4 min on 2 cores (wasm)',
   defaultEpochs: 5,
+  params: [
+    // The default cuts the corpus to 2,000 texts; --set limit=0 keeps everything.
+    ...textParams({ limit: 2000 }),
+    { name: 'maxLen', type: 'int', min: 1, max: 100000, default: 128, help: 'longest text kept, in tokens (the report: 500)' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 16, help: 'mini-batch size (the report: 16)' },
+    { name: 'layers', type: 'int', min: 1, max: 48, default: 1, help: 'encoder blocks (the report: 3, 4, 6)' },
+    { name: 'heads', type: 'int', min: 1, max: 64, default: 1, help: 'attention heads (must divide the width)' },
+    { name: 'dropout', type: 'float', min: 0, max: 0.99, default: 0.2, help: 'dropout in the blocks' },
+    { name: 'dModel', type: 'int', min: 1, max: 4096, help: 'model width (default: the word vectors\' dimension; otherwise a linear projection)' },
+    optimizerParam('sgd'),
+    LR_PARAM,
+    { name: 'variants', type: 'string', list: TRANSFORMER_VARIANTS, default: 'pool', help: 'pooling, sinusoidal PE, CLS token, CLS + PE' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const maxLen = numParam(o, 'maxLen', 128, isPosInt);
-    const batch = numParam(o, 'batch', 16, isPosInt);
-    const layers = numParam(o, 'layers', 1, isPosInt);
-    const heads = numParam(o, 'heads', 1, isPosInt);
-    const dropout = numParam(o, 'dropout', 0.2, (v) => v >= 0 && v < 1);
-    const optName = listParam<OptimizerName>(o, 'optimizer', ['sgd'], OPTIMIZERS)[0];
-    const lr = numParam(o, 'lr', DEFAULT_LR[optName], (v) => v > 0);
-    const variants = listParam<TransformerVariant>(o, 'variants', ['pool'], TRANSFORMER_VARIANTS);
-    // The default cuts the corpus to 2,000 texts; --set limit=all keeps everything.
-    const params = { ...o.params };
-    if (params.limit === undefined) params.limit = '2000';
+    const maxLen = P.num('maxLen');
+    const batch = P.num('batch');
+    const layers = P.num('layers');
+    const heads = P.num('heads');
+    const dropout = P.num('dropout');
+    const optName = P.str('optimizer') as OptimizerName;
+    const lr = lrOf(P, optName);
+    const variants = P.list('variants') as TransformerVariant[];
     const t0 = performance.now();
-    const c = loadTextCorpus({ ...o, params }, { gen: gen.fork(), maxTokens: maxLen });
-    const { vectors, name: vecName } = loadVectors(o);
-    const tv = buildVocab(o, c, vectors, gen.fork());
-    const dModel = numParam(o, 'dModel', tv.dim, isPosInt);
+    const c = loadTextCorpus(P, { gen: gen.fork(), maxTokens: maxLen });
+    const { vectors, name: vecName } = loadVectors(P);
+    const tv = buildVocab(P, c, vectors, gen.fork());
+    const dModel = P.numOpt('dModel') ?? tv.dim;
     o.log(`s3-transformer: ${c.description}`);
     o.log(`${vecName}: ${tv.coverage}; ready in ${secondsSince(t0)} s`);
     o.log(`${layers} block(s), ${heads} head(s), width ${dModel}, MLP ${dModel}→500→${dModel}, dropout ${dropout}; ${optName} lr ${lr}, batch ${batch}, max length ${maxLen}, ${epochs} epochs; variants ${variants.join(', ')}`);

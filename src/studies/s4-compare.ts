@@ -44,7 +44,8 @@ import {
 } from './choices.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { classificationReport, formatTable, logReport, pct, predictProbs } from './text-eval.js';
-import { listParam, loadTextCorpus, loadVectors, numParam, param, secondsSince } from './text-data.js';
+import { loadTextCorpus, loadVectors, optimizerParam, secondsSince, textParams } from './text-data.js';
+import { studyParams } from './params.js';
 
 export const LOSSES = ['ce', 'nll', 'gaussian-nll', 'poisson-nll', 'kl', 'l1', 'multimargin'] as const;
 export type LossName = (typeof LOSSES)[number];
@@ -98,34 +99,40 @@ export function makeLoss(name: LossName, model: S4Net): (z: Tensor, y: Tensor) =
   }
 }
 
-function numList(o: StudyOptions, key: string, dflt: number[], ok: (v: number) => boolean): number[] {
-  const s = o.params?.[key];
-  if (s === undefined) return dflt;
-  const v = s.split(',').map(Number);
-  if (v.length === 0 || v.some((x) => !ok(x))) throw new RangeError(`--set ${key}=${s}: expected a comma-separated list like ${dflt.join(',')}`);
-  return v;
-}
-
 export const s4Compare: Study = {
   name: 's4-compare',
   title: 'S4 optimizers / activations / losses: MLP on averaged 100-d word vectors, e-mails easy-ham / hard-ham / spam (or IMDB), batch 400; 50 epochs, ~2 min for the 9 optimizers on 2 cores (wasm)',
   defaultEpochs: 50,
+  params: [
+    ...textParams(),
+    { name: 'compare', type: 'choice', choices: ['optimizers', 'activations', 'losses', 'none'], default: 'optimizers', help: 'what the runs compare' },
+    { name: 'activation', type: 'choice', choices: ACTIVATIONS, default: 'prelu', help: 'activation when not compared' },
+    optimizerParam('radam'),
+    { name: 'loss', type: 'choice', choices: LOSSES, default: 'ce', help: 'loss when not compared' },
+    { name: 'lr', type: 'float', min: 1e-7, max: 100, help: 'learning rate (default: 1e-3; each optimizer\'s own when comparing optimizers)' },
+    { name: 'hidden', type: 'string', list: 'int', min: 1, max: 100000, default: '256,128,64,32', help: 'hidden layer sizes' },
+    { name: 'dropout', type: 'string', list: 'float', min: 0, max: 0.99, default: '0.4,0.3,0.2,0.1', help: 'dropout after each hidden layer' },
+    { name: 'batch', type: 'int', min: 1, max: 1000000, default: 400, help: 'mini-batch size' },
+    { name: 'optimizers', type: 'string', list: OPTIMIZERS, default: OPTIMIZERS.join(','), help: 'the optimizers compared (compare=optimizers)' },
+    { name: 'activations', type: 'string', list: ACTIVATIONS, default: ACTIVATIONS.join(','), help: 'the activations compared (compare=activations)' },
+    { name: 'losses', type: 'string', list: LOSSES, default: LOSSES.join(','), help: 'the losses compared (compare=losses)' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const compare = param(o, 'compare', 'optimizers');
-    if (!['optimizers', 'activations', 'losses', 'none'].includes(compare)) throw new RangeError(`--set compare=${compare}: choose optimizers, activations, losses or none`);
-    const activation = listParam<ActivationName>(o, 'activation', ['prelu'], ACTIVATIONS)[0];
-    const optimizer = listParam<OptimizerName>(o, 'optimizer', ['radam'], OPTIMIZERS)[0];
-    const loss = listParam<LossName>(o, 'loss', ['ce'], LOSSES)[0];
-    const userLr = o.params?.lr !== undefined ? numParam(o, 'lr', 0, (v) => v > 0) : undefined;
+    const compare = P.str('compare');
+    const activation = P.str('activation') as ActivationName;
+    const optimizer = P.str('optimizer') as OptimizerName;
+    const loss = P.str('loss') as LossName;
+    const userLr = P.numOpt('lr');
     const baseLr = userLr ?? 1e-3;
-    const hidden = numList(o, 'hidden', [256, 128, 64, 32], (v) => Number.isInteger(v) && v > 0);
-    const dropout = numList(o, 'dropout', [0.4, 0.3, 0.2, 0.1], (v) => v >= 0 && v < 1);
-    const batch = numParam(o, 'batch', 400, (v) => Number.isInteger(v) && v > 0);
+    const hidden = P.nums('hidden');
+    const dropout = P.nums('dropout');
+    const batch = P.num('batch');
     const t0 = performance.now();
-    const c = loadTextCorpus(o, { threeWay: true, gen: gen.fork(), maxTokens: 1000 });
-    const { vectors, name: vecName } = loadVectors(o);
+    const c = loadTextCorpus(P, { threeWay: true, gen: gen.fork(), maxTokens: 1000 });
+    const { vectors, name: vecName } = loadVectors(P);
     const bag = averageEmbeddings(c.tokens, vectors);
     const C = c.classes.length;
     const x = new Tensor(bag.features, [bag.n, bag.dim]);
@@ -143,11 +150,11 @@ export const s4Compare: Study = {
     const base: Variant = { name: 'base', activation, optimizer, lr: baseLr, loss };
     let plan: Variant[];
     if (compare === 'optimizers') {
-      plan = listParam<OptimizerName>(o, 'optimizers', OPTIMIZERS, OPTIMIZERS).map((n) => ({ ...base, name: n, optimizer: n, lr: userLr ?? DEFAULT_LR[n] }));
+      plan = (P.list('optimizers') as OptimizerName[]).map((n) => ({ ...base, name: n, optimizer: n, lr: userLr ?? DEFAULT_LR[n] }));
     } else if (compare === 'activations') {
-      plan = listParam<ActivationName>(o, 'activations', ACTIVATIONS, ACTIVATIONS).map((n) => ({ ...base, name: n, activation: n }));
+      plan = (P.list('activations') as ActivationName[]).map((n) => ({ ...base, name: n, activation: n }));
     } else if (compare === 'losses') {
-      plan = listParam<LossName>(o, 'losses', LOSSES, LOSSES).map((n) => ({ ...base, name: n, loss: n }));
+      plan = (P.list('losses') as LossName[]).map((n) => ({ ...base, name: n, loss: n }));
     } else plan = [{ ...base, name: `${activation}-${optimizer}-${loss}` }];
     o.log(`compare ${compare}: ${plan.length} run(s), MLP ${[bag.dim, ...hidden, C].join('→')}, dropout ${dropout.join(', ')}, batch ${batch}, ${epochs} epochs; base ${ACTIVATION_LABEL[activation]}, ${OPTIMIZER_LABEL[optimizer]} lr ${baseLr}, ${LOSS_LABEL[loss]}`);
 

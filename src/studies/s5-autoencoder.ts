@@ -26,6 +26,7 @@ import { adjustedRandScore, contingencyMatrix, purity } from '../metrics/cluster
 import { imageGrid } from '../track/images.js';
 import type { Run } from '../track/run.js';
 import { digitsSplits } from './s5-usps.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 export class AutoEncoder extends Module {
@@ -125,13 +126,17 @@ export const s5Autoencoder: Study = {
   name: 's5-autoencoder',
   title: 'S5: auto-encoder 64-100-code-100-64 on the 8x8 digits (codes 10, 3, 2): reconstructions, t-SNE, k-means purity/ARI vs raw pixels',
   defaultEpochs: 100,
+  params: [
+    { name: 'codes', type: 'string', list: 'int', min: 1, max: 64, default: '10,3,2', help: 'code sizes, one auto-encoder each (the report: 10, 3, 2)' },
+    { name: 'tsne', type: 'int', min: 0, max: 100000, default: 1000, help: 'digits in the t-SNE maps (0: no t-SNE)' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 1, default: 1e-3, help: 'Adam learning rate' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const codes = (p.codes ?? '10,3,2').split(',').map(Number);
-    if (codes.some((k) => !(Number.isInteger(k) && k >= 1))) throw new RangeError(`s5-autoencoder: codes must be positive integers, got '${p.codes}'`);
-    const tsneN = Number(p.tsne ?? 1000);
-    const lr = Number(p.lr ?? 1e-3);
+    const codes = P.nums('codes');
+    const tsneN = P.num('tsne');
+    const lr = P.num('lr');
     const gen = manualSeed(o.seed);
     const { all, train, val, test } = digitsSplits(gen.fork());
     const [x, y] = all.tensors;

@@ -26,6 +26,7 @@ import { fit } from '../train/fit.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
 import { DIGIT_NAMES, digitsSplits, makeOptimizer } from './s5-usps.js';
 import { classificationReport } from './classification-report.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 /** [N, L] → [N, 1, L]: a flat signal as one channel. */
@@ -67,14 +68,19 @@ export const s5Conv1d: Study = {
   name: 's5-conv1d',
   title: 'S5: 1-D CNN (conv1d, max-pool, flatten, linear) vs MLP on the 8x8 digits as 64-long signals, batch 25, SGD 1e-3 on summed loss',
   defaultEpochs: 100,
+  params: [
+    { name: 'optimizer', type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', help: 'SGD (the report) or Adam' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 10, help: 'learning rate (default: 0.025 for SGD on the mean loss, 1e-3 for Adam)' },
+    { name: 'channels', type: 'int', min: 1, max: 1024, default: 32, help: 'conv1d output channels' },
+    { name: 'models', type: 'string', list: ['cnn', 'mlp'], default: 'cnn,mlp', help: 'which networks to train' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const optKind = p.optimizer ?? 'sgd';
-    const lr = p.lr !== undefined ? Number(p.lr) : optKind === 'sgd' ? 0.025 : undefined;
-    const channels = Number(p.channels ?? 32);
-    const models = (p.models ?? 'cnn,mlp').split(',');
-    for (const m of models) if (m !== 'cnn' && m !== 'mlp') throw new RangeError(`s5-conv1d: models must be cnn and/or mlp, got '${m}'`);
+    const optKind = P.str('optimizer');
+    const lr = P.numOpt('lr') ?? (optKind === 'sgd' ? 0.025 : undefined);
+    const channels = P.num('channels');
+    const models = P.list('models');
     const checkpoints = [...new Set([10, 100, 1000, epochs])].filter((e) => e >= 1 && e <= epochs).sort((a, b) => a - b);
     const gen = manualSeed(o.seed);
     const { all, train, val, test } = digitsSplits(gen.fork());

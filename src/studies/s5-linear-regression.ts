@@ -16,6 +16,7 @@ import { DataLoader, TensorDataset, randomSplit } from '../data/index.js';
 import { linearRegressionData } from '../data/synthetic.js';
 import { fit } from '../train/fit.js';
 import type { Callback, EpochLogs, FitContext } from '../train/callbacks.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 /** Exact least squares for y ≈ a·x1 + b·x2 + c (normal equations, float64, Cramer's rule). */
@@ -58,13 +59,19 @@ export const s5LinearRegression: Study = {
   name: 's5-linear-regression',
   title: 'S5: Linear(2,1), MSE, mini-batch SGD on y = 1002·x1 + 13·x2 + 4 + noise; recovers a, b, c',
   defaultEpochs: 40,
+  params: [
+    { name: 'n', type: 'int', min: 10, max: 10000000, default: 1000, help: 'number of points (80% train, 20% test)' },
+    { name: 'noise', type: 'float', min: 0, max: 1000, default: 1, help: 'standard deviation of the Gaussian noise on y' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 10, default: 0.1, help: 'SGD learning rate' },
+    { name: 'batch', type: 'int', min: 1, max: 10000000, default: 50, help: 'mini-batch size' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const n = Number(p.n ?? 1000);
-    const noise = Number(p.noise ?? 1);
-    const lr = Number(p.lr ?? 0.1);
-    const batchSize = Number(p.batch ?? 50);
+    const n = P.num('n');
+    const noise = P.num('noise');
+    const lr = P.num('lr');
+    const batchSize = P.num('batch');
     const gen = manualSeed(o.seed);
     const data = linearRegressionData({ n, noise, gen: gen.fork() });
     const all = new TensorDataset(new Tensor(data.x, [n, 2]), new Tensor(data.y, [n, 1]));

@@ -20,6 +20,7 @@ import { ArtiKind, ArtiSet, genArti } from '../data/synthetic.js';
 import { fit } from '../train/fit.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
 import type { JsonValue } from '../track/types.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, tracked } from './study.js';
 
 const KINDS: ArtiKind[] = ['blobs', 'xor', 'checkerboard'];
@@ -115,19 +116,25 @@ export const s5Nonlinear: Study = {
   name: 's5-nonlinear',
   title: 'S5: 2-D blobs / XOR / checkerboard, Linear(2,h)-tanh-Linear(h,1)-sigmoid, MSE, SGD, h = 2..5; decision boundaries',
   defaultEpochs: 100,
+  params: [
+    { name: 'datasets', type: 'string', list: KINDS, default: KINDS.join(','), help: 'which 2-D sets' },
+    { name: 'hidden', type: 'string', list: 'int', min: 1, max: 1024, default: '2,3,4,5', help: 'hidden sizes, one network each' },
+    { name: 'activation', type: 'choice', choices: ['tanh', 'sigmoid'], default: 'tanh', help: 'hidden activation' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 100, default: 0.5, help: 'SGD learning rate' },
+    { name: 'batch', type: 'int', min: 1, max: 100000, default: 20, help: 'mini-batch size' },
+    { name: 'n', type: 'int', min: 10, max: 1000000, default: 1000, help: 'training (and test) points per set' },
+    { name: 'grid', type: 'int', min: 5, max: 400, default: 50, help: 'decision-boundary grid cells per side' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const kinds = (p.datasets ?? KINDS.join(',')).split(',').map((s) => s.trim()) as ArtiKind[];
-    for (const k of kinds) if (!KINDS.includes(k)) throw new RangeError(`s5-nonlinear: unknown dataset '${k}' (expected some of ${KINDS.join(', ')})`);
-    const hidden = (p.hidden ?? '2,3,4,5').split(',').map(Number);
-    if (hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new RangeError(`s5-nonlinear: hidden must be positive integers, got '${p.hidden}'`);
-    const activation = p.activation ?? 'tanh';
-    if (activation !== 'tanh' && activation !== 'sigmoid') throw new RangeError(`s5-nonlinear: activation must be tanh or sigmoid, got '${activation}'`);
-    const lr = Number(p.lr ?? 0.5);
-    const batchSize = Number(p.batch ?? 20);
-    const n = Number(p.n ?? 1000);
-    const grid = Number(p.grid ?? 50);
+    const kinds = P.list('datasets') as ArtiKind[];
+    const hidden = P.nums('hidden');
+    const activation = P.str('activation');
+    const lr = P.num('lr');
+    const batchSize = P.num('batch');
+    const n = P.num('n');
+    const grid = P.num('grid');
     const gen = manualSeed(o.seed);
     o.log(`s5-nonlinear: ${n} training and ${n} test points per set, Linear(2,h)-${activation}-Linear(h,1)-sigmoid, MSE, SGD lr ${lr}, batch ${batchSize}, ${epochs} epochs`);
     const results: { dataset: ArtiKind; hidden: number; trainAccuracy: number; testAccuracy: number; testLoss: number }[] = [];

@@ -28,6 +28,7 @@ import type { Parameter } from '../nn/module.js';
 import { DataLoader, Subset, TensorDataset, randomSplit } from '../data/index.js';
 import { loadDigits } from '../data/datasets/digits.js';
 import { fit } from '../train/fit.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { classificationReport } from './classification-report.js';
 
@@ -69,13 +70,17 @@ export const s5Usps: Study = {
   name: 's5-usps',
   title: 'S5: 8x8 digits (USPS-like), linear-sigmoid-linear-softmax, CE, batch 100, SGD 1e-3 on summed loss (=0.1 on mean), hidden 5..1000',
   defaultEpochs: 100,
+  params: [
+    { name: 'hidden', type: 'string', list: 'int', min: 1, max: 100000, default: '5,10,50,100,128,1000', help: 'hidden sizes, one network each (the report\'s six)' },
+    { name: 'optimizer', type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', help: 'SGD (the report) or Adam' },
+    { name: 'lr', type: 'float', min: 1e-6, max: 10, help: 'learning rate (default: 0.1 for SGD on the mean loss, 1e-3 for Adam)' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
-    const p = o.params ?? {};
+    const P = studyParams(this, o);
     const epochs = o.epochs ?? this.defaultEpochs;
-    const hidden = (p.hidden ?? '5,10,50,100,128,1000').split(',').map(Number);
-    if (hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new RangeError(`s5-usps: hidden must be positive integers, got '${p.hidden}'`);
-    const optKind = p.optimizer ?? 'sgd';
-    const lrParam = p.lr === undefined ? undefined : Number(p.lr);
+    const hidden = P.nums('hidden');
+    const optKind = P.str('optimizer');
+    const lrParam = P.numOpt('lr');
     const gen = manualSeed(o.seed);
     const { all, train, val, test } = digitsSplits(gen.fork());
     o.log(`s5-usps: ${all.length} 8x8 digits split ${train.length}/${val.length}/${test.length}; 64-h-10, sigmoid, cross-entropy, batch 100, ${optKind}, ${epochs} epochs`);

@@ -15,16 +15,20 @@ import { bagTensors, emailBagOfEmbeddings } from '../data/embeddings/bag.js';
 import { fit } from '../train/fit.js';
 import { ProgressBar } from '../train/progress.js';
 import { classificationReport, confusionLines } from './classification-report.js';
+import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 
 export const spamEmbeddings: Study = {
   name: 'spam-embeddings',
   title: 'Bag of wink 100-d word vectors per e-mail (SpamAssassin, 6,046), MLP, ham vs spam',
   defaultEpochs: 30,
+  params: [
+    { name: 'classes', type: 'choice', choices: ['2', '3'], default: '2', help: 'ham/spam (2) or easy-ham/hard-ham/spam (3)' },
+  ],
   async run(o: StudyOptions): Promise<StudyResult> {
     const epochs = o.epochs ?? this.defaultEpochs;
     const gen = manualSeed(o.seed);
-    const threeWay = (o.params?.classes ?? '2') === '3';
+    const threeWay = studyParams(this, o).str('classes') === '3';
     const t0 = performance.now();
     const bag = emailBagOfEmbeddings();
     o.log(`spam-embeddings: ${bag.n} e-mails, ${(bag.tokenCoverage * 100).toFixed(1)}% of tokens have a vector, ` +

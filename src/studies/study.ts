@@ -1,5 +1,6 @@
 /** What a study is: a named protocol from shared/STUDIES.md that runs with one command. */
 import type { EpochLogs } from '../train/callbacks.js';
+import type { ParamValue } from './params.js';
 import type { StudyTracking } from './tracking.js';
 
 export interface StudyOptions {
@@ -8,8 +9,11 @@ export interface StudyOptions {
   seed: number;
   /** Human-readable progress lines (stdout normally, stderr under --json). */
   log: (line: string) => void;
-  /** Extra study-specific options from the command line (--set key=value). */
-  params?: Record<string, string>;
+  /**
+   * The study's declared parameters (--set key=value), typed by the CLI (parseStudyParams); a
+   * string is parsed with the same rules when a program passes one. Read through StudyParams.
+   */
+  params?: Readonly<Record<string, ParamValue>>;
   /** Where runs are recorded (StudyTracking.off() records nothing). */
   tracking: StudyTracking;
 }
@@ -31,10 +35,9 @@ export interface Study {
   defaultEpochs: number;
   /**
    * The parameters `--set key=value` accepts (studies/params.ts checks them; `gradlab list <study>`
-   * shows them; `gradlab tune <study>` searches over them). Optional only while studies are being
-   * declared: a study without the list accepts no --set at all.
+   * shows them; `gradlab tune <study>` searches over them). An empty list accepts no --set at all.
    */
-  params?: readonly ParamSpec[];
+  params: readonly ParamSpec[];
   /** What the original report measured, shown beside gradlab's numbers in the study report. */
   references?: readonly ReferenceNumber[];
   run(opts: StudyOptions): Promise<StudyResult>;
@@ -50,6 +53,11 @@ export interface ParamSpec {
   max?: number;
   /** For type 'choice'. */
   choices?: readonly string[];
+  /**
+   * A comma-separated list (type 'string'): of integers or numbers (each within min/max), or of
+   * these names (plus 'all' for every one).
+   */
+  list?: 'int' | 'float' | readonly string[];
   /** One line of help. */
   help: string;
 }

@@ -7,7 +7,7 @@
  * ham/spam or easy-ham/hard-ham/spam, split 70/15/15 with the seed; 'imdb' reads an aclImdb
  * folder (`--set imdb=/path/to/aclImdb` or $GRADLAB_IMDB): its train folder split 85/15 into
  * train and validation, its test folder as test. `--set limit=N` keeps N texts (spam: a seeded
- * random subset; imdb: N/2 per class from train and from test; `all`: everything).
+ * random subset; imdb: N/2 per class from train and from test; 0: everything).
  * Vectors: wink's 100-d (default) or a GloVe text file (`--set glove=/path/glove.6B.100d.txt`).
  */
 import { embeddingMatrix, embeddingTensor, coverageLine } from '../data/embeddings/embedding.js';
@@ -20,47 +20,40 @@ import { tokenize } from '../data/text/tokenizer.js';
 import { Vocabulary } from '../data/text/vocab.js';
 import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { StudyOptions } from './study.js';
+import type { ParamSpec } from './study.js';
+import type { StudyParams } from './params.js';
+import { DEFAULT_LR, OPTIMIZERS, type OptimizerName } from './choices.js';
 
-// ---------- --set parameters ----------
+// ---------- declared parameters shared by the text studies ----------
 
-/** A string parameter, or the default. */
-export function param(o: StudyOptions, key: string, dflt: string): string {
-  return o.params?.[key] ?? dflt;
+/**
+ * The corpus, vectors and vocabulary parameters every text study declares (limit's default
+ * differs: s3-transformer cuts to 2,000 texts).
+ */
+export function textParams(o: { limit?: number } = {}): ParamSpec[] {
+  return [
+    { name: 'data', type: 'choice', choices: ['spam', 'imdb'], default: 'spam', help: 'corpus: the SpamAssassin e-mails installed with gradlab, or an aclImdb folder' },
+    { name: 'imdb', type: 'path', help: 'the aclImdb folder for data=imdb (default $GRADLAB_IMDB)' },
+    { name: 'limit', type: 'int', min: 0, max: 100000000, default: o.limit ?? 0, help: 'keep this many texts (0: all; spam: a seeded subset, imdb: half per class from train and test)' },
+    { name: 'glove', type: 'path', help: 'a GloVe text file of word vectors (default: wink\'s 100-d vectors)' },
+    { name: 'vocab', type: 'int', min: 10, max: 10000000, default: 20000, help: 'largest vocabulary (training-split words seen at least twice)' },
+  ];
 }
 
-/** A numeric parameter; errors name the key and the value. */
-export function numParam(o: StudyOptions, key: string, dflt: number, check: (v: number) => boolean = Number.isFinite): number {
-  const s = o.params?.[key];
-  if (s === undefined) return dflt;
-  const v = Number(s);
-  if (s.trim() === '' || !check(v)) throw new RangeError(`--set ${key}=${s}: not a valid value (e.g. --set ${key}=${dflt})`);
-  return v;
+/** An optimizer parameter with the study's default. */
+export function optimizerParam(dflt: OptimizerName): ParamSpec {
+  return { name: 'optimizer', type: 'choice', choices: OPTIMIZERS, default: dflt, help: 'optimizer' };
 }
 
-export const isPosInt = (v: number): boolean => Number.isInteger(v) && v > 0;
+/** The learning rate: no declared default, the optimizer's own (choices.ts DEFAULT_LR) applies. */
+export const LR_PARAM: ParamSpec = { name: 'lr', type: 'float', min: 1e-7, max: 100, help: 'learning rate (default: the optimizer\'s, see choices.ts)' };
 
-/** A comma-separated list parameter checked against the allowed names. */
-export function listParam<T extends string>(o: StudyOptions, key: string, dflt: readonly T[], allowed: readonly T[]): T[] {
-  const s = o.params?.[key];
-  if (s === undefined) return [...dflt];
-  const items = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  if (items.length === 1 && items[0] === 'all') return [...allowed];
-  for (const it of items) {
-    if (!(allowed as readonly string[]).includes(it)) throw new RangeError(`--set ${key}=${s}: unknown '${it}' (choose from ${allowed.join(', ')} or all)`);
-  }
-  if (items.length === 0) throw new RangeError(`--set ${key}= is empty (choose from ${allowed.join(', ')})`);
-  return items as T[];
+/** The learning rate given, else the optimizer's default. */
+export function lrOf(P: StudyParams, opt: OptimizerName): number {
+  return P.numOpt('lr') ?? DEFAULT_LR[opt];
 }
 
-/** A yes/no parameter (true/false, yes/no, 1/0). */
-export function boolParam(o: StudyOptions, key: string, dflt: boolean): boolean {
-  const s = o.params?.[key];
-  if (s === undefined) return dflt;
-  if (/^(1|true|yes|on)$/i.test(s)) return true;
-  if (/^(0|false|no|off)$/i.test(s)) return false;
-  throw new RangeError(`--set ${key}=${s}: expected true or false`);
-}
+const isPosInt = (v: number): boolean => Number.isInteger(v) && v > 0;
 
 // ---------- corpus ----------
 
@@ -103,10 +96,10 @@ function tok(text: string, maxTokens: number): string[] {
  * The corpus named by `--set data=` (spam or imdb). threeWay picks easy-ham/hard-ham/spam on
  * the e-mails (IMDB stays neg/pos: it has no third class).
  */
-export function loadTextCorpus(o: StudyOptions, opts: { threeWay?: boolean; maxTokens?: number; gen: Generator }): TextCorpus {
-  const data = param(o, 'data', 'spam');
+export function loadTextCorpus(P: StudyParams, opts: { threeWay?: boolean; maxTokens?: number; gen: Generator }): TextCorpus {
+  const data = P.str('data');
   const maxTokens = opts.maxTokens ?? 1000;
-  const limit = o.params?.limit !== undefined && o.params.limit !== 'all' ? numParam(o, 'limit', 0, (v) => Number.isInteger(v) && v >= 10) : undefined;
+  const limit = P.num('limit') > 0 ? P.num('limit') : undefined;
   if (data === 'spam') {
     const c = loadSpamAssassin();
     let keep = Int32Array.from({ length: c.n }, (_, i) => i);
@@ -122,7 +115,7 @@ export function loadTextCorpus(o: StudyOptions, opts: { threeWay?: boolean; maxT
     };
   }
   if (data === 'imdb') {
-    const dir = o.params?.imdb ?? findImdb();
+    const dir = P.strOpt('imdb') ?? findImdb();
     if (!dir) throw new Error(`--set data=imdb needs the aclImdb folder: --set imdb=/path/to/aclImdb (or set GRADLAB_IMDB); ${IMDB_HOWTO}`);
     const per = limit !== undefined ? Math.max(1, Math.floor(limit / 2)) : undefined;
     const tr = loadImdb(dir, { split: 'train', limit: per });
@@ -160,8 +153,8 @@ export function majorityAccuracy(c: TextCorpus, idx: Int32Array): { label: numbe
 // ---------- vectors and vocabulary ----------
 
 /** wink's 100-d vectors, or the GloVe file of `--set glove=`. */
-export function loadVectors(o: StudyOptions): { vectors: WordVectors; name: string } {
-  const glove = o.params?.glove;
+export function loadVectors(P: StudyParams): { vectors: WordVectors; name: string } {
+  const glove = P.strOpt('glove');
   if (glove) return { vectors: loadGlove(glove, { cache: true }), name: `GloVe ${glove}` };
   return { vectors: loadWinkVectors(), name: 'wink 100-d' };
 }
@@ -175,8 +168,8 @@ export interface TextVocab {
 }
 
 /** Vocabulary of the training split (minFreq 2, `--set vocab=` entries, default 20,000) with its vector matrix. */
-export function buildVocab(o: StudyOptions, c: TextCorpus, vectors: WordVectors, gen: Generator): TextVocab {
-  const maxSize = numParam(o, 'vocab', 20000, (v) => Number.isInteger(v) && v >= 10);
+export function buildVocab(P: StudyParams, c: TextCorpus, vectors: WordVectors, gen: Generator): TextVocab {
+  const maxSize = P.num('vocab');
   const vocab = Vocabulary.build(Array.from(c.train, (i) => c.tokens[i]), { minFreq: 2, maxSize });
   const m = embeddingMatrix(vocab, vectors, { missing: 'random', gen: gen.fork() });
   return { vocab, weight: embeddingTensor(m), dim: m.dim, coverage: `vocabulary ${vocab.size.toLocaleString('en-US')} words: ${coverageLine(m)}` };

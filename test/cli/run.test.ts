@@ -73,3 +73,37 @@ test('backprop-by-hand prints each node and reports zero difference from the clo
   assert.match(r.stderr, /x\s+2\s+18\s+18/);
   assert.match(r.stderr, /digraph autograd/);
 });
+
+test('list <study> shows its declared parameters: type, range or choices, default, help', () => {
+  const r = gradlab('list', 's2-regularization');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^s2-regularization: S2/m);
+  assert.match(r.stdout, /^ {2}l1 \(float 0…10, default 0\.001\): L1 strength/m);
+  assert.match(r.stdout, /^ {2}l1Norm \(choice sum\|mean, default sum\)/m);
+  assert.match(r.stdout, /^ {2}variants \(string list of none\|dropout\|/m);
+  assert.equal(gradlab('list', 'no-such-study').code, 2);
+});
+
+test('--set: unknown key, wrong type, out of range, bad list item, not key=value → named errors, exit code 2, nothing runs', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['l11=0.1', /s2-regularization: unknown parameter 'l11' \(did you mean 'l1'\?\); valid: variants, fraction, dropout, l1, l1Norm/],
+    ['noise=1', /s2-regularization: unknown parameter 'noise' \(valid: variants, .*batch\)/],
+    ['l1=abc', /s2-regularization: --set l1=abc: not a number \(l1 \(float 0…10/],
+    ['batch=2.5', /--set batch=2\.5: not an integer/],
+    ['l1=50', /--set l1=50: above the maximum 10/],
+    ['fraction=0', /--set fraction=0: below the minimum 0\.001/],
+    ['l1Norm=median', /--set l1Norm=median: not one of sum, mean/],
+    ['variants=none,bogus', /--set variants=none,bogus: unknown item 'bogus', not one of none, dropout/],
+    ['l1', /--set expects key=value, got 'l1'/],
+  ];
+  for (const [kv, re] of cases) {
+    const r = gradlab('run', 's2-regularization', '--epochs', '1', '--no-track', '--set', kv);
+    assert.equal(r.code, 2, `${kv}: ${r.stderr}`);
+    assert.match(r.stderr, re, kv);
+    assert.doesNotMatch(r.stdout + r.stderr, /epoch 1/, `${kv}: nothing trains`);
+  }
+  // A typed value of a bool parameter and a study without the key.
+  const b = gradlab('run', 's2-search', '--no-track', '--set', 'prune=maybe');
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /s2-search: --set prune=maybe: not a boolean/);
+});

@@ -41,5 +41,5 @@ test('s2-search with TPE runs the asked number of trials, and rejects an unknown
   assert.ok(Number.isFinite(r.bestValue as number));
   const b = r.bestParams as { dropout: number; l1: number };
   assert.ok(b.dropout >= 0.1 && b.dropout <= 0.5 && b.l1 >= 1e-4 && b.l1 <= 1e-1, JSON.stringify(b));
-  await assert.rejects(s2Search.run({ seed: 1, log: () => {}, tracking: StudyTracking.off('s2-search', 1), params: { sampler: 'cmaes' } }), /sampler must be tpe or grid, got 'cmaes'/);
+  await assert.rejects(s2Search.run({ seed: 1, log: () => {}, tracking: StudyTracking.off('s2-search', 1), params: { sampler: 'cmaes' } }), /s2-search: --set sampler=cmaes: not one of tpe, grid/);
 });

@@ -59,6 +59,6 @@ test('s3-cnn runs on an aclImdb folder and rejects unknown options', async (t) =
   const r = await s3Cnn.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s3-cnn', 1), params: { data: 'imdb', imdb: makeTinyImdb(10), layers: '4' } });
   assert.deepEqual(r.classes, ['neg', 'pos']);
   assert.equal((r.variants as unknown[]).length, 1);
-  await assert.rejects(s3Cnn.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s3-cnn', 1), params: { freeze: 'maybe' } }), /--set freeze=maybe/);
-  await assert.rejects(s3Cnn.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s3-cnn', 1), params: { data: 'tweets' } }), /--set data=tweets: unknown corpus/);
+  await assert.rejects(s3Cnn.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s3-cnn', 1), params: { freeze: 'maybe' } }), /s3-cnn: --set freeze=maybe: not one of true, false, both/);
+  await assert.rejects(s3Cnn.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s3-cnn', 1), params: { data: 'tweets' } }), /s3-cnn: --set data=tweets: not one of spam, imdb/);
 });

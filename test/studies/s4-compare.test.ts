@@ -71,7 +71,7 @@ test('s4-compare runs each loss and each optimizer on an aclImdb folder', async 
   assert.deepEqual(losses.classes, ['neg', 'pos']);
   const opts = await s4Compare.run({ epochs: 2, seed: 1, log: () => {}, tracking: StudyTracking.off('s4-compare', 1), params: { data: 'imdb', imdb: dir, batch: '8' } });
   assert.equal((opts.variants as unknown[]).length, 9);
-  await assert.rejects(s4Compare.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s4-compare', 1), params: { compare: 'seeds' } }), /--set compare=seeds/);
+  await assert.rejects(s4Compare.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s4-compare', 1), params: { compare: 'seeds' } }), /s4-compare: --set compare=seeds: not one of optimizers, activations, losses, none/);
 });
 
 test('s4-compare reads GloVe text vectors with --set glove=', async (t) => {

@@ -52,6 +52,6 @@ test('a tanh network with 3 hidden units solves blobs and XOR; boundaries are lo
 test('s5-nonlinear rejects an unknown dataset', async () => {
   await assert.rejects(
     s5Nonlinear.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s5-nonlinear', 1), params: { datasets: 'spiral' } }),
-    /unknown dataset 'spiral'/,
+    /s5-nonlinear: --set datasets=spiral: unknown item 'spiral', not one of blobs, xor, checkerboard or all/,
   );
 });

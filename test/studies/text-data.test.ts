@@ -3,12 +3,13 @@ import { test } from 'node:test';
 import { Vocabulary } from '../../src/data/text/vocab.js';
 import { Generator } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { StudyTracking } from '../../src/studies/tracking.js';
-import type { StudyOptions } from '../../src/studies/study.js';
-import { boolParam, classCountsOf, listParam, loadTextCorpus, majorityAccuracy, numParam, padMask, TextBatches, type TextCorpus } from '../../src/studies/text-data.js';
+import type { Study } from '../../src/studies/study.js';
+import { classCountsOf, loadTextCorpus, majorityAccuracy, padMask, TextBatches, textParams, type TextCorpus } from '../../src/studies/text-data.js';
+import { StudyParams } from '../../src/studies/params.js';
 import { makeTinyImdb } from './text-fixtures.js';
 
-const opts = (params: Record<string, string>): StudyOptions => ({ seed: 1, log: () => {}, params, tracking: StudyTracking.off('t', 1) });
+const textStudy: Study = { name: 't', title: 't', defaultEpochs: 1, params: textParams(), run: () => Promise.reject(new Error('not run')) };
+const opts = (params: Record<string, string>): StudyParams => new StudyParams(textStudy, params);
 
 function corpus(): TextCorpus {
   const tokens = [['a', 'b', 'c'], ['a'], ['b', 'b', 'c', 'd', 'e'], ['c', 'd'], ['e', 'a', 'b', 'c', 'd', 'e', 'a'], ['d']];
@@ -58,17 +59,6 @@ test('majority class of the training split and class counts', () => {
   assert.deepEqual(majorityAccuracy(c, Int32Array.from([0, 1, 4, 5])), { label: 0, accuracy: 0.5 });
 });
 
-test('--set parameters: numbers, lists, booleans; errors name the key and the choices', () => {
-  assert.equal(numParam(opts({ lr: '0.5' }), 'lr', 1), 0.5);
-  assert.equal(numParam(opts({}), 'lr', 1), 1);
-  assert.throws(() => numParam(opts({ lr: 'fast' }), 'lr', 1), /--set lr=fast: not a valid value/);
-  assert.deepEqual(listParam(opts({ m: 'b,a' }), 'm', ['a'], ['a', 'b', 'c']), ['b', 'a']);
-  assert.deepEqual(listParam(opts({ m: 'all' }), 'm', ['a'], ['a', 'b', 'c']), ['a', 'b', 'c']);
-  assert.throws(() => listParam(opts({ m: 'a,z' }), 'm', ['a'], ['a', 'b']), /unknown 'z' \(choose from a, b or all\)/);
-  assert.equal(boolParam(opts({ f: 'no' }), 'f', true), false);
-  assert.throws(() => boolParam(opts({ f: 'perhaps' }), 'f', true), /expected true or false/);
-});
-
 test('loadTextCorpus reads an aclImdb folder: train split 85/15, test folder as test, limit per class', () => {
   const dir = makeTinyImdb(10);
   const c = loadTextCorpus(opts({ data: 'imdb', imdb: dir }), { gen: new Generator(1), maxTokens: 5 });
@@ -81,6 +71,6 @@ test('loadTextCorpus reads an aclImdb folder: train split 85/15, test folder as 
   const small = loadTextCorpus(opts({ data: 'imdb', imdb: dir, limit: '12' }), { gen: new Generator(1) });
   assert.equal(small.test.length, 12);
   assert.deepEqual(classCountsOf(small.labels, small.test, 2), [6, 6]);
-  assert.throws(() => loadTextCorpus(opts({ data: 'imdb', imdb: dir, limit: '3' }), { gen: new Generator(1) }), /--set limit=3/);
+  assert.throws(() => loadTextCorpus(opts({ data: 'imdb', imdb: dir, limit: 'three' }), { gen: new Generator(1) }), /t: --set limit=three: not a number/);
   assert.ok(padMask(new Tensor(Int32Array.from([0]), [1, 1]), 0).data[0] === 1);
 });
