@@ -228,7 +228,7 @@ export interface WorkerReport {
  * Run trials of a stored study until it has its trials (or its grid is done). `seedOffset`
  * gives each worker its own sampler stream (TPE/random), so workers do not propose alike.
  */
-export async function runWorker(storageUrl: string, studyName: string, o: { seedOffset?: number; say?: (l: string) => void; dbUrl?: string } = {}): Promise<WorkerReport> {
+export async function runWorker(storageUrl: string, studyName: string, o: { seedOffset?: number; say?: (l: string) => void; dbUrl?: string; maxTrials?: number } = {}): Promise<WorkerReport> {
   const say = o.say ?? ((l: string) => void process.stderr.write(l + '\n'));
   const probe = loadStudy({ studyName, storage: storageUrl });
   const raw = probe.storage.getStudy(studyName)!.systemAttrs[SPEC_ATTR];
@@ -243,6 +243,7 @@ export async function runWorker(storageUrl: string, studyName: string, o: { seed
   try {
     await study.optimize(objectiveFor(spec, studyName, store, say), {
       studyTrials: spec.trials,
+      ...(o.maxTrials !== undefined ? { nTrials: o.maxTrials } : {}),
       catch: true,
       showProgressBar: false,
       onTrialEnd: (_s, t) => {

@@ -281,9 +281,10 @@ export function registerTune(program: Command): void {
     .requiredOption('--storage <url>', 'the study storage (postgresql://user@host:port/db for several machines)')
     .requiredOption('--study <name>', 'the tune study name')
     .option('--seed-offset <n>', 'this worker\'s sampler stream (default: from the process id)', intArg(0))
+    .option('--max-trials <n>', 'run at most this many trials in this worker', intArg(1))
     .option('--db <url>', 'run store for the trial runs (default: the study storage)')
-    .action(async (opts: { storage: string; study: string; seedOffset?: number; db?: string }) => {
-      const rep = await runWorker(opts.storage, opts.study, { ...(opts.seedOffset !== undefined ? { seedOffset: opts.seedOffset } : {}), ...(opts.db ? { dbUrl: opts.db } : {}) });
+    .action(async (opts: { storage: string; study: string; seedOffset?: number; db?: string; maxTrials?: number }) => {
+      const rep = await runWorker(opts.storage, opts.study, { ...(opts.seedOffset !== undefined ? { seedOffset: opts.seedOffset } : {}), ...(opts.db ? { dbUrl: opts.db } : {}), ...(opts.maxTrials !== undefined ? { maxTrials: opts.maxTrials } : {}) });
       process.stderr.write(`worker ${process.pid}: ran ${rep.ran} trials (${rep.complete} complete, ${rep.pruned} pruned, ${rep.failed} failed)\n`);
     });
   tune
