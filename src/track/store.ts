@@ -188,7 +188,7 @@ export class RunStore {
     if (dead.length === 0) return [];
     const lastWall = this.db.prepare(
       `SELECT max(w) AS w FROM (SELECT max(wall_time) AS w FROM scalars WHERE run_id = @id
-        UNION ALL SELECT max(wall_time) FROM histograms WHERE run_id = @id UNION ALL SELECT max(wall_time) FROM media WHERE run_id = @id)`,
+        UNION ALL SELECT max(wall_time) FROM histograms WHERE run_id = @id UNION ALL SELECT max(wall_time) FROM media WHERE run_id = @id) AS walls`,
     );
     const mark = this.db.prepare("UPDATE runs SET status = 'killed', ended_at = coalesce(?, started_at), error = ? WHERE id = ? AND status = 'running'");
     this.db.transaction(() => {
