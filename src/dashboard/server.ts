@@ -7,6 +7,7 @@
  *   const d = await startDashboard({ db: 'runs/gradlab.db', port: 6006 });
  *   console.log(d.url); ... await d.close();
  */
+import { isPostgresUrl } from '../track/storage-url.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -85,7 +86,8 @@ export async function startDashboard(o: DashboardOptions = {}): Promise<Dashboar
   const host = o.host ?? '127.0.0.1';
   const port = o.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`dashboard: port must be an integer in 0..65535, got ${port}`);
-  const store = RunStore.open(resolve(o.db ?? 'runs/gradlab.db'), { readonly: true });
+  const db = o.db ?? 'runs/gradlab.db';
+  const store = RunStore.open(isPostgresUrl(db) ? db : resolve(db), { readonly: true }); // a postgresql:// URL reads the run store there
   const server = createServer((req, res) => handleRequest(store, req, res));
   try {
     await new Promise<void>((ok, fail) => {

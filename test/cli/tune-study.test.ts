@@ -134,7 +134,7 @@ async function runningTrialOf(storage: string, name: string, pid: number | undef
 }
 
 async function killMidTrial(storage: string): Promise<void> {
-  prepare(storage, 'kill', { trials: 9, epochs: 40, set: { n: '2000' }, pruner: 'none' }, { graceSeconds: 2, heartbeatSeconds: 0.3, requeue: true });
+  prepare(storage, 'kill', { trials: 9, epochs: 40, set: { n: '2000' }, pruner: 'none' }, { graceSeconds: 10, heartbeatSeconds: 0.5, requeue: true });
   const victim = spawnWorker(storage, 'kill', 0);
   const stuck = await runningTrialOf(storage, 'kill', victim.pid);
   const others = [1, 2].map((i) => spawnWorker(storage, 'kill', i));
