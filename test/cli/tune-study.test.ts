@@ -7,7 +7,7 @@
  * namespace reaches PostgreSQL over a veth pair. Bad spaces are named errors.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { prepareTuneStudy, type TuneSpec } from '../../src/cli/tune-study.js';
 import { RunStore } from '../../src/track/store.js';
 import { loadStudy } from '../../src/tune/study.js';
 import type { FrozenTrial } from '../../src/tune/types.js';
-import { pgSkipReason, startTestPg, type TestPg } from '../pg-helpers.js';
+import { pgSkipReason, REPO, startTestPg, type TestPg } from '../pg-helpers.js';
 
 const pgSkip = pgSkipReason();
 const servers: TestPg[] = [];
@@ -161,4 +161,62 @@ test('SQLite: a worker SIGKILLed mid-trial; the study completes, its trial faile
 
 test('PostgreSQL: a worker SIGKILLed mid-trial; the study completes, its trial failed and re-queued, none running', { skip: pgSkip ?? false }, async () => {
   await killMidTrial(pgUrl());
+});
+
+/** Why no network namespace can be made here, or null. */
+function netnsSkipReason(): string | null {
+  if (pgSkip) return pgSkip;
+  if (process.getuid?.() !== 0) return 'not root: creating a network namespace and a veth pair needs root';
+  if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) return 'iproute2 (ip) is not installed';
+  const probe = `glprobe${process.pid % 100000}`;
+  const made = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
+  if (made.status !== 0) return `ip netns add is not allowed here: ${made.stderr.trim()}`;
+  spawnSync('ip', ['netns', 'del', probe]);
+  return null;
+}
+
+test('a worker in its own network namespace reaches PostgreSQL over a veth pair (a second host) and shares the study', { skip: netnsSkipReason() ?? false }, async () => {
+  const k = process.pid % 250;
+  const ns = `gltune${process.pid % 100000}`;
+  const hostIf = `glh${process.pid % 100000}`;
+  const nsIf = `gln${process.pid % 100000}`;
+  const hostIp = `10.200.${k}.1`;
+  const nsIp = `10.200.${k}.2`;
+  const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: 'pipe' });
+  let server: TestPg | null = null;
+  try {
+    ip('netns', 'add', ns);
+    ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
+    ip('link', 'set', nsIf, 'netns', ns);
+    ip('addr', 'add', `${hostIp}/30`, 'dev', hostIf);
+    ip('link', 'set', hostIf, 'up');
+    ip('-n', ns, 'addr', 'add', `${nsIp}/30`, 'dev', nsIf);
+    ip('-n', ns, 'link', 'set', nsIf, 'up');
+    ip('-n', ns, 'link', 'set', 'lo', 'up');
+    server = startTestPg({ listen: `127.0.0.1,${hostIp}`, hbaCidr: `10.200.${k}.0/30` });
+    const here = server.url;
+    const there = here.replace('@127.0.0.1:', `@${hostIp}:`);
+    const main = join(REPO, 'dist', 'src', 'cli', 'main.js');
+    // Inside the namespace the server's loopback address is another machine's: unreachable.
+    const probe = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('net').connect(${server.server.port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', (e) => { console.log(e.code); process.exit(3); })`], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(probe.status, 3, 'the namespace cannot see the host\'s 127.0.0.1');
+    assert.equal(probe.stdout.trim(), 'ECONNREFUSED');
+    prepare(here, 'net', { trials: 12, epochs: 1, track: true });
+    const remote = spawn('ip', ['netns', 'exec', ns, process.execPath, main, 'tune', 'worker', '--storage', there, '--study', 'net', '--seed-offset', '1', '--max-trials', '6'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const local = spawnWorker(here, 'net', 2, ['--max-trials', '6']);
+    const remoteDone = new Promise<number | null>((r) => remote.once('exit', (c) => r(c)));
+    assert.deepEqual(await Promise.all([remoteDone, local.done]), [0, 0]);
+    const trials = trialsOf(here, 'net');
+    assert.equal(trials.length, 12);
+    assert.ok(trials.every((t) => t.state === 'complete'));
+    const byPid = new Map<unknown, number>();
+    for (const t of trials) byPid.set(t.systemAttrs.pid, (byPid.get(t.systemAttrs.pid) ?? 0) + 1);
+    assert.equal(byPid.get(remote.pid), 6, 'the worker in the namespace ran its 6 trials over the veth pair');
+    assert.equal(byPid.get(local.pid), 6);
+    checkRuns(here, 'net', trials);
+  } finally {
+    server?.stop();
+    spawnSync('ip', ['netns', 'del', ns]);
+    spawnSync('ip', ['link', 'del', hostIf]);
+  }
 });
