@@ -8,7 +8,9 @@
  *   - `LIMIT ?` with SQLite's -1 ("no limit") becomes LIMIT NULLIF($k, -1) (PostgreSQL: NULL = all);
  *   - transaction(fn).immediate() is BEGIN, a transaction-scoped advisory lock (one key per
  *     store kind, so writers queue as on SQLite's IMMEDIATE transactions), fn, COMMIT — or
- *     ROLLBACK when fn throws. A nested transaction is a SAVEPOINT.
+ *     ROLLBACK when fn throws; transaction(fn)() is the same without the advisory lock (for
+ *     callers that lock the rows they change with SELECT … FOR UPDATE). A nested transaction is
+ *     a SAVEPOINT.
  * Tables on PostgreSQL are made by their own DDL (store-pg.ts, tune/storage/pg.ts), with the
  * same table and column names, so the queries themselves are shared.
  *
@@ -150,13 +152,13 @@ export class PgSqlDb implements SqlDb {
   }
 
   transaction<T>(fn: () => T): SqlTransaction<T> {
-    const run = (): T => {
+    const run = (locked: boolean): T => {
       const nested = this.depth > 0;
       const sp = `gradlab_sp${this.depth}`;
       this.pg.query(nested ? `SAVEPOINT ${sp}` : 'BEGIN');
       this.depth++;
       try {
-        if (!nested) this.pg.query('SELECT pg_advisory_xact_lock($1)', [this.lockKey]);
+        if (!nested && locked) this.pg.query('SELECT pg_advisory_xact_lock($1)', [this.lockKey]);
         const r = fn();
         this.pg.query(nested ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT');
         return r;
@@ -171,7 +173,7 @@ export class PgSqlDb implements SqlDb {
         this.depth--;
       }
     };
-    return Object.assign(run, { immediate: run });
+    return Object.assign(() => run(false), { immediate: () => run(true) });
   }
 
   get open(): boolean {

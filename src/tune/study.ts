@@ -293,7 +293,7 @@ export class Study implements TrialHost {
           const done = await this.runTrial(objective, opts.catch, opts.studyTrials);
           if (!done) return; // the study is done: every grid point claimed, or studyTrials reached
           finished++;
-          bar.update(finished, best());
+          if (bar.shown) bar.update(finished, best());
           for (const cb of callbacks) cb(this, done);
         } catch (e) {
           firstError ??= { e };

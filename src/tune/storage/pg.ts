@@ -16,6 +16,7 @@ export const PG_TUNE_MIGRATIONS = tuneMigrations('DOUBLE PRECISION', 'SERIAL PRI
 
 const PG_DIALECT: SqlDialect = {
   nowMs: '(extract(epoch from clock_timestamp()) * 1000)',
+  rowLocks: true,
   isUniqueViolation: (e) => (e as { code?: string }).code === '23505',
 };
 

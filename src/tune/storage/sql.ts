@@ -44,6 +44,12 @@ export interface SqlDialect {
   readonly nowMs: string;
   /** Whether the error is a unique-constraint violation. */
   isUniqueViolation(e: unknown): boolean;
+  /**
+   * True (PostgreSQL): a change to one trial locks only its row (SELECT … FOR UPDATE) instead of
+   * the whole storage, so workers updating their own trials do not queue behind each other.
+   * False (SQLite): every write transaction is IMMEDIATE (SQLite has one writer anyway).
+   */
+  readonly rowLocks: boolean;
 }
 
 /** The tune tables in SQL that both SQLite and PostgreSQL accept, given the floating type. */
@@ -221,8 +227,8 @@ export abstract class SqlStorage implements Storage {
     return Number(r.trial_id);
   }
 
-  private row(trialId: number): TrialRow {
-    const r = this.db.prepare(`SELECT ${TRIAL_COLUMNS} FROM tune_trials WHERE trial_id = ?`).get(trialId) as TrialRow | undefined;
+  private row(trialId: number, lock = false): TrialRow {
+    const r = this.db.prepare(`SELECT ${TRIAL_COLUMNS} FROM tune_trials WHERE trial_id = ?${lock && this.dialect.rowLocks ? ' FOR UPDATE' : ''}`).get(trialId) as TrialRow | undefined;
     if (!r) throw new Error(`${this.location}: no trial with id ${trialId}`);
     return r;
   }
@@ -288,29 +294,30 @@ export abstract class SqlStorage implements Storage {
     return id === null ? null : this.getTrial(id);
   }
 
+  /** A transaction that changes one trial: its row locked (PostgreSQL) or IMMEDIATE (SQLite). */
+  private trialTx<T>(fn: () => T): T {
+    return this.dialect.rowLocks ? this.db.transaction(fn)() : this.db.transaction(fn).immediate();
+  }
+
   /** Read-modify-write of one JSON column of a trial, in one transaction. */
   private updateTrial(trialId: number, what: string, column: keyof TrialRow, change: (current: string) => string, mustRun = true): void {
-    this.db
-      .transaction(() => {
-        const r = this.row(trialId);
+    this.trialTx(() => {
+        const r = this.row(trialId, true);
         if (mustRun && r.state !== 'running') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, what);
         this.db.prepare(`UPDATE tune_trials SET ${column} = ? WHERE trial_id = ?`).run(change(String(r[column])), trialId);
-      })
-      .immediate();
+      });
   }
 
   setTrialParam(trialId: number, name: string, value: ParamValue, distribution: Distribution): void {
-    this.db
-      .transaction(() => {
-        const r = this.row(trialId);
+    this.trialTx(() => {
+        const r = this.row(trialId, true);
         if (r.state !== 'running') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, `set parameter '${name}'`);
         const params = JSON.parse(r.params) as Record<string, ParamValue>;
         const dists = JSON.parse(r.distributions) as Record<string, Distribution>;
         params[name] = value;
         dists[name] = distribution;
         this.db.prepare('UPDATE tune_trials SET params = ?, distributions = ? WHERE trial_id = ?').run(JSON.stringify(params), JSON.stringify(dists), trialId);
-      })
-      .immediate();
+      });
   }
 
   setTrialIntermediateValue(trialId: number, step: number, value: number): void {
@@ -330,14 +337,12 @@ export abstract class SqlStorage implements Storage {
   }
 
   finishTrial(trialId: number, state: FinishedState, value: number | null): FrozenTrial {
-    this.db
-      .transaction(() => {
-        const r = this.row(trialId);
+    this.trialTx(() => {
+        const r = this.row(trialId, true);
         if (r.state === 'complete' || r.state === 'pruned' || r.state === 'fail') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, 'finish');
         const now = Date.now();
         this.db.prepare('UPDATE tune_trials SET state = ?, value = ?, datetime_complete = ?, datetime_start = COALESCE(datetime_start, ?), heartbeat = NULL WHERE trial_id = ?').run(state, value, now, now, trialId);
-      })
-      .immediate();
+      });
     return this.getTrial(trialId);
   }
 

@@ -19,6 +19,7 @@ export const SQLITE_TUNE_MIGRATIONS = tuneMigrations('REAL', 'INTEGER PRIMARY KE
 
 const SQLITE_DIALECT: SqlDialect = {
   nowMs: "((julianday('now') - 2440587.5) * 86400000.0)",
+  rowLocks: false,
   isUniqueViolation: (e) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
 };
 
