@@ -88,7 +88,7 @@ export function checkSpace(study: LabStudy, space: readonly SpaceParam[], set: R
         checkParamValue(study.name, spec, v === null ? 'null' : v);
       } catch (e) {
         const why = e instanceof StudyParamError ? e.message.replace(/^.*?: [^:]*?: /, '').replace(/ \(.*\)$/, '') : String(e);
-        throw bad(`${JSON.stringify(v)} ${why}`);
+        throw bad(`${JSON.stringify(v)} is ${why}`);
       }
     }
   }

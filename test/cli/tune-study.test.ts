@@ -220,3 +220,19 @@ test('a worker in its own network namespace reaches PostgreSQL over a veth pair 
     spawnSync('ip', ['link', 'del', hostIf]);
   }
 });
+
+test('the search space is checked against the study\'s declared parameters: unknown, out of range, wrong type are named errors', () => {
+  const storage = sqliteUrl();
+  const err = (space: string[], message: string, sampler: TuneSpec['sampler'] = 'tpe'): void => {
+    assert.throws(() => prepare(storage, 'bad', { space, sampler }), { message });
+  };
+  err(['lrr=loguniform(1e-4,1e-1)'], "s5-linear-regression: --space \"lrr=loguniform(1e-4,1e-1)\": unknown parameter 'lrr' (did you mean 'lr'?); the study declares: n, noise, lr, batch");
+  err(['lr=loguniform(1e-4,100)'], 's5-linear-regression: --space "lr=loguniform(1e-4,100)": 100 is above the maximum 10 (lr (float 0.000001…10, default 0.1): SGD learning rate)');
+  err(['batch=uniform(1,5)'], "s5-linear-regression: --space \"batch=uniform(1,5)\": 'batch' is an integer; use int(low,high) or logint(low,high) (batch (int 1…10000000, default 50): mini-batch size)");
+  err(['lr=uniform(0.01,0.1)'], "--sampler grid: parameter 'lr' is uniform(0.01,0.1); a grid needs its values, e.g. lr=choice(0.01,0.055,0.1)", 'grid');
+  err(['lr=normal(1,2)'], '--space "lr=normal(1,2)": unknown form \'normal\'; use uniform(low,high), loguniform(low,high), int(low,high), logint(low,high) or choice(a,b,...)');
+  err([], 's5-linear-regression: give the search space with --space name=form(args), e.g. --space "lr=loguniform(1e-4,1e-1)"; the study declares: n, noise, lr, batch');
+  assert.throws(() => prepare(storage, 'bad', { set: { n: '200', lr: '0.1' } }), { message: "s5-linear-regression: parameter 'lr' is both searched (--space) and fixed (--set lr=0.1)" });
+  prepare(storage, 'ok', {});
+  assert.throws(() => prepare(storage, 'ok', { space: ['lr=loguniform(1e-3,1e-2)'] }), /^Error: study 'ok' in .* exists with another search|study 'ok' in .* exists with another search/);
+});
