@@ -302,22 +302,22 @@ export abstract class SqlStorage implements Storage {
   /** Read-modify-write of one JSON column of a trial, in one transaction. */
   private updateTrial(trialId: number, what: string, column: keyof TrialRow, change: (current: string) => string, mustRun = true): void {
     this.trialTx(() => {
-        const r = this.row(trialId, true);
-        if (mustRun && r.state !== 'running') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, what);
-        this.db.prepare(`UPDATE tune_trials SET ${column} = ? WHERE trial_id = ?`).run(change(String(r[column])), trialId);
-      });
+      const r = this.row(trialId, true);
+      if (mustRun && r.state !== 'running') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, what);
+      this.db.prepare(`UPDATE tune_trials SET ${column} = ? WHERE trial_id = ?`).run(change(String(r[column])), trialId);
+    });
   }
 
   setTrialParam(trialId: number, name: string, value: ParamValue, distribution: Distribution): void {
     this.trialTx(() => {
-        const r = this.row(trialId, true);
-        if (r.state !== 'running') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, `set parameter '${name}'`);
-        const params = JSON.parse(r.params) as Record<string, ParamValue>;
-        const dists = JSON.parse(r.distributions) as Record<string, Distribution>;
-        params[name] = value;
-        dists[name] = distribution;
-        this.db.prepare('UPDATE tune_trials SET params = ?, distributions = ? WHERE trial_id = ?').run(JSON.stringify(params), JSON.stringify(dists), trialId);
-      });
+      const r = this.row(trialId, true);
+      if (r.state !== 'running') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, `set parameter '${name}'`);
+      const params = JSON.parse(r.params) as Record<string, ParamValue>;
+      const dists = JSON.parse(r.distributions) as Record<string, Distribution>;
+      params[name] = value;
+      dists[name] = distribution;
+      this.db.prepare('UPDATE tune_trials SET params = ?, distributions = ? WHERE trial_id = ?').run(JSON.stringify(params), JSON.stringify(dists), trialId);
+    });
   }
 
   setTrialIntermediateValue(trialId: number, step: number, value: number): void {
@@ -338,11 +338,11 @@ export abstract class SqlStorage implements Storage {
 
   finishTrial(trialId: number, state: FinishedState, value: number | null): FrozenTrial {
     this.trialTx(() => {
-        const r = this.row(trialId, true);
-        if (r.state === 'complete' || r.state === 'pruned' || r.state === 'fail') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, 'finish');
-        const now = Date.now();
-        this.db.prepare('UPDATE tune_trials SET state = ?, value = ?, datetime_complete = ?, datetime_start = COALESCE(datetime_start, ?), heartbeat = NULL WHERE trial_id = ?').run(state, value, now, now, trialId);
-      });
+      const r = this.row(trialId, true);
+      if (r.state === 'complete' || r.state === 'pruned' || r.state === 'fail') throw new TrialNotRunningError(Number(r.number), r.state as TrialState, 'finish');
+      const now = Date.now();
+      this.db.prepare('UPDATE tune_trials SET state = ?, value = ?, datetime_complete = ?, datetime_start = COALESCE(datetime_start, ?), heartbeat = NULL WHERE trial_id = ?').run(state, value, now, now, trialId);
+    });
     return this.getTrial(trialId);
   }
 
