@@ -4,7 +4,7 @@
  * per tensor), else samples are collated by stacking each field.
  */
 import { stack } from '../autograd/ops/shape.js';
-import { Generator, defaultGenerator } from '../tensor/random.js';
+import { Generator, defaultGenerator, type GeneratorState } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
 
@@ -26,12 +26,25 @@ function defaultCollate<T>(samples: T[]): T {
   throw new TypeError('DataLoader: samples are not tensors or arrays of tensors; pass a collate function');
 }
 
+/** A loader's resumable position (DataLoader.stateDict). */
+export interface DataLoaderState {
+  epochStart: GeneratorState | null;
+  position: number;
+  generator: GeneratorState;
+}
+
 export class DataLoader<T = Tensor[]> implements Iterable<T> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   private readonly generator: Generator;
   private readonly collate: (samples: T[]) => T;
+  /** The shuffle generator's state when the current epoch's order was drawn (null: none drawn yet). */
+  private epochStart: GeneratorState | null = null;
+  /** Batches handed out in the current epoch. */
+  private position = 0;
+  /** Set by loadStateDict: the next epoch re-draws the saved order and skips `position` batches. */
+  private resumeAt: { state: GeneratorState | null; position: number } | null = null;
 
   constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T> = {}) {
     this.batchSize = opts.batchSize ?? 1;
@@ -48,18 +61,49 @@ export class DataLoader<T = Tensor[]> implements Iterable<T> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /**
+   * Where the loader stands (for resume checkpoints): the shuffle generator's state before the
+   * current epoch's order was drawn and how many batches of it were handed out; with the state
+   * after the epoch (`next`) for an epoch that ended.
+   */
+  stateDict(): DataLoaderState {
+    return { epochStart: this.epochStart, position: this.position, generator: this.generator.getState() };
+  }
+
+  /**
+   * Restores a position: the next iteration continues the saved epoch from its next batch (same
+   * order), or, for a finished epoch, draws the next order from the saved generator state.
+   */
+  loadStateDict(s: DataLoaderState): void {
+    this.generator.setState(s.generator);
+    this.resumeAt = s.position > 0 && s.position < this.length ? { state: s.epochStart, position: s.position } : null;
+    this.epochStart = s.epochStart;
+    this.position = this.resumeAt ? s.position : 0;
+  }
+
   *[Symbol.iterator](): Iterator<T> {
     const n = this.dataset.length;
+    const resume = this.resumeAt;
+    this.resumeAt = null;
+    if (resume?.state) this.generator.setState(resume.state);
+    this.epochStart = this.shuffle ? this.generator.getState() : null;
     let order: Int32Array;
     if (this.shuffle) order = this.generator.permutation(n);
     else {
       order = new Int32Array(n);
       for (let i = 0; i < n; i++) order[i] = i;
     }
-    for (let start = 0; start < n; start += this.batchSize) {
+    this.position = 0;
+    const skip = resume?.position ?? 0;
+    for (let start = 0, b = 0; start < n; start += this.batchSize, b++) {
       const end = Math.min(start + this.batchSize, n);
       if (end - start < this.batchSize && this.dropLast) break;
+      if (b < skip) {
+        this.position = b + 1;
+        continue;
+      }
       const idx = order.subarray(start, end);
+      this.position = b + 1;
       if (this.dataset.getBatch) yield this.dataset.getBatch(idx);
       else yield this.collate(Array.from(idx, (i) => this.dataset.get(i)));
     }

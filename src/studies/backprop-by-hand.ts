@@ -3,11 +3,18 @@
  * node's value and gradient printed, and checked against the closed forms with r = 2(y − y*)
  * and s = [a > 0]: do/dy = r, do/dy* = −r, do/da = do/db = do/dz = r·s, do/dx = r·s·m,
  * do/dm = r·s·x. (A sum passes the gradient unchanged to both terms: da/dz = da/db = 1.)
- * The graph is also written as Graphviz DOT.
+ * The subtraction d = y − y* is a node of its own (do/dd = r). Every edge's local gradient
+ * (∂node/∂input, from the op's backward rule) is checked too. The graph is drawn as SVG with
+ * gradlab's own layout (track/graph-svg.ts) and recorded as a run, so the report and the
+ * dashboard show it; Graphviz DOT is kept as text.
  */
 import { scalar } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toDot } from '../autograd/dot.js';
+import { topoOrder } from '../autograd/engine.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { onesLike } from '../tensor/creation.js';
+import { graphSvg, type GraphEdge, type GraphNode } from '../track/graph-svg.js';
 import '../autograd/methods.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult } from './study.js';
@@ -26,8 +33,52 @@ export interface NodeReport {
   expectedGrad: number;
 }
 
+export interface EdgeReport {
+  /** Input node name. */
+  from: string;
+  /** Node computed from it. */
+  to: string;
+  /** ∂to/∂from, from the op's backward rule given an upstream gradient of 1. */
+  local: number;
+  /** The closed form of that local gradient. */
+  expected: number;
+}
+
+const ONE = 'o = d²';
+
+/**
+ * Every node and edge of a scalar graph: values and gradients from autograd, and for each edge
+ * the local gradient ∂node/∂input obtained by calling the op's own backward rule with an upstream
+ * gradient of 1 (the graph must have been kept with retainGraph).
+ */
+export function graphOf(root: Tensor): { nodes: GraphNode[]; edges: Array<GraphEdge & { local: number }> } {
+  const order = topoOrder(root);
+  const id = (t: Tensor): string => `t${t.id}`;
+  const nodes: GraphNode[] = order.map((t) => ({
+    id: id(t), title: t.name ?? (t.gradFn ? t.gradFn.op : 'leaf'), ...(t.gradFn ? { op: t.gradFn.op } : {}),
+    value: t.item(), grad: t.grad ? t.grad.item() : null,
+  }));
+  const edges: Array<GraphEdge & { local: number }> = [];
+  for (const t of order) {
+    const fn = t.gradFn;
+    if (!fn) continue;
+    if (!fn.backward) throw new Error(`graphOf: the graph through '${fn.op}' was freed; call backward with { retainGraph: true }`);
+    const back = fn.backward;
+    const locals = noGrad(() => back(onesLike(t)));
+    fn.inputs.forEach((x, k) => {
+      if (!x.requiresGrad) return;
+      const g = locals[k];
+      // Scalar graphs only: a slice gradient carries its value in src.
+      const local = g === null || g === undefined ? 0 : g instanceof Tensor ? g.item() : g.src.item();
+      const short = (u: Tensor): string => (u.name ?? u.gradFn?.op ?? '?').split(' = ')[0];
+      edges.push({ from: id(x), to: id(t), local, label: `∂${short(t)}/∂${short(x)} = ${+local.toPrecision(6)}` });
+    });
+  }
+  return { nodes, edges };
+}
+
 /** Runs one case through autograd; returns each node with its autograd and closed-form gradient. */
-export function backpropByHand(c: HandCase): { nodes: NodeReport[]; dot: string } {
+export function backpropByHand(c: HandCase): { nodes: NodeReport[]; edges: EdgeReport[]; dot: string; svg: string } {
   const leaf = (v: number, name: string): Tensor => {
     const t = scalar(v, 'float64').requiresGrad_();
     t.name = name;
@@ -43,23 +94,37 @@ export function backpropByHand(c: HandCase): { nodes: NodeReport[]; dot: string 
   a.name = 'a = z + b';
   const y = a.relu().retainGrad();
   y.name = 'y = max(0, a)';
-  const o = y.sub(yStar).square().retainGrad();
-  o.name = 'o = (y − y*)²';
-  o.backward();
+  const d = y.sub(yStar).retainGrad();
+  d.name = 'd = y − y*';
+  const o = d.square().retainGrad();
+  o.name = ONE;
+  o.backward(undefined, { retainGraph: true });
   const r = 2 * (y.item() - c.yStar);
   const s = a.item() > 0 ? 1 : 0;
   const expected: Record<string, number> = {
-    [o.name]: 1, [y.name]: r, 'y*': -r, [a.name]: r * s, b: r * s, [z.name]: r * s, x: r * s * c.m, m: r * s * c.x,
+    [o.name]: 1, [d.name]: r, [y.name]: r, 'y*': -r, [a.name]: r * s, b: r * s, [z.name]: r * s, x: r * s * c.m, m: r * s * c.x,
   };
-  const nodes = [o, y, yStar, a, b, z, x, m].map((t) => ({
+  const nodes = [o, d, y, yStar, a, b, z, x, m].map((t) => ({
     name: t.name!, value: t.item(), grad: t.grad!.item(), expectedGrad: expected[t.name!],
   }));
-  return { nodes, dot: toDot(o) };
+  // Local gradients: ∂o/∂d = 2d, ∂d/∂y = 1, ∂d/∂y* = −1, ∂y/∂a = s, ∂a/∂z = ∂a/∂b = 1, ∂z/∂x = m, ∂z/∂m = x.
+  const localExpected: Record<string, number> = {
+    [`${d.name}→${o.name}`]: 2 * d.item(), [`${y.name}→${d.name}`]: 1, [`y*→${d.name}`]: -1, [`${a.name}→${y.name}`]: s,
+    [`${z.name}→${a.name}`]: 1, [`b→${a.name}`]: 1, [`x→${z.name}`]: c.m, [`m→${z.name}`]: c.x,
+  };
+  const g = graphOf(o);
+  const nameOf = new Map(g.nodes.map((n) => [n.id, n.title]));
+  const edges = g.edges.map((e) => {
+    const from = nameOf.get(e.from)!, to = nameOf.get(e.to)!;
+    return { from, to, local: e.local, expected: localExpected[`${from}→${to}`] };
+  });
+  const svg = graphSvg(g.nodes, g.edges, { title: `o = (max(0, x·m + b) − y*)² at x=${c.x}, m=${c.m}, b=${c.b}, y*=${c.yStar}` });
+  return { nodes, edges, dot: toDot(o), svg };
 }
 
 export const backpropByHandStudy: Study = {
   name: 'backprop-by-hand',
-  title: 'S6: o = (max(0, x·m + b) − y*)², every node value and gradient against the closed forms',
+  title: 'S6: o = (max(0, x·m + b) − y*)², every node value and gradient and every edge\'s local gradient against the closed forms, drawn as SVG',
   defaultEpochs: 0,
   params: [
     { name: 'x', type: 'float', default: 2, help: 'the input x of the first case' },
@@ -75,20 +140,38 @@ export const backpropByHandStudy: Study = {
     ];
     const results = cases.map((c) => ({ case: c, ...backpropByHand(c) }));
     let worst = 0;
-    for (const r of results) {
+    for (const [i, r] of results.entries()) {
       o.log(`x=${r.case.x} m=${r.case.m} b=${r.case.b} y*=${r.case.yStar}`);
       o.log(`  ${'node'.padEnd(16)} ${'value'.padStart(10)} ${'autograd'.padStart(10)} ${'closed form'.padStart(12)}`);
       for (const n of r.nodes) {
         worst = Math.max(worst, Math.abs(n.grad - n.expectedGrad));
         o.log(`  ${n.name.padEnd(16)} ${String(+n.value.toPrecision(6)).padStart(10)} ${String(+n.grad.toPrecision(6)).padStart(10)} ${String(+n.expectedGrad.toPrecision(6)).padStart(12)}`);
       }
+      o.log(`  ${'edge (local gradient)'.padEnd(34)} ${'autograd'.padStart(10)} ${'closed form'.padStart(12)}`);
+      for (const e of r.edges) {
+        worst = Math.max(worst, Math.abs(e.local - e.expected));
+        o.log(`  ${`∂(${e.to})/∂(${e.from})`.padEnd(34)} ${String(+e.local.toPrecision(6)).padStart(10)} ${String(+e.expected.toPrecision(6)).padStart(12)}`);
+      }
+      const tracker = o.tracking.variant(i === 0 ? 'graph' : 'graph-relu-closed', { ...r.case });
+      if (tracker) {
+        const run = tracker.run;
+        run.logFigure('graph/backprop', { format: 'svg', svg: r.svg, caption: 'every node: value and gradient of o; every edge: the local gradient ∂node/∂input' }, 0);
+        run.logScalar('check/max_abs_error', Math.max(...r.nodes.map((n) => Math.abs(n.grad - n.expectedGrad)), ...r.edges.map((e) => Math.abs(e.local - e.expected))), 0);
+        const table = [
+          'node                value        autograd     closed form',
+          ...r.nodes.map((n) => `${n.name.padEnd(18)}  ${String(+n.value.toPrecision(6)).padEnd(11)}  ${String(+n.grad.toPrecision(6)).padEnd(11)}  ${+n.expectedGrad.toPrecision(6)}`),
+          '',
+          'edge: local gradient ∂node/∂input        autograd     closed form',
+          ...r.edges.map((e) => `${`∂(${e.to})/∂(${e.from})`.padEnd(40)}  ${String(+e.local.toPrecision(6)).padEnd(11)}  ${+e.expected.toPrecision(6)}`),
+        ].join('\n');
+        run.logText('graph/table', table, 0);
+        run.logText('graph/dot', r.dot, 0);
+      }
     }
     o.log(`largest difference from the closed forms: ${worst}`);
-    o.log('graph of the first case (Graphviz DOT):');
-    o.log(results[0].dot);
     return {
       study: this.name, seed: o.seed, epochs: 0, testAccuracy: worst === 0 ? 1 : 0, testLoss: worst,
-      history: [], cases: results.map((r) => ({ ...r.case, nodes: r.nodes })), dot: results[0].dot,
+      history: [], cases: results.map((r) => ({ ...r.case, nodes: r.nodes, edges: r.edges })), dot: results[0].dot,
     };
   },
 };

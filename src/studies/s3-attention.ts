@@ -33,7 +33,7 @@ import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { formatTable, pct } from './text-eval.js';
 import {
-  buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, optimizerParam, padMask, secondsSince, TextBatches, textParams, type TextCorpus,
+  buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, majorityAccuracy, optimizerParam, padMask, RelativeAccuracy, secondsSince, TextBatches, textParams, type TextCorpus,
 } from './text-data.js';
 
 export const ATTENTION_MODELS = ['mean', 'learned', 'linear', 'mlp', 'mlp-value', 'lstm-attention', 'lstm'] as const;
@@ -106,6 +106,12 @@ class EntropyProbe implements Callback {
   constructor(private readonly model: AttentionClassifier, private readonly run: { logHistogram: (t: string, v: number[], s: number) => void; logScalar: (t: string, v: number, s: number) => void } | null) {}
   onEpochBegin(): void {
     this.model.collect = [];
+  }
+  stateDict(): number[] {
+    return [...this.means];
+  }
+  loadStateDict(s: number[]): void {
+    this.means.splice(0, this.means.length, ...s);
   }
   onEpochEnd(_ctx: unknown, logs: EpochLogs): void {
     const h = this.model.collect ?? [];
@@ -215,7 +221,7 @@ export const s3Attention: Study = {
           model, optimizer: makeOptimizer(optName, model, lr), epochs,
           lossFn: (out, y) => crossEntropy(out, y),
           regularizer: alpha > 0 ? () => attentionEntropyPenalty(model.lastWeights as Tensor, alpha) : undefined,
-          train, val, test, callbacks: [probe, new ProgressBar(), ...tracked(tracker)], log: o.log,
+          train, val, test, callbacks: [probe, new ProgressBar(), new RelativeAccuracy(majorityAccuracy(c, c.val).accuracy), ...tracked(tracker)], log: o.log,
         });
         const seconds = (performance.now() - t1) / 1000;
         const be = result.history.find((h) => h.epoch === result.bestEpoch) ?? result.history[result.history.length - 1];

@@ -19,7 +19,7 @@ import { makeOptimizer, type OptimizerName } from './choices.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { classificationReport, formatTable, logReport, pct, predictProbs } from './text-eval.js';
-import { buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, majorityAccuracy, optimizerParam, secondsSince, TextBatches, textParams } from './text-data.js';
+import { buildVocab, loadTextCorpus, loadVectors, LR_PARAM, lrOf, majorityAccuracy, optimizerParam, RelativeAccuracy, secondsSince, TextBatches, textParams } from './text-data.js';
 
 /** Channels of each conv layer: doubling from 16. */
 export function cnnWidths(layers: number): number[] {
@@ -119,7 +119,7 @@ export const s3Cnn: Study = {
         const t1 = performance.now();
         const result = await fit({
           model, optimizer: makeOptimizer(optName, model, lr), epochs, lossFn: (out, y) => crossEntropy(out, y),
-          train, val, test, callbacks: [new ProgressBar(), ...tracked(tracker)], log: o.log,
+          train, val, test, callbacks: [new ProgressBar(), new RelativeAccuracy(majorityAccuracy(c, c.val).accuracy), ...tracked(tracker)], log: o.log,
         });
         const seconds = (performance.now() - t1) / 1000;
         const rep = classificationReport(predictProbs(model, test));

@@ -17,6 +17,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { maskedMean } from '../nn/pooling-attention.js';
 import { ClsToken, Embedding, Linear, Module, PositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '../nn/index.js';
 import { sinusoidTable } from '../nn/positional.js';
+import type { JsonValue } from '../track/types.js';
 import { crossEntropy } from '../nn/functional.js';
 import { manualSeed, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -93,6 +94,31 @@ export function positionalDotProducts(n: number, dModel: number): number[] {
   return Array.from(A.matmul(pe, A.transpose(pe, 0, 1)).data);
 }
 
+/**
+ * The PE·PEᵀ heat-map with position axes that stay readable: quantitative axes ticked every 10
+ * positions (a matrix of n×n categories would label all n of them).
+ */
+export function positionalHeatmapSpec(values: readonly number[], n: number): { [key: string]: JsonValue } {
+  const cells: JsonValue[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cells.push({ i, j, i2: i + 1, j2: j + 1, v: Math.round(values[i * n + j] * 1000) / 1000 });
+  const ticks = Array.from({ length: Math.floor((n - 1) / 10) + 1 }, (_, k) => k * 10);
+  const axis = (title: string): JsonValue => ({ title, values: ticks, format: 'd', grid: false });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 360, height: 360,
+    data: { values: cells },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'j', type: 'quantitative', scale: { domain: [0, n], nice: false }, axis: axis('position') },
+      x2: { field: 'j2' },
+      y: { field: 'i', type: 'quantitative', scale: { domain: [0, n], nice: false, reverse: true }, axis: axis('position') },
+      y2: { field: 'i2' },
+      color: { field: 'v', type: 'quantitative', title: 'PE·PE', scale: { scheme: 'viridis' } },
+      tooltip: [{ field: 'i', title: 'row' }, { field: 'j', title: 'column' }, { field: 'v', title: 'dot product' }],
+    },
+  };
+}
+
 /** Attention each token receives in the last block (mean over query positions), as heat-maps. */
 function logAttention(run: Run, model: TextTransformer, c: TextCorpus, test: TextBatches, maxLen: number, step: number): void {
   model.eval();
@@ -166,8 +192,8 @@ export const s3Transformer: Study = {
       });
       if (tracker && (positional || (!peLogged && !variants.some((x) => x.endsWith('pe'))))) {
         const n = Math.min(maxLen, 100);
-        tracker.run.logMatrix('positional/dot_products', {
-          rows: n, cols: n, values: positionalDotProducts(n, dModel), rowTitle: 'position', colTitle: 'position',
+        tracker.run.logFigure('positional/dot_products', {
+          format: 'vega-lite', spec: positionalHeatmapSpec(positionalDotProducts(n, dModel), n),
           caption: `dot products of the sinusoidal positional encodings (width ${dModel}) of positions 0–${n - 1}`,
         }, 0);
         peLogged = true;

@@ -87,6 +87,13 @@ function logClusters(run: Run | undefined, what: string, c: ClusterReport & { as
       rowLabels: cm.classes.map(String), colLabels: cm.clusters.map((k) => `c${k}`), rowTitle: 'digit', colTitle: 'cluster',
       caption: `k-means (10 clusters) on ${what}: purity ${c.purity.toFixed(3)}, ARI ${c.ari.toFixed(3)}`,
     }, step);
+    // Per cluster: its purity, with the majority digit and the size in the column label.
+    run.logMatrix('kmeans/per_cluster_purity', {
+      rows: 1, cols: c.perCluster.length, values: c.perCluster.map((k) => k.purity),
+      rowLabels: ['purity'], colLabels: c.perCluster.map((k) => `c${k.cluster}: ${k.majority} (${k.size})`), colTitle: 'cluster: majority digit (size)',
+      caption: `k-means on ${what}: each cluster's purity (share of its majority digit)`,
+    }, step);
+    run.logText('kmeans/per_cluster', ['cluster  size  majority digit  purity', ...c.perCluster.map((k) => `${String(k.cluster).padStart(7)}  ${String(k.size).padStart(4)}  ${String(k.majority).padStart(14)}  ${k.purity.toFixed(3)}`)].join('\n'), step);
   });
 }
 

@@ -24,7 +24,7 @@ import { crossEntropy } from '../nn/functional.js';
 import { DataLoader } from '../data/index.js';
 import { fit } from '../train/fit.js';
 import type { Callback, EpochLogs } from '../train/callbacks.js';
-import { DIGIT_NAMES, digitsSplits, makeOptimizer } from './s5-usps.js';
+import { DIGIT_NAMES, makeOptimizer, S5_DATA_PARAMS, s5Splits, type S5Source } from './s5-usps.js';
 import { classificationReport } from './classification-report.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
@@ -54,6 +54,14 @@ class Checkpoints implements Callback {
 
   constructor(private readonly at: number[], private readonly say: (epoch: number, acc: number) => void) {}
 
+  stateDict(): Record<number, number> {
+    return { ...this.accuracy };
+  }
+
+  loadStateDict(s: Record<number, number>): void {
+    for (const [e, a] of Object.entries(s)) this.accuracy[Number(e)] = a;
+  }
+
   onEpochEnd(_ctx: unknown, logs: EpochLogs): void {
     if (!this.at.includes(logs.epoch)) return;
     const acc = logs.metrics['test/accuracy'];
@@ -73,6 +81,7 @@ export const s5Conv1d: Study = {
     { name: 'lr', type: 'float', min: 1e-6, max: 10, help: 'learning rate (default: 0.025 for SGD on the mean loss, 1e-3 for Adam)' },
     { name: 'channels', type: 'int', min: 1, max: 1024, default: 32, help: 'conv1d output channels' },
     { name: 'models', type: 'string', list: ['cnn', 'mlp'], default: 'cnn,mlp', help: 'which networks to train' },
+    ...S5_DATA_PARAMS,
   ],
   async run(o: StudyOptions): Promise<StudyResult> {
     const P = studyParams(this, o);
@@ -83,18 +92,18 @@ export const s5Conv1d: Study = {
     const models = P.list('models');
     const checkpoints = [...new Set([10, 100, 1000, epochs])].filter((e) => e >= 1 && e <= epochs).sort((a, b) => a - b);
     const gen = manualSeed(o.seed);
-    const { all, train, val, test } = digitsSplits(gen.fork());
-    o.log(`s5-conv1d: ${all.length} 8x8 digits as 1x64 signals (${train.length}/${val.length}/${test.length}), batch 25, ${optKind}${lr !== undefined ? ` lr ${lr}` : ''}, ${epochs} epochs; checkpoints ${checkpoints.join(', ')}`);
+    const { train, val, test, dim, description } = s5Splits(gen.fork(), P.str('data') as S5Source, P.strOpt('dataPath'));
+    o.log(`s5-conv1d: ${description} as 1x${dim} signals (${train.length}/${val.length}/${test.length}), batch 25, ${optKind}${lr !== undefined ? ` lr ${lr}` : ''}, ${epochs} epochs; checkpoints ${checkpoints.join(', ')}`);
     const results: Record<string, Record<number, number>> = {};
     const histories: Record<string, StudyResult['history']> = {};
     let testLoss = NaN;
     for (const kind of models) {
       const mg = gen.fork();
-      const model = kind === 'cnn' ? conv1dNet(64, channels, mg) : mlpNet(64, mg);
+      const model = kind === 'cnn' ? conv1dNet(dim, channels, mg) : mlpNet(dim, mg);
       const { optimizer, name, lr: usedLr } = makeOptimizer(optKind, model.parameters(), lr);
       const cp = new Checkpoints(checkpoints, (e, acc) => o.log(`  ${kind} after ${e} epochs: test accuracy ${acc.toFixed(3)}`));
       const tracker = o.tracking.variant(kind, {
-        model: kind, layers: kind === 'cnn' ? `conv1d(1,${channels},3)-relu-maxpool(2)-flatten-linear(${channels * 31},100)-relu-linear(100,10)` : 'linear(64,100)-relu-linear(100,10)',
+        model: kind, layers: kind === 'cnn' ? `conv1d(1,${channels},3)-relu-maxpool(2)-flatten-linear(${channels * Math.floor((dim - 2) / 2)},100)-relu-linear(100,10)` : `linear(${dim},100)-relu-linear(100,10)`,
         parameters: model.countParameters(), optimizer: name, lr: usedLr, batchSize: 25, epochs,
       });
       o.log(`${kind}: ${model.countParameters()} parameters`);

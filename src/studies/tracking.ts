@@ -5,22 +5,46 @@
  */
 import type { JsonValue } from '../track/types.js';
 import { RunStore } from '../track/store.js';
-import { Tracker } from '../track/tracker.js';
+import { Tracker, type TrackerOptions } from '../track/tracker.js';
 import type { Run } from '../track/run.js';
+import type { ResumeSession } from './resume.js';
 
 export type StudyConfig = Record<string, JsonValue>;
 
 export class StudyTracking {
   readonly runs: Run[] = [];
+  private session: ResumeSession | null = null;
 
   constructor(private readonly store: RunStore | null, readonly study: string, readonly seed: number) {}
 
+  /**
+   * Records the runs in a resume session (its manifest lists them); in a resumed session the
+   * k-th variant reopens the session's k-th run, keeping its records up to the last checkpoint.
+   */
+  attach(session: ResumeSession): void {
+    if (!this.store) throw new Error('StudyTracking.attach: tracking is off, there is no run to resume');
+    const store = this.store;
+    this.session = session;
+    session.cursorOf = (id) => store.cursor(id);
+  }
+
   /** A fit-loop callback that records one variant, or null when tracking is off. */
-  variant(name: string, config: StudyConfig): Tracker | null {
+  variant(name: string, config: StudyConfig, trackerOptions: Omit<TrackerOptions, 'finishOnEnd'> = {}): Tracker | null {
     if (!this.store) return null;
-    const run = this.store.startRun({ name: `${this.study}/${name}`, study: this.study, config, seed: this.seed });
+    const full = `${this.study}/${name}`;
+    const k = this.runs.length;
+    const s = this.session;
+    let run: Run;
+    if (s?.resumed && k < s.manifest.runs.length) {
+      const prev = s.manifest.runs[k];
+      if (prev.name !== full) throw new Error(`resume: run ${k + 1} of this study run was '${prev.name}', now '${full}' (different code or settings?)`);
+      run = this.store.reopenRun(prev.id, s.cursors.get(prev.id) ?? null);
+    } else {
+      run = this.store.startRun({ name: full, study: this.study, config, seed: this.seed });
+      s?.addRun(run.id, run.name);
+    }
     this.runs.push(run);
-    return new Tracker(run, { finishOnEnd: false });
+    return new Tracker(run, { ...trackerOptions, finishOnEnd: false });
   }
 
   finish(error?: unknown): void {

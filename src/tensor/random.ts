@@ -17,6 +17,13 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** A generator's full state: xoshiro128** words, the cached normal and the seed it started from. */
+export interface GeneratorState {
+  seed: number;
+  s: [number, number, number, number];
+  spare: number | null;
+}
+
 export class Generator {
   private s0 = 0;
   private s1 = 0;
@@ -31,6 +38,21 @@ export class Generator {
 
   get seed(): number {
     return this._seed;
+  }
+
+  /** The whole state (for checkpoints): restoring it with setState continues the same stream. */
+  getState(): GeneratorState {
+    return { seed: this._seed, s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  setState(st: GeneratorState): this {
+    if (!Array.isArray(st?.s) || st.s.length !== 4 || !st.s.every((x) => Number.isInteger(x))) {
+      throw new TypeError(`Generator.setState: expected {seed, s: [4 integers], spare}, got ${JSON.stringify(st)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = st.s;
+    this.spare = st.spare;
+    this._seed = st.seed;
+    return this;
   }
 
   manualSeed(seed: number): this {

@@ -314,6 +314,25 @@ export class RunStore {
   deleteRun(id: string): boolean {
     return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
   }
+
+  /**
+   * Continues a run record after a kill (gradlab run --resume): the records logged after `keep`
+   * (a cursor() taken at the checkpoint; null keeps none) are deleted, since the resumed run
+   * logs them again, and the run is 'running' again under this process. One transaction.
+   */
+  reopenRun(id: string, keep: { scalars: number; histograms: number; media: number } | null, opts: { handleSignals?: boolean } = {}): Run {
+    if (this.readonly) throw new Error(`reopenRun: ${this.path} was opened read-only`);
+    const info = this.getRun(id);
+    if (info.id !== id) throw new Error(`reopenRun: no run with id '${id}' in ${this.path}`);
+    const k = keep ?? { scalars: 0, histograms: 0, media: 0 };
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM scalars WHERE run_id = ? AND id > ?').run(id, k.scalars);
+      this.db.prepare('DELETE FROM histograms WHERE run_id = ? AND id > ?').run(id, k.histograms);
+      this.db.prepare('DELETE FROM media WHERE run_id = ? AND id > ?').run(id, k.media);
+      this.db.prepare("UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, pid = ?, hostname = ? WHERE id = ?").run(process.pid, hostname(), id);
+    }).immediate();
+    return new Run(this.db, id, info.name, opts.handleSignals ?? true);
+  }
 }
 
 interface MediaRow { id: number; kind: MediaKind; tag: string; step: number; wall_time: number; data: string; blob: Buffer | null }

@@ -30,6 +30,15 @@ export class EarlyStopping implements Callback {
     if (!Number.isInteger(this.patience) || this.patience < 0) throw new RangeError(`EarlyStopping: patience must be an integer ≥ 0, got ${o.patience}`);
   }
 
+  /** For resume checkpoints. */
+  stateDict(): { best: number; bestEpoch: number; wait: number; stoppedEpoch: number | null } {
+    return { best: this.best, bestEpoch: this.bestEpoch, wait: this.wait, stoppedEpoch: this.stoppedEpoch };
+  }
+
+  loadStateDict(s: { best: number; bestEpoch: number; wait: number; stoppedEpoch: number | null }): void {
+    Object.assign(this, { best: s.best, bestEpoch: s.bestEpoch, wait: s.wait, stoppedEpoch: s.stoppedEpoch });
+  }
+
   onTrainBegin(): void {
     this.best = NaN;
     this.wait = 0;

@@ -11,6 +11,7 @@ import { add } from '../autograd/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
 import { Batches, EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
+import { activeCheckpointer, isStateful, reachableGenerators, type FitCheckpointer, type FitSnapshot } from './resume.js';
 
 export interface FitOptions {
   model: Module;
@@ -30,6 +31,17 @@ export interface FitOptions {
   log?: (line: string) => void;
   /** Evaluate the test set every epoch too (S2 logs train/val/test curves). */
   testEachEpoch?: boolean;
+  /**
+   * First epoch to train (1-based, default 1), for a caller that restored the state itself.
+   * With a checkpointer holding a snapshot, training continues after the snapshot's epoch.
+   */
+  startEpoch?: number;
+  /**
+   * Resume checkpoints: a snapshot at every epoch end and when done (train/resume.ts). Default:
+   * the checkpointer installed by withCheckpointer (the CLI's, one per study run), if any;
+   * false: none for this fit.
+   */
+  checkpoint?: FitCheckpointer | false;
 }
 
 export interface FitResult {
@@ -59,8 +71,43 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let best: StateDict | null = null;
   let bestEpoch: number | null = null;
   let bestScore = -Infinity;
-  for (const cb of cbs) await cb.onTrainBegin?.(ctx);
-  for (let epoch = 1; epoch <= o.epochs && !ctx.stopTraining; epoch++) {
+  // ---- resume: restore the snapshot this fit left (if any), then continue after its epoch ----
+  const ck = o.checkpoint === false ? null : (o.checkpoint ?? activeCheckpointer());
+  const gens = ck ? reachableGenerators(model, o.train) : [];
+  const opened = ck ? ck.open({ epochs: o.epochs, parameters: model.countParameters() }) : null;
+  const snap = opened?.snapshot ?? null;
+  let startEpoch = o.startEpoch ?? 1;
+  if (!(Number.isInteger(startEpoch) && startEpoch >= 1)) throw new RangeError(`fit: startEpoch must be an integer ≥ 1, got ${o.startEpoch}`);
+  if (snap) {
+    if (snap.epochs !== o.epochs || snap.parameters !== model.countParameters() || snap.generators.length !== gens.length || snap.callbacks.length !== cbs.length) {
+      throw new Error(`fit: checkpoint '${opened!.key}' does not match this fit (epochs ${snap.epochs} vs ${o.epochs}, parameters ${snap.parameters} vs ${model.countParameters()}, generators ${snap.generators.length} vs ${gens.length}, callbacks ${snap.callbacks.length} vs ${cbs.length})`);
+    }
+    model.loadStateDict(snap.model);
+    optimizer.loadStateDict(snap.optimizer);
+    snap.generators.forEach((g, i) => gens[i].setState(g));
+    if (snap.loader != null && isStateful(o.train)) o.train.loadStateDict(snap.loader as never);
+    snap.callbacks.forEach((s, i) => { if (s != null && isStateful(cbs[i])) (cbs[i] as unknown as { loadStateDict(s: unknown): void }).loadStateDict(s); });
+    history.push(...snap.history);
+    best = snap.best;
+    bestEpoch = snap.bestEpoch;
+    bestScore = snap.bestScore;
+    ctx.step = snap.step;
+    ctx.stopTraining = snap.stopTraining;
+    startEpoch = snap.epoch + 1;
+    o.log?.(`resumed from checkpoint '${opened!.key}' after epoch ${snap.epoch}${snap.done ? ' (finished)' : ''}`);
+  } else {
+    for (const cb of cbs) await cb.onTrainBegin?.(ctx);
+  }
+  const snapshot = (epoch: number, done: boolean, test: EvalResult | null): FitSnapshot => ({
+    epoch, epochs: o.epochs, step: ctx.step, done, stopTraining: ctx.stopTraining, history, bestEpoch, bestScore,
+    model: model.stateDict(), best, optimizer: optimizer.stateDict(),
+    loader: isStateful(o.train) ? o.train.stateDict() : null,
+    generators: gens.map((g) => g.getState()),
+    callbacks: cbs.map((cb) => (isStateful(cb) ? cb.stateDict() : null)),
+    test, parameters: model.countParameters(),
+  });
+  const finished = snap?.done ?? false;
+  for (let epoch = startEpoch; !finished && epoch <= o.epochs && !ctx.stopTraining; epoch++) {
     ctx.epoch = epoch;
     const t0 = performance.now();
     for (const cb of cbs) await cb.onEpochBegin?.(ctx);
@@ -113,9 +160,15 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     history.push(logs);
     for (const cb of cbs) await cb.onEpochEnd?.(ctx, logs);
     o.log?.(`epoch ${epoch}/${o.epochs}  ${fmt(metrics)}  (${logs.seconds.toFixed(1)} s)`);
+    if (ck) ck.save(opened!.key, snapshot(epoch, false, null), cbs);
   }
-  if (keepBest && best) model.loadStateDict(best);
-  const test = o.test ? await evaluate(model, o.test, lossFn) : null;
+  let test: EvalResult | null;
+  if (finished) test = snap!.test;
+  else {
+    if (keepBest && best) model.loadStateDict(best);
+    test = o.test ? await evaluate(model, o.test, lossFn) : null;
+    if (ck) ck.save(opened!.key, snapshot(history.length ? history[history.length - 1].epoch : 0, true, test), cbs);
+  }
   if (test) {
     const final: Record<string, number> = { 'test/loss': test.loss };
     if (test.accuracy !== undefined) final['test/accuracy'] = test.accuracy;

@@ -11,6 +11,20 @@ export class LRSchedule implements Callback {
     readonly o: { every?: 'epoch' | 'batch'; monitor?: string } = {},
   ) {}
 
+  /** The scheduler's state, for resume checkpoints. */
+  stateDict(): unknown {
+    const s = this.scheduler;
+    if (s instanceof ReduceLROnPlateau) return { best: s.best, numBadEpochs: s.numBadEpochs, cooldownCounter: s.cooldownCounter, lastEpoch: s.lastEpoch };
+    return s.stateDict();
+  }
+
+  loadStateDict(st: never): void {
+    const s = this.scheduler;
+    // ReduceLROnPlateau's learning rates live in the optimizer's groups, restored with the optimizer.
+    if (s instanceof ReduceLROnPlateau) Object.assign(s, st as { best: number; numBadEpochs: number; cooldownCounter: number; lastEpoch: number });
+    else s.loadStateDict(st);
+  }
+
   private get plateau(): boolean {
     return this.scheduler instanceof ReduceLROnPlateau;
   }

@@ -43,3 +43,38 @@ test('randomSplit by counts or fractions: disjoint, complete, seeded', () => {
   assert.equal(subsample(ds(), 0.3, new g.Generator(1)).length, 3);
   assert.throws(() => new TensorDataset(g.ones([3, 2]), g.ones([4])), /tensor 1 has shape \[4\], but tensor 0 has 3 rows/);
 });
+
+test('stateDict/loadStateDict: a loader continues the same epoch from its next batch, and the next epochs draw the same orders', () => {
+  const order = (dl: DataLoader): number[][] => [...dl].map(([, y]) => y.toFlatArray());
+  const a = new DataLoader(ds(), { batchSize: 3, shuffle: true, generator: new g.Generator(5) });
+  order(a); // epoch 1
+  const it = a[Symbol.iterator]();
+  const first = (it.next().value as g.Tensor[])[1].toFlatArray(); // one batch of epoch 2
+  const saved = JSON.parse(JSON.stringify(a.stateDict()));
+  const restOf2 = [...{ [Symbol.iterator]: () => it }].map(([, y]) => y.toFlatArray());
+  const epoch3 = order(a);
+  const b = new DataLoader(ds(), { batchSize: 3, shuffle: true, generator: new g.Generator(999) });
+  b.loadStateDict(saved);
+  assert.equal(saved.position, 1);
+  assert.deepEqual(order(b), restOf2, 'the rest of the interrupted epoch');
+  assert.deepEqual(order(b), epoch3, 'then the same next epoch');
+  assert.equal(first.length, 3);
+  // At an epoch end the position is complete: the next iteration is a new epoch.
+  const c = new DataLoader(ds(), { batchSize: 3, shuffle: true, generator: new g.Generator(5) });
+  order(c);
+  const end = c.stateDict();
+  const next = order(c);
+  const d = new DataLoader(ds(), { batchSize: 3, shuffle: true, generator: new g.Generator(1) });
+  d.loadStateDict(end);
+  assert.deepEqual(order(d), next);
+});
+
+test('Generator getState/setState continue the same stream (normals included)', () => {
+  const a = new g.Generator(7);
+  a.normal();
+  const s = a.getState();
+  const x = [a.normal(), a.random(), a.nextU32()];
+  const b = new g.Generator(1).setState(JSON.parse(JSON.stringify(s)));
+  assert.deepEqual([b.normal(), b.random(), b.nextU32()], x);
+  assert.throws(() => b.setState({ seed: 1, s: [1, 2], spare: null } as never), /expected \{seed, s: \[4 integers\], spare\}/);
+});

@@ -50,6 +50,8 @@ test('s3-cnn on 500 e-mails beats the majority class and logs ROC curves and rel
   if (curves[0].kind === 'curve') assert.equal(curves[0].data.series.length, 2);
   const last = store.lastScalars(tracking.runIds[0]);
   assert.equal(last['test/majority_accuracy'].value, maj);
+  // The per-epoch relative-accuracy curve: one point per epoch.
+  assert.equal(store.scalars(tracking.runIds[0], { tag: 'val/relative_accuracy' }).length, 6);
   assert.ok(lines.some((l) => /relative accuracy ×\d\.\d{3}/.test(l)));
   store.close();
 });

@@ -62,11 +62,13 @@ test('s3-transformer on 200 e-mails: learns, logs the positional dot-product mat
   assert.ok(Math.max(...v.map((x) => x.testAccuracy)) > 0.75, JSON.stringify(v));
   const [pool, clsPe] = tracking.runIds;
   assert.equal(store.media(pool, { kind: 'matrix' }).length, 0);
-  const pe = store.media(clsPe, { kind: 'matrix', tag: 'positional/dot_products' });
+  const pe = store.media(clsPe, { kind: 'figure', tag: 'positional/dot_products' });
   assert.equal(pe.length, 1);
-  if (pe[0].kind === 'matrix') {
-    assert.equal(pe[0].data.rows, 16);
-    assert.ok(Math.abs(pe[0].data.values[0] - 50) < 1e-3); // width 100: PE_0·PE_0 = 50
+  if (pe[0].kind === 'figure' && pe[0].data.format === 'vega-lite') {
+    const spec = pe[0].data.spec as { data: { values: { i: number; j: number; v: number }[] }; encoding: { x: { axis: { values: number[] } } } };
+    assert.equal(spec.data.values.length, 16 * 16);
+    assert.ok(Math.abs(spec.data.values[0].v - 50) < 1e-3); // width 100: PE_0·PE_0 = 50
+    assert.deepEqual(spec.encoding.x.axis.values, [0, 10], 'ticks every 10 positions, not one per position');
   }
   assert.equal(store.media(clsPe, { kind: 'heatmap' }).length, 4);
   assert.ok(lines.some((l) => /^\s+cls-pe\s+\d/.test(l)));

@@ -31,3 +31,32 @@ test('s5-usps: sigmoid MLPs learn the digits; SGD 0.1 and Adam 1e-3 both pass 0.
   assert.ok(adam.testAccuracy > 0.86, `Adam h=50: ${adam.testAccuracy}`);
   await assert.rejects(s5Usps.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s5-usps', 1), params: { optimizer: 'lbfgs' } }), /s5-usps: --set optimizer=lbfgs: not one of sgd, adam/);
 });
+
+test('s5-usps data=usps reads a USPS libsvm file (16×16 rows); per-batch loss recorded; verbose 3 prints batches', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { RunStore } = await import('../../src/track/store.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-s5usps-'));
+  // 200 rows: digit d lights pixels 20d+1..20d+20 (libsvm labels are digit + 1).
+  const rows: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const d = i % 10;
+    rows.push(`${d + 1} ${Array.from({ length: 20 }, (_, k) => `${20 * d + k + 1}:1`).join(' ')}`);
+  }
+  writeFileSync(join(dir, 'usps'), rows.join('\n') + '\n');
+  const store = RunStore.open(join(dir, 'r.db'));
+  const tracking = new StudyTracking(store, 's5-usps', 1);
+  const lines: string[] = [];
+  const r = await s5Usps.run({ epochs: 30, seed: 1, log: (l) => lines.push(l), tracking, params: { data: 'usps', dataPath: dir, hidden: '20', verbose: '3', optimizer: 'adam', lr: '0.03' } });
+  tracking.finish();
+  assert.match(lines[0], /USPS 200 16×16 digits/);
+  assert.match(lines[0], /256-h-10/);
+  assert.ok(r.testAccuracy > 0.9, `separable toy USPS: ${r.testAccuracy}`);
+  assert.ok(lines.some((l) => /h=20 batch 1: loss/.test(l)));
+  assert.ok(lines.some((l) => /h=20 epoch 1\/30/.test(l)));
+  const batches = store.scalars(tracking.runIds[0], { tag: 'batch/loss' });
+  assert.equal(batches.length, 30 * 2, '140 training rows in batches of 100: 2 per epoch');
+  store.close();
+  await assert.rejects(s5Usps.run({ epochs: 1, seed: 1, log: () => {}, tracking: StudyTracking.off('s5-usps', 1), params: { data: 'usps', dataPath: join(dir, 'nope') } }), /nope/);
+});

@@ -99,3 +99,51 @@ test('a 2,000-step training loop keeps its memory flat', () => {
   const growth = Math.min(...late) - Math.min(...early);
   assert.ok(growth < 6 * 1024 * 1024, `memory grew by ${(growth / 1048576).toFixed(2)} MiB between step 500 and 2000`);
 });
+
+test('resume: a fit stopped after epoch 2 and continued from its snapshot (dropout, LR schedule, early stopping, shuffles) equals the uninterrupted fit', async () => {
+  const { Dropout } = await import('../../src/nn/index.js');
+  const { StepLR } = await import('../../src/optim/schedulers.js');
+  const { LRSchedule } = await import('../../src/train/lr-schedule.js');
+  const { EarlyStopping } = await import('../../src/train/early-stopping.js');
+  const { saveFitSnapshot, loadFitSnapshot } = await import('../../src/io/checkpoint.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  type Snap = import('../../src/io/checkpoint.js').FitSnapshot;
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-fit-resume-'));
+  const build = () => {
+    const gen = new g.Generator(3);
+    const model = new Sequential(new Linear(2, 8, { generator: gen }), new ReLU(), new Dropout(0.3, { generator: gen }), new Linear(8, 2, { generator: gen }));
+    const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+    const data = blobs(120, 1);
+    return {
+      model, optimizer, epochs: 5, lossFn: (o: g.Tensor, y: g.Tensor) => F.crossEntropy(o, y),
+      train: new DataLoader(data, { batchSize: 16, shuffle: true, generator: gen.fork() }),
+      val: new DataLoader(blobs(40, 2), { batchSize: 40 }),
+      callbacks: [new LRSchedule(new StepLR(optimizer, 2, 0.5)), new EarlyStopping({ patience: 10 })],
+    };
+  };
+  const files = new Map<string, string>();
+  class Stop extends Error {}
+  const checkpointer = (stopAfter: number | null) => ({
+    open: () => ({ key: 'fit-0', snapshot: files.has('last') ? loadFitSnapshot(files.get('last')!).snapshot : null }),
+    save: (_k: string, s: Snap) => {
+      const f = join(dir, `e${s.epoch}${s.done ? 'd' : ''}.safetensors`);
+      saveFitSnapshot(f, s);
+      files.set('last', f);
+      if (stopAfter !== null && s.epoch === stopAfter && !s.done) throw new Stop('killed');
+    },
+  });
+  const full = await fit({ ...build(), checkpoint: false });
+  await assert.rejects(fit({ ...build(), checkpoint: checkpointer(2) }), Stop);
+  const lines: string[] = [];
+  const resumed = await fit({ ...build(), checkpoint: checkpointer(null), log: (l) => lines.push(l) });
+  assert.match(lines[0], /resumed from checkpoint 'fit-0' after epoch 2/);
+  assert.deepEqual(resumed.history.map((h) => h.metrics), full.history.map((h) => h.metrics));
+  assert.equal(resumed.bestEpoch, full.bestEpoch);
+  // A finished snapshot returns at once with the same result.
+  const again = await fit({ ...build(), checkpoint: checkpointer(null) });
+  assert.deepEqual(again.history.map((h) => h.metrics), full.history.map((h) => h.metrics));
+  // startEpoch must be a positive integer.
+  await assert.rejects(fit({ ...build(), startEpoch: 0, checkpoint: false }), /startEpoch must be an integer ≥ 1, got 0/);
+});
