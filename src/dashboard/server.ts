@@ -7,6 +7,7 @@
  *   const d = await startDashboard({ db: 'runs/gradlab.db', port: 6006 });
  *   console.log(d.url); ... await d.close();
  */
+import { isPostgresUrl } from '../track/storage-url.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
@@ -146,7 +147,8 @@ export async function startDashboard(o: DashboardOptions = {}): Promise<Dashboar
   const port = o.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`dashboard: port must be an integer in 0..65535, got ${port}`);
   if (!isLoopback(host) && !o.allowRemote) throw new RemoteHostError(host);
-  const store = RunStore.open(resolve(o.db ?? 'runs/gradlab.db'), { readonly: true });
+  const db = o.db ?? 'runs/gradlab.db';
+  const store = RunStore.open(isPostgresUrl(db) ? db : resolve(db), { readonly: true }); // a postgresql:// URL reads the run store there
   const bound = { host, port };
   const server = createServer((req, res) => handleRequest(store, req, res, bound));
   try {

@@ -53,6 +53,8 @@ import { decodeJson, encodeJson } from './json.js';
 import { processStartTime, runProcessAlive } from './lifecycle.js';
 import { Run } from './run.js';
 import { CorruptDatabaseError, integrityProblems, openDb, type Db } from './schema.js';
+import { openPgRunDb } from './store-pg.js';
+import { isPostgresUrl, redactUrl } from './storage-url.js';
 import type {
   HistogramRecord,
   JsonValue,
@@ -150,7 +152,9 @@ export class RunStore {
 
   static open(path: string = defaultDbPath(), opts: OpenStoreOptions = {}): RunStore {
     const readonly = opts.readonly ?? false;
-    const store = new RunStore(openDb(path, { readonly, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) }), path, readonly);
+    // A postgresql:// URL opens the same tables on PostgreSQL (store-pg.ts; the SqlDb subset of better-sqlite3's API).
+    const db = isPostgresUrl(path) ? (openPgRunDb(path, { readonly }) as unknown as Db) : openDb(path, { readonly, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
+    const store = new RunStore(db, isPostgresUrl(path) ? redactUrl(path) : path, readonly);
     if (!readonly && (opts.reap ?? true)) store.reapDeadRuns();
     return store;
   }
@@ -201,7 +205,7 @@ export class RunStore {
     if (dead.length === 0) return [];
     const lastWall = this.db.prepare(
       `SELECT max(w) AS w FROM (SELECT max(wall_time) AS w FROM scalars WHERE run_id = @id
-        UNION ALL SELECT max(wall_time) FROM histograms WHERE run_id = @id UNION ALL SELECT max(wall_time) FROM media WHERE run_id = @id)`,
+        UNION ALL SELECT max(wall_time) FROM histograms WHERE run_id = @id UNION ALL SELECT max(wall_time) FROM media WHERE run_id = @id) AS walls`,
     );
     // NOTE: the error says 'process ... ended'; a reused pid counts as ended (start time differs).
     const mark = this.db.prepare("UPDATE runs SET status = 'killed', ended_at = coalesce(?, started_at), error = ? WHERE id = ? AND status = 'running'");
@@ -238,7 +242,7 @@ export class RunStore {
     if (filter.status === 'killed' || filter.status === 'running') { where.push("status IN ('killed', 'running')"); }
     else if (filter.status !== undefined) { where.push('status = ?'); args.push(filter.status); }
     if (filter.search !== undefined && filter.search !== '') {
-      where.push("(instr(id, ?) OR instr(name, ?) OR instr(coalesce(study, ''), ?))");
+      where.push("(instr(id, ?) > 0 OR instr(name, ?) > 0 OR instr(coalesce(study, ''), ?) > 0)");
       args.push(filter.search, filter.search, filter.search);
     }
     const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, rowid DESC`;

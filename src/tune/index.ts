@@ -24,6 +24,11 @@ export { MedianPruner, PercentilePruner, NopPruner, SuccessiveHalvingPruner } fr
 export type { PercentilePrunerOptions, SuccessiveHalvingOptions } from './pruners.js';
 export { InMemoryStorage } from './storage/memory.js';
 export { SqliteStorage, sqlitePath } from './storage/sqlite.js';
+export { PgStorage } from './storage/pg.js';
+export { openStorageUrl } from './storage/open.js';
+export { parseSpace, parseSpaceParam, suggestSpace, gridOfSpace, SpaceError } from './space.js';
+export type { SpaceParam } from './space.js';
+export type { DeadWorkerOptions } from './study.js';
 export { trialsDataFrame, formatTable } from './table.js';
 export type { TrialRow, Cell } from './table.js';
 export * from './plots.js';

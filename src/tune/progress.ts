@@ -8,6 +8,8 @@ import cliProgress from 'cli-progress';
 export interface OptimizeProgress {
   /** After each finished trial: how many this optimize() finished, and the study's best. */
   update(done: number, best: number | null): void;
+  /** False when nothing is shown (callers skip computing the best value, a read of every trial). */
+  readonly shown: boolean;
   stop(): void;
 }
 
@@ -30,7 +32,7 @@ export function optimizeProgress(opts: ProgressOptions): OptimizeProgress {
   const stream = opts.stream ?? process.stderr;
   const tty = (stream as { isTTY?: boolean }).isTTY === true;
   const byCount = opts.nTrials !== undefined;
-  if (!(opts.enabled ?? tty) || (!byCount && opts.timeoutSeconds === undefined)) return { update: () => undefined, stop: () => undefined };
+  if (!(opts.enabled ?? tty) || (!byCount && opts.timeoutSeconds === undefined)) return { update: () => undefined, stop: () => undefined, shown: false };
   const unit = byCount ? 'trials' : 's';
   const bar = new cliProgress.SingleBar(
     {
@@ -56,5 +58,6 @@ export function optimizeProgress(opts: ProgressOptions): OptimizeProgress {
     stop() {
       bar.stop();
     },
+    shown: true,
   };
 }

@@ -17,11 +17,14 @@ import { optimizeProgress } from './progress.js';
 import type { Pruner, Sampler, StudyView } from './samplers/base.js';
 import { TPESampler } from './samplers/tpe.js';
 import { InMemoryStorage, bestOf } from './storage/memory.js';
-import { SqliteStorage } from './storage/sqlite.js';
+import { Heartbeat } from './heartbeat.js';
+import { openStorageUrl } from './storage/open.js';
 import { trialsDataFrame, type TrialRow } from './table.js';
 import { Trial, TrialPruned, type TrialHost } from './trial.js';
 import {
+  DEAD_WORKER_ATTRS,
   DuplicatedStudyError,
+  TrialNotRunningError,
   UnknownStudyError,
   type FinishedState,
   type FrozenTrial,
@@ -50,6 +53,22 @@ export interface OptimizeOptions {
   nJobs?: number;
   /** Progress bar on stderr; default: when stderr is a TTY. */
   showProgressBar?: boolean;
+  /**
+   * Stop once the study (all workers together) has this many trials, not counting failed
+   * trials that were re-queued; the check is part of the claim transaction, so N workers
+   * together make exactly this many.
+   */
+  studyTrials?: number;
+}
+
+/** How the study treats workers that die (stored with the study when it is created). */
+export interface DeadWorkerOptions {
+  /** Seconds without a heartbeat after which a running trial is failed (default 60). */
+  graceSeconds?: number;
+  /** Seconds between heartbeats (default: a quarter of the grace period, at most 10). */
+  heartbeatSeconds?: number;
+  /** Enqueue a trial failed for a dead worker again, with the same parameters (default false). */
+  requeue?: boolean;
 }
 
 export interface CreateStudyOptions {
@@ -57,20 +76,31 @@ export interface CreateStudyOptions {
   direction?: StudyDirection;
   sampler?: Sampler;
   pruner?: Pruner;
-  /** A SQLite path (or sqlite:///path), a Storage, or null/undefined for memory. */
+  /** A storage URL (a SQLite path, sqlite:///path, postgresql://…), a Storage, or null/undefined for memory. */
   storage?: string | Storage | null;
   loadIfExists?: boolean;
+  /** Dead-worker policy, stored with a new study (an existing study keeps its own). */
+  deadWorkers?: DeadWorkerOptions;
 }
 
 function openStorage(storage: string | Storage | null | undefined): { storage: Storage; owned: boolean } {
   if (storage === null || storage === undefined) return { storage: new InMemoryStorage(), owned: true };
-  if (typeof storage === 'string') return { storage: new SqliteStorage(storage), owned: true };
+  if (typeof storage === 'string') return { storage: openStorageUrl(storage), owned: true };
   return { storage, owned: false };
+}
+
+/** Grace and heartbeat seconds of a study from its system attributes (defaults 60 and 10). */
+export function deadWorkerPolicy(attrs: Readonly<Record<string, JsonValue>>): Required<DeadWorkerOptions> {
+  const grace = typeof attrs[DEAD_WORKER_ATTRS.graceSeconds] === 'number' ? (attrs[DEAD_WORKER_ATTRS.graceSeconds] as number) : 60;
+  const beat = typeof attrs[DEAD_WORKER_ATTRS.heartbeatSeconds] === 'number' ? (attrs[DEAD_WORKER_ATTRS.heartbeatSeconds] as number) : Math.min(10, grace / 4);
+  return { graceSeconds: grace, heartbeatSeconds: beat, requeue: attrs[DEAD_WORKER_ATTRS.requeue] === true };
 }
 
 export class Study implements TrialHost {
   readonly view: StudyView;
   private stopRequested = false;
+  private prepared = false;
+  private heartbeat: Heartbeat | null = null;
 
   constructor(
     readonly studyName: string,
@@ -86,6 +116,7 @@ export class Study implements TrialHost {
       getTrials: (o) => this.getTrials(o),
       setTrialSystemAttr: (id, k, v) => storage.setTrialSystemAttr(id, k, v),
       stop: () => this.stop(),
+      enqueueTrialsOnce: (key, items) => storage.enqueueTrialsOnce(studyId, key, items),
     };
   }
 
@@ -148,12 +179,34 @@ export class Study implements TrialHost {
 
   /** Start a trial (the oldest enqueued one, else a new one) for the ask-and-tell interface. */
   ask(): Trial {
-    const frozen = this.storage.claimTrial(this.studyId);
+    const t = this.tryAsk({});
+    if (!t) throw new Error(`ask: study '${this.studyName}' has no trial left to run (every grid point is claimed)`);
+    return t;
+  }
+
+  /** ask(), or null when the study is done (grid exhausted, or `maxTrials` reached). */
+  private tryAsk(opts: { maxTrials?: number }): Trial | null {
+    if (!this.prepared) {
+      this.prepared = true;
+      this.sampler.prepareStudy?.(this.view);
+    }
+    const waitingOnly = this.sampler.claimsEnqueuedOnly === true;
+    const frozen = waitingOnly || opts.maxTrials !== undefined ? this.storage.tryClaimTrial(this.studyId, { waitingOnly, ...(opts.maxTrials !== undefined ? { maxTrials: opts.maxTrials } : {}) }) : this.storage.claimTrial(this.studyId);
+    if (!frozen) return null;
+    this.beat()?.add(frozen.trialId);
     const trial = new Trial(this, frozen.trialId, frozen.number);
     this.sampler.beforeTrial?.(this.view, frozen);
     const relative = this.sampler.sampleRelative?.(this.view, this.storage.getTrial(frozen.trialId));
     if (relative && Object.keys(relative.params).length > 0) this.storage.setTrialSystemAttr(frozen.trialId, 'relativeParams', relative as unknown as JsonValue);
     return trial;
+  }
+
+  /** The heartbeat thread of this process for a storage other processes can see (started on first use). */
+  private beat(): Heartbeat | null {
+    if (this.heartbeat || !this.storage.url) return this.heartbeat;
+    const policy = deadWorkerPolicy(this.storage.getStudy(this.studyName)?.systemAttrs ?? {});
+    this.heartbeat = new Heartbeat(this.storage.url, policy.heartbeatSeconds);
+    return this.heartbeat;
   }
 
   /**
@@ -177,18 +230,30 @@ export class Study implements TrialHost {
       const steps = [...t.intermediateValues.keys()];
       v = steps.length ? t.intermediateValues.get(Math.max(...steps))! : null;
     }
-    const done = this.storage.finishTrial(t.trialId, st, v);
+    this.heartbeat?.remove(t.trialId);
+    let done: FrozenTrial;
+    try {
+      done = this.storage.finishTrial(t.trialId, st, v);
+    } catch (e) {
+      if (!(e instanceof TrialNotRunningError) || t.state !== 'running') throw e;
+      // Failed as stale by another worker while this one still ran it (silent past the grace period).
+      const now = this.storage.getTrial(t.trialId);
+      process.emitWarning(`trial ${t.number} was marked ${now.state} by another worker (${String(now.systemAttrs.failReason ?? 'no reason recorded')}); its result here (${st}${v === null ? '' : ` ${v}`}) is not stored`, 'TuneWarning');
+      return now;
+    }
     this.sampler.afterTrial?.(this.view, done, st, v);
     return done;
   }
 
-  private async runTrial(objective: Objective, caught: OptimizeOptions['catch']): Promise<FrozenTrial> {
-    const trial = this.ask();
+  private async runTrial(objective: Objective, caught: OptimizeOptions['catch'], maxTrials: number | undefined): Promise<FrozenTrial | null> {
+    const trial = this.tryAsk(maxTrials !== undefined ? { maxTrials } : {});
+    if (!trial) return null;
     let value: number;
     try {
       value = await objective(trial);
     } catch (e) {
       if (e instanceof TrialPruned) return this.tell(trial, null, 'pruned');
+      if (e instanceof TrialNotRunningError && e.trialNumber === trial.number) return this.tell(trial, null, 'fail');
       this.storage.setTrialSystemAttr(trial.trialId, 'failReason', e instanceof Error ? `${e.name}: ${e.message}` : String(e));
       const done = this.tell(trial, null, 'fail');
       const keep = caught === true || (Array.isArray(caught) && caught.some((c) => e instanceof c));
@@ -206,6 +271,7 @@ export class Study implements TrialHost {
     if (nTrials !== undefined && (!Number.isInteger(nTrials) || nTrials < 0)) throw new RangeError(`optimize: nTrials must be an integer ≥ 0, got ${nTrials}`);
     if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new RangeError(`optimize: timeoutSeconds must be > 0, got ${timeoutSeconds}`);
     if (!Number.isInteger(nJobs) || nJobs < 1) throw new RangeError(`optimize: nJobs must be an integer ≥ 1, got ${nJobs}`);
+    if (opts.studyTrials !== undefined && (!Number.isInteger(opts.studyTrials) || opts.studyTrials < 0)) throw new RangeError(`optimize: studyTrials must be an integer ≥ 0, got ${opts.studyTrials}`);
     this.stopRequested = false;
     const t0 = Date.now();
     let started = 0;
@@ -224,9 +290,10 @@ export class Study implements TrialHost {
         if (timeoutSeconds !== undefined && (Date.now() - t0) / 1000 >= timeoutSeconds) return;
         started++;
         try {
-          const done = await this.runTrial(objective, opts.catch);
+          const done = await this.runTrial(objective, opts.catch, opts.studyTrials);
+          if (!done) return; // the study is done: every grid point claimed, or studyTrials reached
           finished++;
-          bar.update(finished, best());
+          if (bar.shown) bar.update(finished, best());
           for (const cb of callbacks) cb(this, done);
         } catch (e) {
           firstError ??= { e };
@@ -253,6 +320,8 @@ export class Study implements TrialHost {
 
   /** Close the storage when the study opened it (a SQLite path). */
   close(): void {
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     if (this.ownsStorage) this.storage.close();
   }
 }
@@ -264,15 +333,26 @@ export function createStudy(opts: CreateStudyOptions = {}): Study {
   const { storage, owned } = openStorage(opts.storage);
   try {
     let rec = storage.getStudy(name);
+    let created = false;
     if (rec && !opts.loadIfExists) rec = storage.createStudy(name, direction); // throws DuplicatedStudyError
     if (!rec) {
       try {
         rec = storage.createStudy(name, direction);
+        created = true;
       } catch (e) {
         // Another worker created it between our look and our insert: load theirs.
         if (!(e instanceof DuplicatedStudyError && opts.loadIfExists)) throw e;
         rec = storage.getStudy(name)!;
       }
+    }
+    if (created && (opts.deadWorkers || storage.url)) {
+      const d = opts.deadWorkers ?? {};
+      if (d.graceSeconds !== undefined && !(d.graceSeconds > 0)) throw new RangeError(`createStudy: deadWorkers.graceSeconds must be > 0, got ${d.graceSeconds}`);
+      if (d.heartbeatSeconds !== undefined && !(d.heartbeatSeconds > 0)) throw new RangeError(`createStudy: deadWorkers.heartbeatSeconds must be > 0, got ${d.heartbeatSeconds}`);
+      const p = deadWorkerPolicy({ ...(d.graceSeconds !== undefined ? { [DEAD_WORKER_ATTRS.graceSeconds]: d.graceSeconds } : {}), ...(d.heartbeatSeconds !== undefined ? { [DEAD_WORKER_ATTRS.heartbeatSeconds]: d.heartbeatSeconds } : {}) });
+      storage.setStudySystemAttr(rec.studyId, DEAD_WORKER_ATTRS.graceSeconds, p.graceSeconds);
+      storage.setStudySystemAttr(rec.studyId, DEAD_WORKER_ATTRS.heartbeatSeconds, p.heartbeatSeconds);
+      storage.setStudySystemAttr(rec.studyId, DEAD_WORKER_ATTRS.requeue, d.requeue === true);
     }
     if (opts.direction && rec.direction !== opts.direction) throw new Error(`createStudy: study '${name}' in ${storage.location} was created to ${rec.direction}, not ${direction}`);
     storage.failStaleTrials(rec.studyId);

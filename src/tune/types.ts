@@ -94,9 +94,59 @@ export interface Storage {
   getTrial(trialId: number): FrozenTrial;
   /** Trials of a study ordered by number, optionally only those in `states`. */
   getTrials(studyId: number, states?: readonly TrialState[]): FrozenTrial[];
-  /** Mark 'fail' the running trials whose worker process (on this host) is gone; returns them. */
+  /**
+   * Like claimTrial, but null instead of a new trial when `waitingOnly` and none is waiting (a
+   * grid study whose points are all claimed), or when the study already has `maxTrials` trials
+   * (not counting waiting ones, nor failed ones that were re-queued). Stale trials are failed
+   * (and re-queued) first, as failStaleTrials, in the same transaction.
+   */
+  tryClaimTrial(studyId: number, opts: ClaimOptions): FrozenTrial | null;
+  /**
+   * Enqueue these trials once per study and key, atomically: the first worker to call it with a
+   * key enqueues them all, later calls (any process) enqueue nothing. Returns how many it queued.
+   */
+  enqueueTrialsOnce(studyId: number, key: string, trials: readonly EnqueueItem[]): number;
+  /** Record that these running trials' worker is alive (storage clock). */
+  heartbeat(trialIds: readonly number[]): void;
+  /**
+   * Mark 'fail' the running trials whose worker is gone: its process on this host has exited,
+   * or (when the study sets DEAD_WORKER_ATTRS.graceSeconds) it has sent no heartbeat for longer
+   * than the grace period. When the study sets DEAD_WORKER_ATTRS.requeue, each failed trial is
+   * enqueued again with the same parameters. Returns the failed trials.
+   */
   failStaleTrials(studyId: number): FrozenTrial[];
+  /** The URL another thread or process can open this storage with (absent: in memory). */
+  readonly url?: string;
   close(): void;
+}
+
+export interface ClaimOptions {
+  waitingOnly?: boolean;
+  maxTrials?: number;
+}
+
+/** A trial to enqueue: fixed parameters and extra system attributes (e.g. a grid point id). */
+export interface EnqueueItem {
+  params: Record<string, ParamValue>;
+  systemAttrs?: Record<string, JsonValue>;
+}
+
+/** Study system attributes that say how dead workers are handled (set when the study is created). */
+export const DEAD_WORKER_ATTRS = {
+  /** Seconds a running trial's worker may stay silent before the trial is failed. */
+  graceSeconds: 'deadWorkerGraceSeconds',
+  /** Seconds between a worker's heartbeats. */
+  heartbeatSeconds: 'heartbeatSeconds',
+  /** true: a trial failed for a dead worker is enqueued again with the same parameters. */
+  requeue: 'requeueDeadTrials',
+} as const;
+
+/** Thrown when a trial was finished by someone else (e.g. failed as stale) while its worker still ran it. */
+export class TrialNotRunningError extends Error {
+  constructor(readonly trialNumber: number, readonly state: TrialState, what: string) {
+    super(what === 'finish' ? `trial ${trialNumber} already finished as ${state}; it cannot be told again` : `${what}: trial ${trialNumber} is ${state}, not running`);
+    this.name = 'TrialNotRunningError';
+  }
 }
 
 export class DuplicatedStudyError extends Error {

@@ -6,7 +6,7 @@
  * storage and be testable with a hand-made list of trials.
  */
 import type { Distribution, ParamValue } from '../distributions.js';
-import type { FinishedState, FrozenTrial, JsonValue, StudyDirection, TrialState } from '../types.js';
+import type { EnqueueItem, FinishedState, FrozenTrial, JsonValue, StudyDirection, TrialState } from '../types.js';
 import { Generator, defaultGenerator } from '../../tensor/random.js';
 
 export interface StudyView {
@@ -16,6 +16,8 @@ export interface StudyView {
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): void;
   /** Finish the running optimize() after the current trial (Optuna's study.stop()). */
   stop(): void;
+  /** Enqueue trials once per key for the whole study, atomically across workers (storage.enqueueTrialsOnce). */
+  enqueueTrialsOnce?(key: string, trials: readonly EnqueueItem[]): number;
 }
 
 /** Parameters a sampler chose together for a trial before the objective runs. */
@@ -25,6 +27,13 @@ export interface RelativeSample {
 }
 
 export interface Sampler {
+  /**
+   * Called once per Study object before its first trial is claimed (e.g. the grid sampler
+   * enqueues its points here, once for the whole study).
+   */
+  prepareStudy?(study: StudyView): void;
+  /** True: trials are only taken from the queue; the study is done when the queue is empty. */
+  readonly claimsEnqueuedOnly?: boolean;
   /** Called once a trial is claimed, before the objective runs. */
   beforeTrial?(study: StudyView, trial: FrozenTrial): void;
   /**

@@ -17,6 +17,8 @@ export type GridSearchSpace = Record<string, readonly ParamValue[]>;
 
 export class GridSampler implements Sampler {
   readonly generator: Generator;
+  /** Workers take grid points only from the queue prepareStudy filled: no point twice. */
+  readonly claimsEnqueuedOnly = true;
   private readonly names: string[];
   private readonly values: (readonly ParamValue[])[];
   readonly size: number;
@@ -66,6 +68,21 @@ export class GridSampler implements Sampler {
     for (let i = 0; i < this.size; i++) if (!finished.has(i)) open.push(i);
     const free = open.filter((i) => !running.has(i));
     return free.length > 0 ? free : open;
+  }
+
+  /**
+   * Enqueue every grid point once for the whole study (in a seeded random order, so workers
+   * spread over the grid), atomically: whichever worker comes first queues them, the others
+   * find them queued. Each worker then claims points from the queue in a transaction, so no
+   * point is run twice however many workers there are. (The point is named by gridId, not by
+   * fixed parameters, so a suggest off the grid is still the grid's error.)
+   */
+  prepareStudy(study: StudyView): void {
+    if (!study.enqueueTrialsOnce) return;
+    const left = Array.from({ length: this.size }, (_, i) => i);
+    const order: number[] = [];
+    while (left.length > 0) order.push(left.splice(this.generator.int(left.length), 1)[0]!);
+    study.enqueueTrialsOnce(`grid:${this.spaceKey}`, order.map((id) => ({ params: {}, systemAttrs: { gridSpace: this.spaceKey, gridId: id } })));
   }
 
   beforeTrial(study: StudyView, trial: FrozenTrial): void {

@@ -19,6 +19,9 @@ import {
   type StudyRecord,
   type StudySummary,
   type TrialState,
+  type EnqueueItem,
+  type ClaimOptions,
+  TrialNotRunningError,
 } from '../types.js';
 
 interface MutableTrial {
@@ -179,9 +182,33 @@ export class InMemoryStorage implements Storage {
     return this.snapshot(t);
   }
 
+  tryClaimTrial(studyId: number, opts: ClaimOptions): FrozenTrial | null {
+    const s = this.study(studyId);
+    if (s.trials.some((x) => x.state === 'waiting')) return this.claimTrial(studyId);
+    if (opts.waitingOnly) return null;
+    if (opts.maxTrials !== undefined && s.trials.filter((t) => t.state !== 'waiting' && !(t.state === 'fail' && t.systemAttrs.requeuedAs !== undefined)).length >= opts.maxTrials) return null;
+    return this.claimTrial(studyId);
+  }
+
+  enqueueTrialsOnce(studyId: number, key: string, trials: readonly EnqueueItem[]): number {
+    const s = this.study(studyId);
+    const mark = `enqueued:${key}`;
+    if (s.systemAttrs[mark] !== undefined) return 0;
+    for (const item of trials) {
+      const t = this.newTrial(s, 'waiting');
+      t.systemAttrs = { ...clone(item.systemAttrs ?? {}), fixedParams: clone(item.params) };
+    }
+    s.systemAttrs[mark] = trials.length;
+    return trials.length;
+  }
+
+  heartbeat(): void {
+    // every trial here belongs to this process
+  }
+
   private running(trialId: number, what: string): MutableTrial {
     const t = this.trial(trialId);
-    if (t.state !== 'running') throw new Error(`${what}: trial ${t.number} is ${t.state}, not running`);
+    if (t.state !== 'running') throw new TrialNotRunningError(t.number, t.state, what);
     return t;
   }
 
@@ -205,7 +232,7 @@ export class InMemoryStorage implements Storage {
 
   finishTrial(trialId: number, state: FinishedState, value: number | null): FrozenTrial {
     const t = this.trial(trialId);
-    if (isFinished(t.state)) throw new Error(`trial ${t.number} already finished as ${t.state}; it cannot be told again`);
+    if (isFinished(t.state)) throw new TrialNotRunningError(t.number, t.state, 'finish');
     t.state = state;
     t.value = value;
     t.datetimeComplete = new Date();
