@@ -70,6 +70,12 @@ CREATE TABLE IF NOT EXISTS media (
 CREATE INDEX IF NOT EXISTS media_run_kind_tag ON media(run_id, kind, tag, step);
 CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT strpos($1, $2)';
 `,
+  // 2: the owning process's start time (a reused pid is not the run's process) and the index the
+  // dashboard's incremental reads use, as in the SQLite schema.
+  `
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS proc_start TEXT;
+CREATE INDEX IF NOT EXISTS scalars_run_id ON scalars(run_id, id);
+`,
 ];
 
 /**

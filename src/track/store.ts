@@ -165,9 +165,10 @@ export class RunStore {
 
   /**
    * Throw CorruptDatabaseError (naming the path and the first problems) when SQLite's quick
-   * integrity check fails; `gradlab run` calls it before writing into a store.
+   * integrity check fails; `gradlab run` calls it before writing into a store (SQLite only).
    */
   assertIntact(): void {
+    if (isPostgresUrl(this.path)) return; // PostgreSQL keeps its own integrity; quick_check is SQLite's
     let problems: string[];
     try {
       problems = integrityProblems(this.db);
