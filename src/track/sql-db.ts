@@ -28,6 +28,8 @@ export interface SqlStatement {
   run(...args: unknown[]): SqlRunResult;
   get(...args: unknown[]): unknown;
   all(...args: unknown[]): unknown[];
+  /** Rows one at a time (better-sqlite3 streams them; PostgreSQL here reads them all first). */
+  iterate(...args: unknown[]): IterableIterator<unknown>;
 }
 
 export interface SqlTransaction<T> {
@@ -128,6 +130,10 @@ class PgStatement implements SqlStatement {
 
   all(...args: unknown[]): PgRow[] {
     return this.db.pg.query(this.t.text, this.bind(args)).rows;
+  }
+
+  iterate(...args: unknown[]): IterableIterator<PgRow> {
+    return this.all(...args)[Symbol.iterator]();
   }
 }
 

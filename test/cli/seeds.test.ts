@@ -30,9 +30,11 @@ test('gradlab run s5-nonlinear --seeds 1,2: workers per seed, mean ± CI, verdic
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seeds: number[]; runs: string[]; mainMetric: string; groups: { config: string; seeds: number[]; metrics: Record<string, { mean: number; n: number }> }[]; verdicts: { sentence: string; test: string }[]; studyReport: string };
   assert.deepEqual(res.seeds, [1, 2]);
-  assert.equal(res.runs.length, 4);
+  // 2 configurations × 2 seeds, plus each seed's summary run with the decision-boundary grid.
+  assert.equal(res.runs.length, 6);
   assert.equal(res.mainMetric, 'test/accuracy');
-  assert.deepEqual(res.groups.map((g) => [g.config, g.seeds]), [['xor-h2', [1, 2]], ['xor-h5', [1, 2]]]);
+  assert.deepEqual(res.groups.map((g) => [g.config, g.seeds]), [['xor-h2', [1, 2]], ['xor-h5', [1, 2]], ['boundaries', [1, 2]]]);
+  assert.equal(res.groups[2]!.metrics['test/accuracy'], undefined, 'the summary run has no test accuracy of its own, so no verdict');
   assert.equal(res.groups[0]!.metrics['test/accuracy']!.n, 2);
   assert.equal(res.verdicts.length, 1);
   assert.equal(res.verdicts[0]!.test, 'paired');
@@ -43,7 +45,7 @@ test('gradlab run s5-nonlinear --seeds 1,2: workers per seed, mean ± CI, verdic
   assert.match(res.verdicts[0]!.sentence, /^xor-h\d vs xor-h\d: [+−]?\d+\.\d points \[.*\], p [=<] [\d.]+ \(paired t, Holm over 1\) — (real|not distinguishable with 2 seeds)$/);
   // The store holds every run with its seed; the study report shows the seed statistics and the verdict.
   const store = RunStore.open(db, { readonly: true });
-  assert.deepEqual(res.runs.map((id) => store.getRun(id).seed).sort(), [1, 1, 2, 2]);
+  assert.deepEqual(res.runs.map((id) => store.getRun(id).seed).sort(), [1, 1, 1, 2, 2, 2]);
   store.close();
   assert.ok(existsSync(res.studyReport));
   const html = readFileSync(res.studyReport, 'utf8');
