@@ -15,11 +15,13 @@ export class Heartbeat {
   constructor(readonly url: string, readonly intervalSeconds: number) {
     if (!(intervalSeconds > 0)) throw new RangeError(`Heartbeat: intervalSeconds must be > 0, got ${intervalSeconds}`);
     this.worker = new Worker(new URL('./heartbeat-worker.js', import.meta.url), { workerData: { url, intervalMs: intervalSeconds * 1000 } });
-    this.worker.unref();
     this.worker.on('message', (m: { warning?: string }) => {
       if (m.warning) process.emitWarning(m.warning, 'TuneWarning');
     });
     this.worker.on('error', (e) => process.emitWarning(`heartbeat thread for ${url} stopped: ${e.message}`, 'TuneWarning'));
+    // After the listeners: a 'message' listener refs the worker's port again, and the thread must
+    // never keep the process alive (a finished study need not be closed for the process to exit).
+    this.worker.unref();
   }
 
   add(trialId: number): void {
