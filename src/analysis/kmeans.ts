@@ -12,6 +12,7 @@
  */
 import { Generator } from '../tensor/random.js';
 import { columnMeans, sqDist, toMatrix, type DenseMatrix, type MatrixLike } from './matrix.js';
+import { drain, driveAsync, type Steps } from './steps.js';
 
 export interface KMeansOptions {
   k: number;
@@ -55,14 +56,6 @@ export interface KMeansAsyncOptions extends KMeansOptions {
   onStep?: (step: KMeansStep) => void | Promise<void>;
 }
 
-/** Runs a step generator to its end. */
-function drain<T>(steps: globalThis.Generator<unknown, T, void>): T {
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return s.value;
-  }
-}
-
 /** k-means clustering of the rows of X (synchronous). */
 export function kmeans(X: MatrixLike, opts: KMeansOptions): KMeansResult {
   return drain(kmeansSteps(X, opts));
@@ -71,15 +64,10 @@ export function kmeans(X: MatrixLike, opts: KMeansOptions): KMeansResult {
 /** The same computation as `kmeans`, with `onStep` called (and awaited) between steps. */
 export async function kmeansAsync(X: MatrixLike, opts: KMeansAsyncOptions): Promise<KMeansResult> {
   const { onStep, ...rest } = opts;
-  const steps = kmeansSteps(X, rest);
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return s.value;
-    if (onStep) await onStep(s.value);
-  }
+  return driveAsync(kmeansSteps(X, rest), onStep);
 }
 
-function* kmeansSteps(X: MatrixLike, opts: KMeansOptions): globalThis.Generator<KMeansStep, KMeansResult, void> {
+function* kmeansSteps(X: MatrixLike, opts: KMeansOptions): Steps<KMeansStep, KMeansResult> {
   const fn = 'kmeans';
   const m = toMatrix(X, fn, 'X');
   const { rows: n, cols: d } = m;
@@ -153,7 +141,7 @@ export function kmeansPlusPlus(x: DenseMatrix, k: number, gen: Generator): Float
 }
 
 /** kmeansPlusPlus as a generator: yields the number of centres chosen so far after each new one. */
-function* kmeansPlusPlusSteps(x: DenseMatrix, k: number, gen: Generator): globalThis.Generator<number, Float64Array, void> {
+function* kmeansPlusPlusSteps(x: DenseMatrix, k: number, gen: Generator): Steps<number, Float64Array> {
   const { rows: n, cols: d, data } = x;
   const centers = new Float64Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
@@ -225,7 +213,7 @@ export function kmeansPredict(result: KMeansResult, X: MatrixLike): Int32Array {
 }
 
 /** Lloyd iterations from `start`; yields the iterations done after each one. */
-function* lloyd(x: DenseMatrix, start: Float64Array, k: number, maxIter: number, tol: number): globalThis.Generator<number, KMeansResult, void> {
+function* lloyd(x: DenseMatrix, start: Float64Array, k: number, maxIter: number, tol: number): Steps<number, KMeansResult> {
   const { rows: n, cols: d, data } = x;
   let centers = Float64Array.from(start);
   const labels = new Int32Array(n);

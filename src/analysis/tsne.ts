@@ -18,7 +18,8 @@ import { Generator } from '../tensor/random.js';
 import { toMatrix, type DenseMatrix, type MatrixLike } from './matrix.js';
 import { PCA } from './pca.js';
 import { SPTree } from './sptree.js';
-import { jointProbabilities, jointProbabilitiesNN, MACHINE_EPSILON, type SparseP } from './tsne-affinity.js';
+import { drain, driveAsync, relabel, type Steps } from './steps.js';
+import { jointProbabilitiesNNSteps, jointProbabilitiesSteps, MACHINE_EPSILON, type SparseP } from './tsne-affinity.js';
 
 export interface TSNEProgress {
   iteration: number;
@@ -67,8 +68,8 @@ type Objective = (y: Float64Array, grad: Float64Array, computeError: boolean, ex
 
 export interface TSNEAsyncOptions extends TSNEOptions {
   /**
-   * Called with 0 once the affinities are computed, then with the number of gradient steps done
-   * after each step. It may return a promise (awaited before the next step) or throw (the error
+   * Called with 0 while the affinities are computed (after every row) and once they are, then
+   * with the number of gradient steps done after each step. It may return a promise (awaited before the next step) or throw (the error
    * ends the computation and is what tsneAsync rejects with).
    */
   onIteration?: (iteration: number) => void | Promise<void>;
@@ -76,26 +77,17 @@ export interface TSNEAsyncOptions extends TSNEOptions {
 
 /** t-SNE embedding of the rows of X (synchronous). */
 export function tsne(X: MatrixLike, opts: TSNEOptions = {}): TSNEResult {
-  const steps = tsneSteps(X, opts);
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return s.value;
-  }
+  return drain(tsneSteps(X, opts));
 }
 
 /** The same computation as `tsne`, with `onIteration` called (and awaited) between steps. */
 export async function tsneAsync(X: MatrixLike, opts: TSNEAsyncOptions = {}): Promise<TSNEResult> {
   const { onIteration, ...rest } = opts;
-  const steps = tsneSteps(X, rest);
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return s.value;
-    if (onIteration) await onIteration(s.value);
-  }
+  return driveAsync(tsneSteps(X, rest), onIteration);
 }
 
-/** The computation as a generator: yields 0 after the affinities, then the steps done after each step. */
-function* tsneSteps(X: MatrixLike, opts: TSNEOptions): globalThis.Generator<number, TSNEResult, void> {
+/** The computation as steps: yields 0 while the affinities are computed and once they are, then the steps done after each step. */
+function* tsneSteps(X: MatrixLike, opts: TSNEOptions): Steps<number, TSNEResult> {
   const fn = 'tsne';
   const x = toMatrix(X, fn, 'X');
   const n = x.rows;
@@ -118,7 +110,9 @@ function* tsneSteps(X: MatrixLike, opts: TSNEOptions): globalThis.Generator<numb
   const gen = opts.generator ?? new Generator(opts.seed ?? 0);
   const y = initialEmbedding(x, D, opts.init ?? 'pca', gen);
   const dof = Math.max(D - 1, 1);
-  const objective: Objective = method === 'exact' ? exactObjective(jointProbabilities(x, perplexity), n, D, dof) : bhObjective(jointProbabilitiesNN(x, perplexity), n, D, dof, angle);
+  const objective: Objective = method === 'exact'
+    ? exactObjective(yield* relabel(jointProbabilitiesSteps(x, perplexity), 0), n, D, dof)
+    : bhObjective(yield* relabel(jointProbabilitiesNNSteps(x, perplexity), 0), n, D, dof, angle);
   const common = { lr, minGradNorm: opts.minGradNorm ?? 1e-7, onProgress: opts.onProgress };
   yield 0;
   // Stage 1: early exaggeration, momentum 0.5.
@@ -163,7 +157,7 @@ interface DescentOpts {
  * sklearn's _gradient_descent: momentum, per-parameter gains, checks every 50 iterations.
  * Yields the number of steps done (counted from iteration 0 of stage 1) after each step.
  */
-function* descend(objective: Objective, p: Float64Array, o: DescentOpts): globalThis.Generator<number, { error: number; last: number }, void> {
+function* descend(objective: Objective, p: Float64Array, o: DescentOpts): Steps<number, { error: number; last: number }> {
   const update = new Float64Array(p.length);
   const gains = new Float64Array(p.length).fill(1);
   const grad = new Float64Array(p.length);
