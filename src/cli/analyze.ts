@@ -176,10 +176,10 @@ export function registerAnalyze(program: Command): void {
       const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), ...(o.pca !== undefined ? { pca: o.pca } : {}), ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
       const method = o.method;
       if (method !== 'barnes_hut' && method !== 'exact') throw new Error(`analyze tsne: --method must be barnes_hut or exact, got '${method}'`);
-      process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
       const t0 = Date.now();
       let result = '';
       const recorded = await tracked('analyze tsne', o, `tsne-${data.name}`, { dataset: data.name, n: data.x.rows, perplexity: o.perplexity, method: o.method, dims: o.dims, iter: o.iter }, async (run) => {
+        process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
         const check = stopCheck();
         let iteration = 0;
         const r = await tsneAsync(data.x, {
