@@ -5,9 +5,14 @@
  * squared centre shift falls below tol × mean feature variance, empty clusters re-seeded with
  * the points farthest from their centres. Data are centred before iterating, as sklearn does,
  * so results agree with it to rounding when both start from the same centres.
+ *
+ * `kmeans` runs to the end in one go; `kmeansAsync` runs the same steps (same numbers) and calls
+ * an `onStep` hook after each k-means++ centre, each Lloyd iteration and each restart, which may
+ * await (give the event loop a turn so a Ctrl-C handler can run) or throw (stop the computation).
  */
 import { Generator } from '../tensor/random.js';
 import { columnMeans, sqDist, toMatrix, type DenseMatrix, type MatrixLike } from './matrix.js';
+import { drain, driveAsync, type Steps } from './steps.js';
 
 export interface KMeansOptions {
   k: number;
@@ -34,7 +39,35 @@ export interface KMeansResult {
   dim: number;
 }
 
+/** Where a k-means computation is, as told to `kmeansAsync`'s `onStep` hook. */
+export type KMeansStep =
+  /** A k-means++ centre was chosen (`centers` of k chosen so far). */
+  | { phase: 'seeding'; restart: number; centers: number }
+  /** A Lloyd iteration ended (`iteration` counted from 1). */
+  | { phase: 'lloyd'; restart: number; iteration: number }
+  /** A restart ended with this inertia after `nIter` Lloyd iterations. */
+  | { phase: 'restart'; restart: number; inertia: number; nIter: number };
+
+export interface KMeansAsyncOptions extends KMeansOptions {
+  /**
+   * Called after every step; it may return a promise (awaited before the next step) or throw
+   * (the error ends the computation and is what kmeansAsync rejects with).
+   */
+  onStep?: (step: KMeansStep) => void | Promise<void>;
+}
+
+/** k-means clustering of the rows of X (synchronous). */
 export function kmeans(X: MatrixLike, opts: KMeansOptions): KMeansResult {
+  return drain(kmeansSteps(X, opts));
+}
+
+/** The same computation as `kmeans`, with `onStep` called (and awaited) between steps. */
+export async function kmeansAsync(X: MatrixLike, opts: KMeansAsyncOptions): Promise<KMeansResult> {
+  const { onStep, ...rest } = opts;
+  return driveAsync(kmeansSteps(X, rest), onStep);
+}
+
+function* kmeansSteps(X: MatrixLike, opts: KMeansOptions): Steps<KMeansStep, KMeansResult> {
   const fn = 'kmeans';
   const m = toMatrix(X, fn, 'X');
   const { rows: n, cols: d } = m;
@@ -71,10 +104,28 @@ export function kmeans(X: MatrixLike, opts: KMeansOptions): KMeansResult {
       centers = new Float64Array(k * d);
       idx.forEach((i, c) => centers.set(x.subarray(i * d, (i + 1) * d), c * d));
     } else {
-      centers = kmeansPlusPlus(xc, k, gen);
+      const seeding = kmeansPlusPlusSteps(xc, k, gen);
+      for (;;) {
+        const s = seeding.next();
+        if (s.done) {
+          centers = s.value;
+          break;
+        }
+        yield { phase: 'seeding', restart: run, centers: s.value };
+      }
     }
-    const r = lloyd(xc, centers, k, maxIter, tol);
+    const lloydRun = lloyd(xc, centers, k, maxIter, tol);
+    let r: KMeansResult;
+    for (;;) {
+      const s = lloydRun.next();
+      if (s.done) {
+        r = s.value;
+        break;
+      }
+      yield { phase: 'lloyd', restart: run, iteration: s.value };
+    }
     if (best === null || r.inertia < best.inertia) best = r;
+    yield { phase: 'restart', restart: run, inertia: r.inertia, nIter: r.nIter };
   }
   const out = best as KMeansResult;
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) out.centers[c * d + j] += mean[j];
@@ -86,6 +137,11 @@ export function kmeans(X: MatrixLike, opts: KMeansOptions): KMeansResult {
  * 2 + ⌊ln k⌋ candidates drawn with probability ∝ squared distance to the nearest chosen centre.
  */
 export function kmeansPlusPlus(x: DenseMatrix, k: number, gen: Generator): Float64Array {
+  return drain(kmeansPlusPlusSteps(x, k, gen));
+}
+
+/** kmeansPlusPlus as a generator: yields the number of centres chosen so far after each new one. */
+function* kmeansPlusPlusSteps(x: DenseMatrix, k: number, gen: Generator): Steps<number, Float64Array> {
   const { rows: n, cols: d, data } = x;
   const centers = new Float64Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
@@ -124,6 +180,7 @@ export function kmeansPlusPlus(x: DenseMatrix, k: number, gen: Generator): Float
     centers.set(data.subarray(bestId * d, (bestId + 1) * d), c * d);
     closest = bestDist;
     pot = bestPot;
+    yield c + 1;
   }
   return centers;
 }
@@ -155,7 +212,8 @@ export function kmeansPredict(result: KMeansResult, X: MatrixLike): Int32Array {
   return labels;
 }
 
-function lloyd(x: DenseMatrix, start: Float64Array, k: number, maxIter: number, tol: number): KMeansResult {
+/** Lloyd iterations from `start`; yields the iterations done after each one. */
+function* lloyd(x: DenseMatrix, start: Float64Array, k: number, maxIter: number, tol: number): Steps<number, KMeansResult> {
   const { rows: n, cols: d, data } = x;
   let centers = Float64Array.from(start);
   const labels = new Int32Array(n);
@@ -181,6 +239,7 @@ function lloyd(x: DenseMatrix, start: Float64Array, k: number, maxIter: number, 
     if (same) { strict = true; break; }
     if (shift <= tol) break;
     old.set(labels);
+    yield it + 1;
   }
   // Labels must match the final centres.
   if (!strict) assign(x, centers, k, labels, dist);

@@ -6,6 +6,7 @@
  * where r(i, j) is the rank of j among i's neighbours in the input space (1 = nearest).
  */
 import { sqDist, toMatrix, type DenseMatrix, type MatrixLike } from './matrix.js';
+import { drain, driveAsync, type Steps } from './steps.js';
 
 export interface Neighbors {
   k: number;
@@ -17,6 +18,11 @@ export interface Neighbors {
 
 /** The k nearest neighbours of every row (O(n² d), symmetric pairs computed once). */
 export function kNearest(x: DenseMatrix, k: number): Neighbors {
+  return drain(kNearestSteps(x, k));
+}
+
+/** kNearest as steps: yields after each row of the pair loop. */
+export function* kNearestSteps(x: DenseMatrix, k: number): Steps<void, Neighbors> {
   const { rows: n, cols: d, data } = x;
   if (!Number.isInteger(k) || k < 1 || k > n - 1) throw new RangeError(`kNearest: k = ${k} must be in 1..n−1 = ${n - 1}`);
   // One bounded max-heap of size k per row, stored flat.
@@ -46,6 +52,7 @@ export function kNearest(x: DenseMatrix, k: number): Neighbors {
       push(i, j, s);
       push(j, i, s);
     }
+    yield;
   }
   // Sort each heap ascending (ties by index).
   const indices = new Int32Array(n * k);
@@ -65,13 +72,22 @@ export function kNearest(x: DenseMatrix, k: number): Neighbors {
 
 /** Trustworthiness of embedding Y of X at k neighbours (k < n/2), as sklearn computes it. */
 export function trustworthiness(X: MatrixLike, Y: MatrixLike, k = 5): number {
+  return drain(trustworthinessSteps(X, Y, k));
+}
+
+/** The same as trustworthiness, awaiting `onStep` after each row of its two O(n²) loops (it may throw to stop). */
+export function trustworthinessAsync(X: MatrixLike, Y: MatrixLike, k = 5, onStep?: () => void | Promise<void>): Promise<number> {
+  return driveAsync(trustworthinessSteps(X, Y, k), onStep);
+}
+
+function* trustworthinessSteps(X: MatrixLike, Y: MatrixLike, k: number): Steps<void, number> {
   const fn = 'trustworthiness';
   const x = toMatrix(X, fn, 'X');
   const y = toMatrix(Y, fn, 'Y');
   const n = x.rows;
   if (y.rows !== n) throw new RangeError(`${fn}: X has ${n} rows but Y has ${y.rows}`);
   if (!(k < n / 2)) throw new RangeError(`${fn}: k (${k}) should be less than n_samples / 2 (${n / 2})`);
-  const nb = kNearest(y, k);
+  const nb = yield* kNearestSteps(y, k);
   const dx = new Float64Array(n);
   let t = 0;
   for (let i = 0; i < n; i++) {
@@ -84,6 +100,7 @@ export function trustworthiness(X: MatrixLike, Y: MatrixLike, k = 5): number {
       for (let l = 0; l < n; l++) if (dx[l] < dj || (dx[l] === dj && l < j)) rank++;
       if (rank > k) t += rank - k;
     }
+    yield;
   }
   return 1 - (t * 2) / (n * k * (2 * n - 3 * k - 1));
 }

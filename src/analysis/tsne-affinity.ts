@@ -7,8 +7,9 @@
  * (as sklearn's _joint_probabilities). Sparse: over the ⌊3·perplexity + 1⌋ nearest neighbours
  * only (sklearn's _joint_probabilities_nn), stored as CSR rows, for Barnes–Hut.
  */
-import { kNearest } from './neighbors.js';
+import { kNearestSteps } from './neighbors.js';
 import { sqDist, type DenseMatrix } from './matrix.js';
+import { drain, type Steps } from './steps.js';
 
 const TOL = 1e-5;
 const STEPS = 100;
@@ -51,6 +52,11 @@ export function calibrateRow(dist: ArrayLike<number>, m: number, desiredEntropy:
 
 /** Exact joint probabilities: full symmetric n×n, zero diagonal, off-diagonal ≥ machine epsilon. */
 export function jointProbabilities(x: DenseMatrix, perplexity: number): Float64Array {
+  return drain(jointProbabilitiesSteps(x, perplexity));
+}
+
+/** jointProbabilities as steps: yields after each row. */
+export function* jointProbabilitiesSteps(x: DenseMatrix, perplexity: number): Steps<void, Float64Array> {
   const { rows: n, cols: d, data } = x;
   const P = new Float64Array(n * n);
   const dist = new Float64Array(n);
@@ -60,6 +66,7 @@ export function jointProbabilities(x: DenseMatrix, perplexity: number): Float64A
     for (let j = 0; j < n; j++) dist[j] = j === i ? 0 : sqDist(data, i, data, j, d);
     calibrateRow(dist, n, h, row, i);
     P.set(row, i * n);
+    yield;
   }
   let sum = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sum += 2 * (P[i * n + j] + P[j * n + i]);
@@ -84,15 +91,21 @@ export interface SparseP {
 
 /** Sparse joint probabilities over the k = min(n − 1, ⌊3·perplexity + 1⌋) nearest neighbours. */
 export function jointProbabilitiesNN(x: DenseMatrix, perplexity: number): SparseP {
+  return drain(jointProbabilitiesNNSteps(x, perplexity));
+}
+
+/** jointProbabilitiesNN as steps: yields after each row of the neighbour search and of the calibration. */
+export function* jointProbabilitiesNNSteps(x: DenseMatrix, perplexity: number): Steps<void, SparseP> {
   const n = x.rows;
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const nb = kNearest(x, k);
+  const nb = yield* kNearestSteps(x, k);
   const h = Math.log(perplexity);
   const cond = new Float64Array(n * k);
   const row = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     calibrateRow(nb.sqDistances.subarray(i * k, (i + 1) * k), k, h, row);
     cond.set(row, i * k);
+    yield;
   }
   // P + Pᵀ: gather (i, j, v) and (j, i, v), then merge duplicates per row.
   const rowCount = new Int32Array(n + 1);

@@ -9,12 +9,17 @@
  *
  * method 'exact' computes all O(n²) pairs (small n); 'barnes_hut' (default) uses sparse
  * nearest-neighbour affinities and a quadtree/octree with θ = angle for the repulsion (2-d or 3-d).
+ *
+ * `tsne` runs to the end in one go; `tsneAsync` runs the same steps (same numbers) and calls an
+ * `onIteration` hook after the affinities and after every gradient step, which may await (give the
+ * event loop a turn so a Ctrl-C handler can run) or throw (stop the computation).
  */
 import { Generator } from '../tensor/random.js';
 import { toMatrix, type DenseMatrix, type MatrixLike } from './matrix.js';
 import { PCA } from './pca.js';
 import { SPTree } from './sptree.js';
-import { jointProbabilities, jointProbabilitiesNN, MACHINE_EPSILON, type SparseP } from './tsne-affinity.js';
+import { drain, driveAsync, relabel, type Steps } from './steps.js';
+import { jointProbabilitiesNNSteps, jointProbabilitiesSteps, MACHINE_EPSILON, type SparseP } from './tsne-affinity.js';
 
 export interface TSNEProgress {
   iteration: number;
@@ -61,7 +66,28 @@ const FLOAT32_TINY = 1.1754943508222875e-38;
 
 type Objective = (y: Float64Array, grad: Float64Array, computeError: boolean, exaggeration: number) => number;
 
+export interface TSNEAsyncOptions extends TSNEOptions {
+  /**
+   * Called with 0 while the affinities are computed (after every row) and once they are, then
+   * with the number of gradient steps done after each step. It may return a promise (awaited before the next step) or throw (the error
+   * ends the computation and is what tsneAsync rejects with).
+   */
+  onIteration?: (iteration: number) => void | Promise<void>;
+}
+
+/** t-SNE embedding of the rows of X (synchronous). */
 export function tsne(X: MatrixLike, opts: TSNEOptions = {}): TSNEResult {
+  return drain(tsneSteps(X, opts));
+}
+
+/** The same computation as `tsne`, with `onIteration` called (and awaited) between steps. */
+export async function tsneAsync(X: MatrixLike, opts: TSNEAsyncOptions = {}): Promise<TSNEResult> {
+  const { onIteration, ...rest } = opts;
+  return driveAsync(tsneSteps(X, rest), onIteration);
+}
+
+/** The computation as steps: yields 0 while the affinities are computed and once they are, then the steps done after each step. */
+function* tsneSteps(X: MatrixLike, opts: TSNEOptions): Steps<number, TSNEResult> {
   const fn = 'tsne';
   const x = toMatrix(X, fn, 'X');
   const n = x.rows;
@@ -84,12 +110,15 @@ export function tsne(X: MatrixLike, opts: TSNEOptions = {}): TSNEResult {
   const gen = opts.generator ?? new Generator(opts.seed ?? 0);
   const y = initialEmbedding(x, D, opts.init ?? 'pca', gen);
   const dof = Math.max(D - 1, 1);
-  const objective: Objective = method === 'exact' ? exactObjective(jointProbabilities(x, perplexity), n, D, dof) : bhObjective(jointProbabilitiesNN(x, perplexity), n, D, dof, angle);
+  const objective: Objective = method === 'exact'
+    ? exactObjective(yield* relabel(jointProbabilitiesSteps(x, perplexity), 0), n, D, dof)
+    : bhObjective(yield* relabel(jointProbabilitiesNNSteps(x, perplexity), 0), n, D, dof, angle);
   const common = { lr, minGradNorm: opts.minGradNorm ?? 1e-7, onProgress: opts.onProgress };
+  yield 0;
   // Stage 1: early exaggeration, momentum 0.5.
-  const s1 = descend(objective, y, { ...common, start: 0, end: EXPLORATION, momentum: 0.5, withoutProgress: EXPLORATION, exaggeration: ee });
+  const s1 = yield* descend(objective, y, { ...common, start: 0, end: EXPLORATION, momentum: 0.5, withoutProgress: EXPLORATION, exaggeration: ee });
   // Stage 2: momentum 0.8 (fresh gains and velocity, as sklearn's second _gradient_descent call).
-  const s2 = descend(objective, y, { ...common, start: s1.last + 1, end: nIter, momentum: 0.8, withoutProgress: opts.nIterWithoutProgress ?? 300, exaggeration: 1 });
+  const s2 = yield* descend(objective, y, { ...common, start: s1.last + 1, end: nIter, momentum: 0.8, withoutProgress: opts.nIterWithoutProgress ?? 300, exaggeration: 1 });
   return { embedding: y, rows: n, cols: D, kl: s2.error, nIter: s2.last, learningRate: lr };
 }
 
@@ -124,8 +153,11 @@ interface DescentOpts {
   onProgress?: (p: TSNEProgress) => void;
 }
 
-/** sklearn's _gradient_descent: momentum, per-parameter gains, checks every 50 iterations. */
-function descend(objective: Objective, p: Float64Array, o: DescentOpts): { error: number; last: number } {
+/**
+ * sklearn's _gradient_descent: momentum, per-parameter gains, checks every 50 iterations.
+ * Yields the number of steps done (counted from iteration 0 of stage 1) after each step.
+ */
+function* descend(objective: Objective, p: Float64Array, o: DescentOpts): Steps<number, { error: number; last: number }> {
   const update = new Float64Array(p.length);
   const gains = new Float64Array(p.length).fill(1);
   const grad = new Float64Array(p.length);
@@ -155,6 +187,7 @@ function descend(objective: Objective, p: Float64Array, o: DescentOpts): { error
       } else if (i - bestIter > o.withoutProgress) break;
       if (gradNorm <= o.minGradNorm) break;
     }
+    yield i + 1;
   }
   return { error, last: Math.min(i, o.end - 1) };
 }

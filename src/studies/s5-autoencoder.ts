@@ -22,7 +22,8 @@ import { Adam } from '../optim/adam.js';
 import { DataLoader, TensorDataset, Subset } from '../data/index.js';
 import { fit } from '../train/fit.js';
 import { kmeans } from '../analysis/kmeans.js';
-import { tsne } from '../analysis/tsne.js';
+import { tsneAsync } from '../analysis/tsne.js';
+import { throwIfStopRequested, YieldPacer } from '../train/interrupt.js';
 import { adjustedRandScore, contingencyMatrix, purity } from '../metrics/clustering.js';
 import { imageGrid } from '../track/images.js';
 import type { Run } from '../track/run.js';
@@ -102,11 +103,16 @@ function perClusterLine(c: ClusterReport): string {
   return c.perCluster.map((k) => `${k.majority}:${k.purity.toFixed(2)}(${k.size})`).join(' ');
 }
 
-/** 2-d t-SNE of the chosen rows of x. */
-function embed(x: Float32Array, cols: number, rows: Int32Array, seed: number): Float64Array {
+/** 2-d t-SNE of the chosen rows of x; gives the event loop turns and stops at a Ctrl-C (the same numbers as tsne). */
+async function embed(x: Float32Array, cols: number, rows: Int32Array, seed: number): Promise<Float64Array> {
   const sub = new Float64Array(rows.length * cols);
   rows.forEach((r, i) => { for (let j = 0; j < cols; j++) sub[i * cols + j] = x[r * cols + j]; });
-  return tsne({ data: sub, rows: rows.length, cols }, { seed, perplexity: Math.min(30, (rows.length - 1) / 3) }).embedding;
+  const pacer = new YieldPacer(20);
+  const onIteration = async (i: number): Promise<void> => {
+    await pacer.maybeYield();
+    throwIfStopRequested(`s5-autoencoder t-SNE (iteration ${i})`);
+  };
+  return (await tsneAsync({ data: sub, rows: rows.length, cols }, { seed, perplexity: Math.min(30, (rows.length - 1) / 3), onIteration })).embedding;
 }
 
 /** Ten test digits per row (one of each class where possible), originals above reconstructions. */
@@ -168,7 +174,7 @@ export const s5Autoencoder: Study = {
     o.log(`  per cluster (majority digit: purity (size)): ${perClusterLine(raw)}`);
     if (tsneRows.length) {
       t0 = performance.now();
-      const emb = embed(xData, dim, tsneRows, o.seed);
+      const emb = await embed(xData, dim, tsneRows, o.seed);
       rawRun?.logPoints('tsne', { dims: 2, coords: emb, labels: tsneLabels, caption: `t-SNE of the raw pixels of ${tsneRows.length} digits` }, 0);
       o.log(`  t-SNE of ${tsneRows.length} raw digits (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
@@ -203,7 +209,7 @@ export const s5Autoencoder: Study = {
         run?.logPoints('code', { dims: k, coords: zData, labels: Array.from(labels), caption: `the ${k}-d codes of all ${n} digits` }, epochs);
       }
       if (k !== 2 && tsneRows.length) {
-        run?.logPoints('tsne', { dims: 2, coords: embed(zData, k, tsneRows, o.seed), labels: tsneLabels, caption: `t-SNE of the ${k}-d codes of ${tsneRows.length} digits` }, epochs);
+        run?.logPoints('tsne', { dims: 2, coords: await embed(zData, k, tsneRows, o.seed), labels: tsneLabels, caption: `t-SNE of the ${k}-d codes of ${tsneRows.length} digits` }, epochs);
       }
       rows.push({ code: k, testLoss: r.test!.loss, purity: c.purity, ari: c.ari, perCluster: c.perCluster });
       histories[`code${k}`] = historyRows(r.history);

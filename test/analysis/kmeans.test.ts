@@ -1,7 +1,7 @@
 /** k-means equals scikit-learn's labels and inertia from the same initial centres; k-means++ finds its optimum. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kmeans, kmeansPlusPlus, kmeansPredict } from '../../src/analysis/kmeans.js';
+import { kmeans, kmeansAsync, kmeansPlusPlus, kmeansPredict, type KMeansStep } from '../../src/analysis/kmeans.js';
 import { adjustedRandScore } from '../../src/metrics/clustering.js';
 import { Generator } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -44,6 +44,32 @@ test('seeded: same seed same result; k-means++ picks data points, spread over th
     blobs.add(fx.y[i]);
   }
   assert.equal(blobs.size, 5, 'one seed per blob');
+});
+
+test('kmeansAsync gives the same result as kmeans and tells every centre, iteration and restart', async () => {
+  const cases = [{ k: 5, seed: 7, nInit: 3 }, { k: 4, seed: 1, nInit: 2, init: 'random' as const }, { k: 5, init: fx.given.init }];
+  for (const opts of cases) {
+    const sync = kmeans(fx.X, opts);
+    const steps: KMeansStep[] = [];
+    const r = await kmeansAsync(fx.X, { ...opts, onStep: async (s) => { steps.push(s); await new Promise<void>((res) => setImmediate(res)); } });
+    assert.deepEqual(Array.from(r.centers), Array.from(sync.centers));
+    assert.deepEqual(Array.from(r.labels), Array.from(sync.labels));
+    assert.deepEqual({ inertia: r.inertia, nIter: r.nIter }, { inertia: sync.inertia, nIter: sync.nIter });
+    const nInit = opts.nInit ?? 1;
+    const restarts = steps.filter((s) => s.phase === 'restart');
+    assert.deepEqual(restarts.map((s) => s.restart), Array.from({ length: nInit }, (_, i) => i));
+    assert.equal(Math.min(...restarts.map((s) => (s.phase === 'restart' ? s.inertia : Infinity))), sync.inertia);
+    const seeding = steps.filter((s) => s.phase === 'seeding').length;
+    assert.equal(seeding, opts.init === undefined ? nInit * (opts.k - 1) : 0, 'one step per k-means++ centre after the first');
+    assert.ok(steps.some((s) => s.phase === 'lloyd'));
+  }
+});
+
+test('kmeansAsync: a hook that throws stops the computation with its error', async () => {
+  const seen: KMeansStep[] = [];
+  await assert.rejects(kmeansAsync(fx.X, { k: 5, nInit: 10, onStep: (s) => { seen.push(s); if (s.phase === 'restart' && s.restart === 1) throw new Error('stop after restart 1'); } }), /stop after restart 1/);
+  assert.equal(seen.filter((s) => s.phase === 'restart').length, 2);
+  await assert.rejects(kmeansAsync(fx.X, { k: 0 }), /k must be an integer ≥ 1, got 0/);
 });
 
 test('random init and empty clusters still give k non-empty clusters', () => {

@@ -1,7 +1,7 @@
 /** Nearest neighbours equal a full sort; trustworthiness is 1 for an isometry and drops for a shuffled embedding. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kNearest, trustworthiness } from '../../src/analysis/neighbors.js';
+import { kNearest, trustworthiness, trustworthinessAsync } from '../../src/analysis/neighbors.js';
 import { Generator } from '../../src/tensor/random.js';
 
 test('kNearest equals sorting all distances', () => {
@@ -33,4 +33,17 @@ test('trustworthiness: 1 for a rotation, lower for a shuffled embedding', () => 
   const perm = g.permutation(n);
   const S = X.map((_, i) => X[perm[i]]);
   assert.ok(trustworthiness(X, S, 5) < 0.7);
+});
+
+test('trustworthinessAsync equals trustworthiness, awaits its hook after every row, and stops with what it throws', async () => {
+  const g = new Generator(4);
+  const n = 50;
+  const X = Array.from({ length: n }, () => [g.normal(), g.normal(), g.normal()]);
+  const Y = X.map(([a, b, c]) => [a + 0.3 * c, b]);
+  let calls = 0;
+  const v = await trustworthinessAsync(X, Y, 5, async () => { calls++; await new Promise<void>((res) => setImmediate(res)); });
+  assert.equal(v, trustworthiness(X, Y, 5));
+  assert.ok(v < 1);
+  assert.equal(calls, 2 * n, 'one step per row of the neighbour search and of the ranking');
+  await assert.rejects(trustworthinessAsync(X, Y, 5, () => { throw new Error('stopped'); }), /stopped/);
 });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { trustworthiness } from '../../src/analysis/neighbors.js';
 import { jointProbabilities } from '../../src/analysis/tsne-affinity.js';
-import { tsne, type TSNEProgress } from '../../src/analysis/tsne.js';
+import { tsne, tsneAsync, type TSNEProgress } from '../../src/analysis/tsne.js';
 import { DIGITS_PATH, loadDigits } from '../../src/data/datasets/digits.js';
 import { loadFixture, near } from '../metrics/fixtures.js';
 
@@ -74,6 +74,32 @@ test('seeded: the same seed gives the same embedding', () => {
   assert.deepEqual(Array.from(a.embedding), Array.from(b.embedding));
   const c = tsne(X, { perplexity: 10, init: 'random', seed: 4, nIter: 300 });
   assert.notDeepEqual(Array.from(a.embedding), Array.from(c.embedding));
+});
+
+test('tsneAsync gives the same embedding as tsne, calls its hook after every step, and gives timers a turn', async () => {
+  const X = syn.X.slice(0, 80);
+  for (const [opts, rowSteps] of [[{ perplexity: 10, seed: 5, nIter: 300 }, 160], [{ perplexity: 8, init: 'random' as const, method: 'exact' as const, seed: 2, nIter: 260 }, 80]] as const) {
+    const sync = tsne(X, opts);
+    const seen: number[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const r = await tsneAsync(X, { ...opts, onIteration: async (i) => { seen.push(i); if (i % 10 === 0) await new Promise<void>((res) => setImmediate(res)); } });
+    clearInterval(timer);
+    assert.deepEqual(Array.from(r.embedding), Array.from(sync.embedding));
+    assert.deepEqual({ kl: r.kl, nIter: r.nIter, lr: r.learningRate }, { kl: sync.kl, nIter: sync.nIter, lr: sync.learningRate });
+    // 0 after each row of the affinities (Barnes-Hut: neighbour search and calibration) and once
+    // they are done, then 1, 2, … after each gradient step.
+    assert.deepEqual(seen, [...new Array<number>(rowSteps + 1).fill(0), ...Array.from({ length: sync.nIter + 1 }, (_, i) => i + 1)]);
+    assert.ok(ticks > 0, 'a timer ran while t-SNE was computing');
+  }
+});
+
+test('tsneAsync: a hook that throws stops the computation at that step with its error', async () => {
+  const X = syn.X.slice(0, 60);
+  let last = -1;
+  await assert.rejects(tsneAsync(X, { perplexity: 10, nIter: 1000, onIteration: (i) => { last = i; if (i === 60) throw new Error('stop at 60'); } }), /stop at 60/);
+  assert.equal(last, 60);
+  await assert.rejects(tsneAsync(X, { perplexity: 60 }), /perplexity \(60\) must be less than the number of points \(60\)/);
 });
 
 test('8x8 digits: KL within 10% of sklearn\'s and trustworthiness ≥ 0.9 (exact on 500, Barnes-Hut on all 1,797)', (t) => {

@@ -25,6 +25,9 @@ function fakeDigits(dir: string, n: number): string {
 }
 
 async function capture(f: () => Promise<unknown>): Promise<string> {
+  // Let the test runner flush what it still has to write for earlier tests (it writes to this
+  // process's stdout), so an analysis that gives the event loop turns does not capture it.
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
   const chunks: string[] = [];
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
@@ -86,6 +89,11 @@ test('analyze kmeans and tsne run end to end on a digits-format file', async () 
     assert.equal(store.media(tsneRun.id, { kind: 'figure' }).length, 1);
     const kmRun = runs.find((r) => r.name === 'analyze/kmeans-digits-k3')!;
     assert.equal(store.lastScalars(kmRun.id)['kmeans/purity'].value, 1);
+    // What they log while computing: t-SNE's KL every 50 iterations, the inertia of each k-means restart.
+    assert.deepEqual(store.scalars(tsneRun.id, { tag: 'tsne/progress/kl' }).map((p) => p.step), [50, 100, 150, 200, 250, 300]);
+    assert.deepEqual(store.scalars(kmRun.id, { tag: 'kmeans/restart_inertia' }).map((p) => p.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(Math.min(...store.scalars(kmRun.id, { tag: 'kmeans/restart_inertia' }).map((p) => p.value)), store.lastScalars(kmRun.id)['kmeans/inertia'].value);
+    assert.deepEqual(runs.map((r) => r.status), ['finished', 'finished']);
     assert.match(km, /recorded run \w+ in /);
     store.close();
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Ctrl-C and SIGTERM during the long commands, on real child processes: `gradlab run` stops
  * within a step with exit 130 / 143 and its run recorded 'interrupted' with the epochs logged so
- * far; a second Ctrl-C quits at once; `tune`, `export --live` and `analyze` stop too.
+ * far; a second Ctrl-C quits at once; `tune`, `export --live` and `analyze` (t-SNE, k-means) stop too.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -135,24 +135,73 @@ test('gradlab export tensorboard --live: Ctrl-C ends the export with a complete 
   assert.equal(readdirSync(out).filter((f) => f.includes('tfevents') && !f.endsWith('.partial')).length, 1);
 });
 
-test('gradlab analyze tsne: Ctrl-C ends the synchronous computation at once and records nothing', async () => {
-  const db = join(dir, 'analyze.db');
+/** Whether the 8×8 digits (python3-sklearn) are missing: the analyze tests have nothing to compute then. */
+function noDigits(pr: Proc): boolean {
+  return pr.p.exitCode !== null && /digits|sklearn/.test(pr.out());
+}
+
+test('gradlab analyze tsne: Ctrl-C stops within an iteration, exit 130, run interrupted with the KL logged so far, no SVG', async (t) => {
+  const db = join(dir, 'analyze-tsne.db');
   const svg = join(dir, 'never.svg');
   const pr = start([main, 'analyze', 'tsne', '--dataset', 'digits', '--n', '600', '--iter', '100000', '--db', db, '--out', svg]);
-  await pr.waitFor(/iteration 50:/).catch((e: Error) => {
-    if (/digits|sklearn/.test(pr.out())) return; // no digits data on this machine: nothing to interrupt
-    throw e;
-  });
-  if (pr.p.exitCode !== null) return;
+  await pr.waitFor(/iteration 50:/).catch((e: Error) => { if (!noDigits(pr)) throw e; });
+  if (noDigits(pr)) return t.skip(`no digits data: ${pr.out().trim()}`);
   pr.p.kill('SIGINT');
   const r = await exitsWithin(pr.exit, 15_000);
   if (r === 'still running') pr.p.kill('SIGKILL');
-  // Node's default for SIGINT: the process dies of the signal (a shell shows 130).
-  assert.deepEqual(r, { code: null, signal: 'SIGINT' }, pr.out());
-  assert.equal(existsSync(svg), false);
-  if (existsSync(db)) {
-    const s = RunStore.open(db, { readonly: true });
-    assert.deepEqual(s.listRuns().filter((x) => x.status === 'running'), []);
-    s.close();
+  assert.deepEqual(r, { code: 130, signal: null }, pr.out());
+  assert.match(pr.out(), /SIGINT received: stopping after the current step/);
+  const m = /analyze tsne \(iteration (\d+) of 100000\): interrupted by SIGINT/.exec(pr.out());
+  assert.ok(m, pr.out());
+  const printed = (pr.out().match(/^ {2}iteration \d+:/gm) ?? []).length;
+  assert.ok(printed >= 1 && Number(m[1]) < 50 * (printed + 2), `stopped at iteration ${m[1]} after ${printed} progress lines (one every 50)`);
+  assert.equal(existsSync(svg), false, 'no SVG from a stopped map');
+  const store = RunStore.open(db, { readonly: true });
+  try {
+    const [run, ...more] = store.listRuns();
+    assert.equal(more.length, 0);
+    assert.equal(run!.name, 'analyze/tsne-digits');
+    assert.equal(run!.status, 'interrupted');
+    assert.equal(run!.error, m[0]);
+    assert.deepEqual(store.scalars(run!.id, { tag: 'tsne/progress/kl' }).map((p) => p.step), Array.from({ length: printed }, (_, i) => 50 * (i + 1)), 'every KL printed is in the store');
+    assert.equal(store.media(run!.id, { kind: 'points' }).length, 0);
+  } finally {
+    store.close();
   }
+});
+
+test('gradlab analyze kmeans: SIGTERM stops within a restart, exit 143, run interrupted with the restarts so far', async (t) => {
+  const db = join(dir, 'analyze-kmeans.db');
+  const pr = start([main, 'analyze', 'kmeans', '--dataset', 'digits', '--k', '10', '--n-init', '100000', '--db', db]);
+  await pr.waitFor(/restart 2\/100000/).catch((e: Error) => { if (!noDigits(pr)) throw e; });
+  if (noDigits(pr)) return t.skip(`no digits data: ${pr.out().trim()}`);
+  pr.p.kill('SIGTERM');
+  const r = await exitsWithin(pr.exit, 15_000);
+  if (r === 'still running') pr.p.kill('SIGKILL');
+  assert.deepEqual(r, { code: 143, signal: null }, pr.out());
+  assert.match(pr.out(), /analyze kmeans \(restart \d+ of 100000\): interrupted by SIGTERM/);
+  const printed = (pr.out().match(/^ {2}restart \d+\/100000: inertia/gm) ?? []).length;
+  assert.ok(printed >= 2 && printed < 100, `${printed} restarts`);
+  assert.doesNotMatch(pr.out(), /overall purity/);
+  const store = RunStore.open(db, { readonly: true });
+  try {
+    const [run] = store.listRuns();
+    assert.equal(run!.status, 'interrupted');
+    assert.deepEqual(store.scalars(run!.id, { tag: 'kmeans/restart_inertia' }).map((p) => p.step), Array.from({ length: printed }, (_, i) => i + 1));
+    assert.equal(store.lastScalars(run!.id)['kmeans/purity'], undefined);
+  } finally {
+    store.close();
+  }
+});
+
+test('gradlab analyze tsne --no-track: Ctrl-C while the affinities are computed still exits 130', async (t) => {
+  const pr = start([main, 'analyze', 'tsne', '--dataset', 'digits', '--no-track', '--out', join(dir, 'never2.svg')]);
+  await pr.waitFor(/t-SNE of \d+ digits points/).catch((e: Error) => { if (!noDigits(pr)) throw e; });
+  if (noDigits(pr)) return t.skip(`no digits data: ${pr.out().trim()}`);
+  pr.p.kill('SIGINT');
+  const r = await exitsWithin(pr.exit, 15_000);
+  if (r === 'still running') pr.p.kill('SIGKILL');
+  assert.deepEqual(r, { code: 130, signal: null }, pr.out());
+  assert.match(pr.out(), /analyze tsne \((computing the affinities|iteration \d+ of 1000)\): interrupted by SIGINT/);
+  assert.doesNotMatch(pr.out(), /KL divergence .* after/);
 });
