@@ -67,7 +67,8 @@ test('mnist-mlp: 6 epochs; again SIGKILLed mid-epoch 3; --resume: final metrics 
   const dir = mkdtempSync(join(tmpdir(), 'gradlab-resume-'));
   const db = join(dir, 'runs.db');
   const full = final(gradlab(db, 'run', 'mnist-mlp', '--epochs', '6', '--seed', '4', '--json'));
-  const killed = await gradlabKilled(db, /epoch 2\/6/, 'fit-0-e2.safetensors', 100, 'run', 'mnist-mlp', '--epochs', '6', '--seed', '4', '--json');
+  // An epoch takes ~0.1 s on the native backend: kill 5 ms after epoch 2's checkpoint lands, inside epoch 3.
+  const killed = await gradlabKilled(db, /epoch 2\/6/, 'fit-0-e2.safetensors', 5, 'run', 'mnist-mlp', '--epochs', '6', '--seed', '4', '--json');
   assert.equal(killed.signal, 'SIGKILL');
   assert.doesNotMatch(killed.stderr, /epoch 3\/6/, 'killed during epoch 3');
   const store = RunStore.open(db, { readonly: true });

@@ -93,7 +93,7 @@ test('a run of a dead process is marked killed on open; the schema is versioned;
   again.close();
   raw.query("UPDATE gradlab_schema SET version = 42 WHERE component = 'runs'");
   raw.close();
-  assert.throws(() => RunStore.open(url.replace('gradlab@', 'gradlab:pw@'), { readonly: true }), { name: 'SchemaNewerError', message: `${url.replace('gradlab@', 'gradlab:***@')}: the runs schema is version 42, newer than this gradlab understands (1); upgrade gradlab on this machine to use this database` });
+  assert.throws(() => RunStore.open(url.replace('gradlab@', 'gradlab:pw@'), { readonly: true }), { name: 'SchemaNewerError', message: `${url.replace('gradlab@', 'gradlab:***@')}: the runs schema is version 42, newer than this gradlab understands (${PG_RUN_MIGRATIONS.length}); upgrade gradlab on this machine to use this database` });
   assert.throws(() => RunStore.open('postgresql://gradlab:pw@127.0.0.1:1/runs'), { name: 'PgUnreachableError', message: /^cannot reach the PostgreSQL server for postgresql:\/\/gradlab:\*\*\*@127\.0\.0\.1:1\/runs / });
 });
 
