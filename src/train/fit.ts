@@ -74,7 +74,7 @@ function fmt(m: Record<string, number>): string {
 }
 
 export async function fit(o: FitOptions): Promise<FitResult> {
-  checkOptions('fit', o, { model: 'any', optimizer: 'any', lossFn: 'function', train: 'any', val: 'any', test: 'any', epochs: num({ min: 0, integer: true }), callbacks: 'any', regularizer: 'function', keepBest: 'boolean', log: 'function', testEachEpoch: 'boolean', startEpoch: num({ min: 1, integer: true }), checkpoint: 'any' });
+  checkOptions('fit', o, { model: 'any', optimizer: 'any', lossFn: 'function', train: 'any', val: 'any', test: 'any', epochs: num({ min: 0, integer: true }), callbacks: 'any', regularizer: 'function', keepBest: 'boolean', log: 'function', testEachEpoch: 'boolean', startEpoch: 'any', checkpoint: 'any' }); // startEpoch is checked below with its own message
   const { model, optimizer, lossFn } = o;
   if (!(Number.isInteger(o.epochs) && o.epochs >= 0)) throw new RangeError(`fit: epochs must be an integer ≥ 0, got ${o.epochs}`);
   const cbs = o.callbacks ?? [];
