@@ -2,13 +2,13 @@
  * The lab's S6 backprop-by-hand: o = (max(0, x·m + b) − y*)² built from float64 scalar tensors,
  * backward() by autograd, then the graph read back from autograd itself (topoOrder and each
  * node's inputs): every node with its op, value and gradient, laid out in layers from the leaves,
- * and the closed forms of the study (r = 2(y − y*), s = [a > 0]) to compare. Imports only the
+ * and the closed forms of the study (studies/s6-expression.ts, shared with the study) to compare. Imports only the
  * core: the page computes it in the tab.
  */
-import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { topoOrder } from '../autograd/engine.js';
 import '../autograd/methods.js';
+import { s6Expression } from '../studies/s6-expression.js';
 
 export interface GraphNode {
   id: number;
@@ -28,29 +28,8 @@ export interface Graph {
 }
 
 export function backpropGraph(c: { x: number; m: number; b: number; yStar: number }): Graph {
-  const leaf = (v: number, name: string): Tensor => {
-    const t = scalar(v, 'float64').requiresGrad_();
-    t.name = name;
-    return t;
-  };
-  const x = leaf(c.x, 'x');
-  const m = leaf(c.m, 'm');
-  const b = leaf(c.b, 'b');
-  const yStar = leaf(c.yStar, 'y*');
-  const z = x.mul(m).retainGrad();
-  z.name = 'z';
-  const a = z.add(b).retainGrad();
-  a.name = 'a';
-  const y = a.relu().retainGrad();
-  y.name = 'y';
-  const d = y.sub(yStar).retainGrad();
-  d.name = 'y − y*';
-  const o = d.square().retainGrad();
-  o.name = 'o';
-  o.backward();
-  const r = 2 * (y.item() - c.yStar);
-  const s = a.item() > 0 ? 1 : 0;
-  const expected = new Map<Tensor, number>([[o, 1], [d, r], [y, r], [yStar, -r], [a, r * s], [b, r * s], [z, r * s], [x, r * s * c.m], [m, r * s * c.x]]);
+  const { o, closedForms } = s6Expression(c, { z: 'z', a: 'a', y: 'y', d: 'y − y*', o: 'o' });
+  const expected = new Map<Tensor, number>(closedForms);
   const order = topoOrder(o);
   const layer = new Map<Tensor, number>();
   // topoOrder lists inputs before their users, so one pass gives the longest path from a leaf.

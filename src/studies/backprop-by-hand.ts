@@ -8,7 +8,6 @@
  * gradlab's own layout (track/graph-svg.ts) and recorded as a run, so the report and the
  * dashboard show it; Graphviz DOT is kept as text.
  */
-import { scalar } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toDot } from '../autograd/dot.js';
 import { topoOrder } from '../autograd/engine.js';
@@ -18,13 +17,9 @@ import { graphSvg, type GraphEdge, type GraphNode } from '../track/graph-svg.js'
 import '../autograd/methods.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult } from './study.js';
+import { s6Expression, type HandCase } from './s6-expression.js';
 
-export interface HandCase {
-  x: number;
-  m: number;
-  b: number;
-  yStar: number;
-}
+export type { HandCase } from './s6-expression.js';
 
 export interface NodeReport {
   name: string;
@@ -79,34 +74,8 @@ export function graphOf(root: Tensor): { nodes: GraphNode[]; edges: Array<GraphE
 
 /** Runs one case through autograd; returns each node with its autograd and closed-form gradient. */
 export function backpropByHand(c: HandCase): { nodes: NodeReport[]; edges: EdgeReport[]; dot: string; svg: string } {
-  const leaf = (v: number, name: string): Tensor => {
-    const t = scalar(v, 'float64').requiresGrad_();
-    t.name = name;
-    return t;
-  };
-  const x = leaf(c.x, 'x');
-  const m = leaf(c.m, 'm');
-  const b = leaf(c.b, 'b');
-  const yStar = leaf(c.yStar, 'y*');
-  const z = x.mul(m).retainGrad();
-  z.name = 'z = x·m';
-  const a = z.add(b).retainGrad();
-  a.name = 'a = z + b';
-  const y = a.relu().retainGrad();
-  y.name = 'y = max(0, a)';
-  const d = y.sub(yStar).retainGrad();
-  d.name = 'd = y − y*';
-  const o = d.square().retainGrad();
-  o.name = ONE;
-  o.backward(undefined, { retainGraph: true });
-  const r = 2 * (y.item() - c.yStar);
-  const s = a.item() > 0 ? 1 : 0;
-  const expected: Record<string, number> = {
-    [o.name]: 1, [d.name]: r, [y.name]: r, 'y*': -r, [a.name]: r * s, b: r * s, [z.name]: r * s, x: r * s * c.m, m: r * s * c.x,
-  };
-  const nodes = [o, d, y, yStar, a, b, z, x, m].map((t) => ({
-    name: t.name!, value: t.item(), grad: t.grad!.item(), expectedGrad: expected[t.name!],
-  }));
+  const { z, a, y, d, o, s, closedForms } = s6Expression(c, { z: 'z = x·m', a: 'a = z + b', y: 'y = max(0, a)', d: 'd = y − y*', o: ONE }, { retainGraph: true });
+  const nodes = closedForms.map(([t, expectedGrad]) => ({ name: t.name!, value: t.item(), grad: t.grad!.item(), expectedGrad }));
   // Local gradients: ∂o/∂d = 2d, ∂d/∂y = 1, ∂d/∂y* = −1, ∂y/∂a = s, ∂a/∂z = ∂a/∂b = 1, ∂z/∂x = m, ∂z/∂m = x.
   const localExpected: Record<string, number> = {
     [`${d.name}→${o.name}`]: 2 * d.item(), [`${y.name}→${d.name}`]: 1, [`y*→${d.name}`]: -1, [`${a.name}→${y.name}`]: s,
