@@ -281,17 +281,37 @@ test('native kernels on every ISA path', { skip }, async (t) => {
   }
 });
 
-test('GEMM does not depend on the thread count (1 vs 2 threads, bit-identical)', { skip }, () => {
+test('GEMM does not depend on the thread count (1 vs 2 threads, bit-identical), on every path of the split', { skip }, () => {
   if (!addon) return;
-  const m = 257, k = 300, n = 130;
-  const a = randF32(m * k, 1), b = randF32(k * n, 2);
-  const outs = [1, 2].map((threads) => {
-    const be = createNativeBackend(addon, { threads });
-    const out = new Float32Array(m * n);
-    be.matmul(a, b, out, { batch: 1, m, k, n, transA: false, transB: true, strideA: 0, strideB: 0 });
-    return out;
-  });
-  assert.deepEqual(outs[0], outs[1]);
+  // Shapes that take each way the GEMM divides work: one matrix split by rows (257 rows), by
+  // columns (5 rows, 700 columns), K and N over one block (300 > KC, 450 > NC); a few matrices
+  // sharing one packed B (batch 3), a broadcast B (stride 0) and a broadcast A; many matrices
+  // packing their own B (batch 9).
+  const cases: [number, number, number, number, 'a0' | 'b0' | ''][] = [
+    [1, 257, 300, 130, ''], [1, 5, 70, 700, ''], [1, 200, 300, 450, ''], [3, 70, 90, 100, ''], [3, 70, 90, 100, 'b0'],
+    [3, 70, 90, 100, 'a0'], [9, 40, 50, 60, ''], [9, 40, 50, 60, 'b0'], [1, 64, 100, 400, ''],
+  ];
+  for (const isa of NATIVE_ISAS) {
+    const ad = addon;
+    const bes: Kernels[] = [1, 2].map((threads) => createNativeBackend(ad, { isa, threads }));
+    try { bes[0].unary('neg', new Float32Array(1), new Float32Array(1)); } catch { continue; } // a path this CPU lacks
+    let seed = 100;
+    for (const [batch, m, k, n, bc] of cases) for (const transA of [false, true]) for (const transB of [false, true]) {
+      const strideA = bc === 'a0' ? 0 : m * k, strideB = bc === 'b0' ? 0 : k * n;
+      const a = randF32(bc === 'a0' ? m * k : batch * m * k, seed++), b = randF32(bc === 'b0' ? k * n : batch * k * n, seed++);
+      const spec = { batch, m, k, n, transA, transB, strideA, strideB };
+      const want = new Float32Array(batch * m * n);
+      js.matmul(a, b, want, spec);
+      const outs = bes.map((be): Float32Array => {
+        const out = new Float32Array(batch * m * n).fill(7);
+        be.matmul(a, b, out, spec);
+        return out;
+      });
+      const what = `${isa} ${batch}x${m}x${k}x${n}${bc ? ' ' + bc : ''} tA=${transA} tB=${transB}`;
+      close(outs[1], want, what, 1e-5, 1e-4);
+      assert.deepEqual(outs[0], outs[1], `${what}: 1 and 2 threads differ`);
+    }
+  }
 });
 
 test('a bad ISA name is a named error', { skip }, () => {
