@@ -66,11 +66,13 @@ static void work(Job& j, int tid) {
 // `seen` is the generation at creation: a job published before this thread first runs still counts.
 void Pool::worker(int tid, uint64_t seen) {
   for (;;) {
-    // Spin briefly: back-to-back kernels (a training step) arrive within microseconds.
+    // Spin briefly: back-to-back kernels (a training step) arrive within microseconds. Every few
+    // microseconds the spin yields: when the scheduler has put this worker on the caller's CPU (the
+    // other one busy), a spin that never yields would take the CPU from the caller that feeds it.
     int spins = 0;
     while (gen_.load(std::memory_order_acquire) == seen && spins < 20000) {
       GRADLAB_PAUSE();
-      spins++;
+      if ((++spins & 127) == 0) std::this_thread::yield();
     }
     std::shared_ptr<Job> j;
     {
@@ -114,9 +116,9 @@ void Pool::run(int64_t total, int64_t grain, RangeFn fn, void* ctx) {
   work(*j, 0);
   int spins = 0;
   while (j->done.load(std::memory_order_acquire) < j->chunks) {
-    // A chunk is running on a worker; on a busy machine let it have the core.
-    if (++spins > 4000) std::this_thread::yield();
-    else GRADLAB_PAUSE();
+    // A chunk is running on a worker; if it shares this CPU (a busy machine), let it have it.
+    GRADLAB_PAUSE();
+    if ((++spins & 63) == 0) std::this_thread::yield();
   }
   std::lock_guard<std::mutex> lk(mu_);
   if (job_ == j) job_.reset();
