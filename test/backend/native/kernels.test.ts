@@ -253,19 +253,30 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         js.dropout(x, spec, d1); be.dropout(x, spec, d2); close(d2, d1, `${isa} dropout n=${n}`, 0, 0);
       }
       const sizes = [1, 17, 65, 40000];
-      for (const momentum of [0, 0.9]) {
+      // Every variant of the optimizer loops (each is its own vectorised loop): exact against js.
+      for (const momentum of [0, 0.9]) for (const weightDecay of [0, 0.01]) for (const nesterov of [false, true]) for (const firstStep of [false, true]) {
+        if (nesterov && !momentum) continue;
         const mk = () => sizes.map((s, i) => ({ param: randF32(s, 30 + i), grad: randF32(s, 40 + i), momentumBuf: momentum ? randF32(s, 50 + i) : null }));
         const [a, b] = [mk(), mk()];
-        const o = { lr: 0.1, momentum, dampening: 0.1, weightDecay: 0.01, nesterov: momentum > 0, firstStep: false };
+        const o = { lr: 0.1, momentum, dampening: 0.1, weightDecay, nesterov, firstStep };
         js.sgdSteps(a, o); be.sgdSteps(b, o);
-        a.forEach((t, i) => close(b[i].param, t.param, `${isa} sgd ${sizes[i]}`, 0, 0));
+        const what = `${isa} sgd momentum=${momentum} wd=${weightDecay} nesterov=${nesterov} first=${firstStep}`;
+        a.forEach((t, i) => {
+          close(b[i].param, t.param, `${what} p ${sizes[i]}`, 0, 0);
+          if (t.momentumBuf) close(b[i].momentumBuf as Float32Array, t.momentumBuf, `${what} buf ${sizes[i]}`, 0, 0);
+        });
       }
-      for (const amsgrad of [false, true]) {
+      for (const amsgrad of [false, true]) for (const weightDecay of [0, 0.1]) for (const decoupled of [false, true]) {
         const mk = () => sizes.map((s, i) => ({ param: randF32(s, 60 + i), grad: randF32(s, 70 + i), expAvg: randF32(s, 80 + i), expAvgSq: randF32(s, 90 + i, 0, 1), maxExpAvgSq: amsgrad ? randF32(s, 95 + i, 0, 1) : null }));
         const [a, b] = [mk(), mk()];
-        const o = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: true, step: 4 };
+        const o = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decoupled, step: 4 };
         js.adamSteps(a, o); be.adamSteps(b, o);
-        a.forEach((t, i) => { close(b[i].param, t.param, `${isa} adam p`, 0, 0); close(b[i].expAvgSq, t.expAvgSq, `${isa} adam v`, 0, 0); });
+        const what = `${isa} adam amsgrad=${amsgrad} wd=${weightDecay} decoupled=${decoupled}`;
+        a.forEach((t, i) => {
+          close(b[i].param, t.param, `${what} p`, 0, 0); close(b[i].expAvg, t.expAvg, `${what} m`, 0, 0);
+          close(b[i].expAvgSq, t.expAvgSq, `${what} v`, 0, 0);
+          if (t.maxExpAvgSq) close(b[i].maxExpAvgSq as Float32Array, t.maxExpAvgSq, `${what} vmax`, 0, 0);
+        });
       }
     });
 
