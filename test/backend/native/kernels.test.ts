@@ -190,6 +190,10 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         { inSize: [17], outSize: [8], kernel: [3], stride: [2], padding: [1], dilation: [1] },
         { inSize: [9, 9], outSize: [5, 5], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [2, 2] },
         { inSize: [1, 1], outSize: [1, 1], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+        // No padding, no dilation (max pooling's direct path): even and odd sizes, overlapping windows.
+        { inSize: [8, 9], outSize: [4, 4], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+        { inSize: [7, 5], outSize: [5, 3], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+        { inSize: [17], outSize: [8], kernel: [3], stride: [2], padding: [0], dilation: [1] },
       ];
       for (const spec of specs) {
         const n = 3, c = 5, cout = 7;
@@ -215,6 +219,10 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         const [a1, a2] = [new Int32Array(n * c * L), new Int32Array(n * c * L)];
         js.maxPool(x, n, c, spec, o1, a1); be.maxPool(x, n, c, spec, o2, a2);
         close(o2, o1, `${isa} maxPool`, 0, 0); assert.deepEqual([...a2], [...a1]);
+        // Ties (the first maximum wins), NaN (wins) and -Infinity windows: the same argmax as js.
+        const xt = x.map((v, i) => (i % 7 === 0 ? NaN : i % 3 === 0 ? -Infinity : Math.round(v)));
+        js.maxPool(xt, n, c, spec, o1, a1); be.maxPool(xt, n, c, spec, o2, a2);
+        close(o2, o1, `${isa} maxPool ties/NaN`, 0, 0); assert.deepEqual([...a2], [...a1], `${isa} maxPool ties/NaN argmax`);
         const gp = randF32(n * c * L, 19);
         const [b1, b2] = [new Float32Array(x.length), new Float32Array(x.length)];
         js.maxPoolBackward(gp, n, c, spec, a1, b1); be.maxPoolBackward(gp, n, c, spec, a1, b2); close(b2, b1, `${isa} maxPool back`, 1e-7, 1e-6);
