@@ -234,16 +234,16 @@ test('native kernels on every ISA path', { skip }, async (t) => {
     });
 
     await t.test(`${isa}: LSTM / GRU cells, dropout, SGD / Adam over several tensors`, () => {
-      for (const [B, H] of [[1, 1], [3, 17], [17, 65]]) {
+      for (const [B, H] of [[1, 1], [3, 17], [17, 65], [64, 100]]) { // 64×100: split over threads
         const f = (k: number) => new Float32Array(k);
         const gates = randF32(B * 4 * H, 20, -4, 4), cPrev = randF32(B * H, 21);
         const [c1, h1, act1, c2, h2, act2] = [f(B * H), f(B * H), f(B * 5 * H), f(B * H), f(B * H), f(B * 5 * H)];
         js.lstmCell(gates, cPrev, B, H, c1, h1, act1); be.lstmCell(gates, cPrev, B, H, c2, h2, act2);
         close(c2, c1, 'c', 1e-6, 1e-5); close(h2, h1, 'h', 1e-6, 1e-5); close(act2, act1, 'act', 1e-6, 1e-5);
         const dh = randF32(B * H, 22), dc = randF32(B * H, 23);
-        for (const [a, b] of [[dh, dc], [dh, null], [null, dc]] as const) {
+        for (const [a, b] of [[dh, dc], [dh, null], [null, dc]] as const) for (const wantPrev of [true, false]) {
           const [g1, g2, p1, p2] = [f(B * 4 * H), f(B * 4 * H), f(B * H), f(B * H)];
-          js.lstmCellBackward(act1, cPrev, a, b, B, H, g1, p1); be.lstmCellBackward(act1, cPrev, a, b, B, H, g2, p2);
+          js.lstmCellBackward(act1, cPrev, a, b, B, H, g1, wantPrev ? p1 : null); be.lstmCellBackward(act1, cPrev, a, b, B, H, g2, wantPrev ? p2 : null);
           close(g2, g1, `${isa} lstm dGates`, 1e-6, 1e-5); close(p2, p1, `${isa} lstm dCprev`, 1e-6, 1e-5);
         }
         const xp = randF32(B * 3 * H, 24), hp = randF32(B * 3 * H, 25);
