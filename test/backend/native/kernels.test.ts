@@ -194,6 +194,9 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         { inSize: [8, 9], outSize: [4, 4], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
         { inSize: [7, 5], outSize: [5, 3], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
         { inSize: [17], outSize: [8], kernel: [3], stride: [2], padding: [0], dilation: [1] },
+        // Ceil mode without padding: the last window runs past the edge (not the direct path).
+        { inSize: [7], outSize: [4], kernel: [2], stride: [2], padding: [0], dilation: [1] },
+        { inSize: [5, 7], outSize: [3, 4], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
       ];
       for (const spec of specs) {
         const n = 3, c = 5, cout = 7;
