@@ -336,6 +336,29 @@ test('GEMM does not depend on the thread count (1 vs 2 threads, bit-identical), 
   }
 });
 
+test('convolution does not depend on the thread count (1 vs 2 threads, bit-identical)', { skip }, () => {
+  if (!addon) return;
+  // Forward and input gradient run per image (split over threads); the weight gradient is one
+  // product large enough to split (200 × 1024 × 16).
+  const spec: WindowSpec = { inSize: [12, 12], outSize: [8, 8], kernel: [5, 5], stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
+  const n = 16, c = 8, cout = 16, P = 144, L = 64;
+  const x = randF32(n * c * P, 1), w = randF32(cout * c * 25, 2), g = randF32(n * cout * L, 3);
+  for (const isa of NATIVE_ISAS) {
+    const ad = addon;
+    const bes: Kernels[] = [1, 2].map((threads) => createNativeBackend(ad, { isa, threads }));
+    try { bes[0].unary('neg', new Float32Array(1), new Float32Array(1)); } catch { continue; } // a path this CPU lacks
+    const run = (be: Kernels): Float32Array[] => {
+      const y = new Float32Array(n * cout * L), gw = new Float32Array(w.length), gx = new Float32Array(x.length);
+      be.convForward(x, n, c, spec, w, cout, y);
+      be.convBackwardWeight(x, n, c, spec, g, cout, gw);
+      be.convBackwardInput(w, g, n, c, spec, cout, gx);
+      return [y, gw, gx];
+    };
+    const [one, two] = bes.map(run);
+    ['forward', 'weight gradient', 'input gradient'].forEach((what, i) => assert.deepEqual(one[i], two[i], `${isa} conv ${what}: 1 and 2 threads differ`));
+  }
+});
+
 test('a bad ISA name is a named error', { skip }, () => {
   if (!addon) return;
   assert.throws(() => createNativeBackend(addon, { isa: 'sse9' }).unary('neg', new Float32Array(1), new Float32Array(1)), /NativeIsaError|isa must be one of avx512, avx2, portable, got 'sse9'/);
