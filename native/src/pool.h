@@ -39,6 +39,8 @@ class Pool {
 
  private:
   void worker(int tid, uint64_t seen);
+  void note_cpu(int tid);
+  bool shares_cpu(int tid) const;
   int nthreads_ = 1;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> gen_{0};
@@ -48,6 +50,10 @@ class Pool {
   std::condition_variable cv_;
   std::shared_ptr<Job> job_;  // guarded by mu_
   std::mutex run_mu_;
+  // The CPU each thread last ran on (index 0: the caller, as of its last job): a spinning thread
+  // yields only to a thread of this pool on its own CPU (see pool.cc).
+  std::unique_ptr<std::atomic<int>[]> cpu_;
+  int ncpu_slots_ = 0;
 };
 
 Pool& pool();

@@ -190,6 +190,13 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         { inSize: [17], outSize: [8], kernel: [3], stride: [2], padding: [1], dilation: [1] },
         { inSize: [9, 9], outSize: [5, 5], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [2, 2] },
         { inSize: [1, 1], outSize: [1, 1], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+        // No padding, no dilation (max pooling's direct path): even and odd sizes, overlapping windows.
+        { inSize: [8, 9], outSize: [4, 4], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+        { inSize: [7, 5], outSize: [5, 3], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+        { inSize: [17], outSize: [8], kernel: [3], stride: [2], padding: [0], dilation: [1] },
+        // Ceil mode without padding: the last window runs past the edge (not the direct path).
+        { inSize: [7], outSize: [4], kernel: [2], stride: [2], padding: [0], dilation: [1] },
+        { inSize: [5, 7], outSize: [3, 4], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
       ];
       for (const spec of specs) {
         const n = 3, c = 5, cout = 7;
@@ -215,6 +222,10 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         const [a1, a2] = [new Int32Array(n * c * L), new Int32Array(n * c * L)];
         js.maxPool(x, n, c, spec, o1, a1); be.maxPool(x, n, c, spec, o2, a2);
         close(o2, o1, `${isa} maxPool`, 0, 0); assert.deepEqual([...a2], [...a1]);
+        // Ties (the first maximum wins), NaN (wins) and -Infinity windows: the same argmax as js.
+        const xt = x.map((v, i) => (i % 7 === 0 ? NaN : i % 3 === 0 ? -Infinity : Math.round(v)));
+        js.maxPool(xt, n, c, spec, o1, a1); be.maxPool(xt, n, c, spec, o2, a2);
+        close(o2, o1, `${isa} maxPool ties/NaN`, 0, 0); assert.deepEqual([...a2], [...a1], `${isa} maxPool ties/NaN argmax`);
         const gp = randF32(n * c * L, 19);
         const [b1, b2] = [new Float32Array(x.length), new Float32Array(x.length)];
         js.maxPoolBackward(gp, n, c, spec, a1, b1); be.maxPoolBackward(gp, n, c, spec, a1, b2); close(b2, b1, `${isa} maxPool back`, 1e-7, 1e-6);
@@ -226,16 +237,16 @@ test('native kernels on every ISA path', { skip }, async (t) => {
     });
 
     await t.test(`${isa}: LSTM / GRU cells, dropout, SGD / Adam over several tensors`, () => {
-      for (const [B, H] of [[1, 1], [3, 17], [17, 65]]) {
+      for (const [B, H] of [[1, 1], [3, 17], [17, 65], [64, 100]]) { // 64×100: split over threads
         const f = (k: number) => new Float32Array(k);
         const gates = randF32(B * 4 * H, 20, -4, 4), cPrev = randF32(B * H, 21);
         const [c1, h1, act1, c2, h2, act2] = [f(B * H), f(B * H), f(B * 5 * H), f(B * H), f(B * H), f(B * 5 * H)];
         js.lstmCell(gates, cPrev, B, H, c1, h1, act1); be.lstmCell(gates, cPrev, B, H, c2, h2, act2);
         close(c2, c1, 'c', 1e-6, 1e-5); close(h2, h1, 'h', 1e-6, 1e-5); close(act2, act1, 'act', 1e-6, 1e-5);
         const dh = randF32(B * H, 22), dc = randF32(B * H, 23);
-        for (const [a, b] of [[dh, dc], [dh, null], [null, dc]] as const) {
+        for (const [a, b] of [[dh, dc], [dh, null], [null, dc]] as const) for (const wantPrev of [true, false]) {
           const [g1, g2, p1, p2] = [f(B * 4 * H), f(B * 4 * H), f(B * H), f(B * H)];
-          js.lstmCellBackward(act1, cPrev, a, b, B, H, g1, p1); be.lstmCellBackward(act1, cPrev, a, b, B, H, g2, p2);
+          js.lstmCellBackward(act1, cPrev, a, b, B, H, g1, wantPrev ? p1 : null); be.lstmCellBackward(act1, cPrev, a, b, B, H, g2, wantPrev ? p2 : null);
           close(g2, g1, `${isa} lstm dGates`, 1e-6, 1e-5); close(p2, p1, `${isa} lstm dCprev`, 1e-6, 1e-5);
         }
         const xp = randF32(B * 3 * H, 24), hp = randF32(B * 3 * H, 25);
@@ -253,19 +264,30 @@ test('native kernels on every ISA path', { skip }, async (t) => {
         js.dropout(x, spec, d1); be.dropout(x, spec, d2); close(d2, d1, `${isa} dropout n=${n}`, 0, 0);
       }
       const sizes = [1, 17, 65, 40000];
-      for (const momentum of [0, 0.9]) {
+      // Every variant of the optimizer loops (each is its own vectorised loop): exact against js.
+      for (const momentum of [0, 0.9]) for (const weightDecay of [0, 0.01]) for (const nesterov of [false, true]) for (const firstStep of [false, true]) {
+        if (nesterov && !momentum) continue;
         const mk = () => sizes.map((s, i) => ({ param: randF32(s, 30 + i), grad: randF32(s, 40 + i), momentumBuf: momentum ? randF32(s, 50 + i) : null }));
         const [a, b] = [mk(), mk()];
-        const o = { lr: 0.1, momentum, dampening: 0.1, weightDecay: 0.01, nesterov: momentum > 0, firstStep: false };
+        const o = { lr: 0.1, momentum, dampening: 0.1, weightDecay, nesterov, firstStep };
         js.sgdSteps(a, o); be.sgdSteps(b, o);
-        a.forEach((t, i) => close(b[i].param, t.param, `${isa} sgd ${sizes[i]}`, 0, 0));
+        const what = `${isa} sgd momentum=${momentum} wd=${weightDecay} nesterov=${nesterov} first=${firstStep}`;
+        a.forEach((t, i) => {
+          close(b[i].param, t.param, `${what} p ${sizes[i]}`, 0, 0);
+          if (t.momentumBuf) close(b[i].momentumBuf as Float32Array, t.momentumBuf, `${what} buf ${sizes[i]}`, 0, 0);
+        });
       }
-      for (const amsgrad of [false, true]) {
+      for (const amsgrad of [false, true]) for (const weightDecay of [0, 0.1]) for (const decoupled of [false, true]) {
         const mk = () => sizes.map((s, i) => ({ param: randF32(s, 60 + i), grad: randF32(s, 70 + i), expAvg: randF32(s, 80 + i), expAvgSq: randF32(s, 90 + i, 0, 1), maxExpAvgSq: amsgrad ? randF32(s, 95 + i, 0, 1) : null }));
         const [a, b] = [mk(), mk()];
-        const o = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: true, step: 4 };
+        const o = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decoupled, step: 4 };
         js.adamSteps(a, o); be.adamSteps(b, o);
-        a.forEach((t, i) => { close(b[i].param, t.param, `${isa} adam p`, 0, 0); close(b[i].expAvgSq, t.expAvgSq, `${isa} adam v`, 0, 0); });
+        const what = `${isa} adam amsgrad=${amsgrad} wd=${weightDecay} decoupled=${decoupled}`;
+        a.forEach((t, i) => {
+          close(b[i].param, t.param, `${what} p`, 0, 0); close(b[i].expAvg, t.expAvg, `${what} m`, 0, 0);
+          close(b[i].expAvgSq, t.expAvgSq, `${what} v`, 0, 0);
+          if (t.maxExpAvgSq) close(b[i].maxExpAvgSq as Float32Array, t.maxExpAvgSq, `${what} vmax`, 0, 0);
+        });
       }
     });
 
@@ -281,17 +303,60 @@ test('native kernels on every ISA path', { skip }, async (t) => {
   }
 });
 
-test('GEMM does not depend on the thread count (1 vs 2 threads, bit-identical)', { skip }, () => {
+test('GEMM does not depend on the thread count (1 vs 2 threads, bit-identical), on every path of the split', { skip }, () => {
   if (!addon) return;
-  const m = 257, k = 300, n = 130;
-  const a = randF32(m * k, 1), b = randF32(k * n, 2);
-  const outs = [1, 2].map((threads) => {
-    const be = createNativeBackend(addon, { threads });
-    const out = new Float32Array(m * n);
-    be.matmul(a, b, out, { batch: 1, m, k, n, transA: false, transB: true, strideA: 0, strideB: 0 });
-    return out;
-  });
-  assert.deepEqual(outs[0], outs[1]);
+  // Shapes that take each way the GEMM divides work: one matrix split by rows (257 rows), by
+  // columns (5 rows, 700 columns), K and N over one block (300 > KC, 450 > NC); a few matrices
+  // sharing one packed B (batch 3), a broadcast B (stride 0) and a broadcast A; many matrices
+  // packing their own B (batch 9).
+  const cases: [number, number, number, number, 'a0' | 'b0' | ''][] = [
+    [1, 257, 300, 130, ''], [1, 5, 70, 700, ''], [1, 200, 300, 450, ''], [3, 70, 90, 100, ''], [3, 70, 90, 100, 'b0'],
+    [3, 70, 90, 100, 'a0'], [9, 40, 50, 60, ''], [9, 40, 50, 60, 'b0'], [1, 64, 100, 400, ''],
+  ];
+  for (const isa of NATIVE_ISAS) {
+    const ad = addon;
+    const bes: Kernels[] = [1, 2].map((threads) => createNativeBackend(ad, { isa, threads }));
+    try { bes[0].unary('neg', new Float32Array(1), new Float32Array(1)); } catch { continue; } // a path this CPU lacks
+    let seed = 100;
+    for (const [batch, m, k, n, bc] of cases) for (const transA of [false, true]) for (const transB of [false, true]) {
+      const strideA = bc === 'a0' ? 0 : m * k, strideB = bc === 'b0' ? 0 : k * n;
+      const a = randF32(bc === 'a0' ? m * k : batch * m * k, seed++), b = randF32(bc === 'b0' ? k * n : batch * k * n, seed++);
+      const spec = { batch, m, k, n, transA, transB, strideA, strideB };
+      const want = new Float32Array(batch * m * n);
+      js.matmul(a, b, want, spec);
+      const outs = bes.map((be): Float32Array => {
+        const out = new Float32Array(batch * m * n).fill(7);
+        be.matmul(a, b, out, spec);
+        return out;
+      });
+      const what = `${isa} ${batch}x${m}x${k}x${n}${bc ? ' ' + bc : ''} tA=${transA} tB=${transB}`;
+      close(outs[1], want, what, 1e-5, 1e-4);
+      assert.deepEqual(outs[0], outs[1], `${what}: 1 and 2 threads differ`);
+    }
+  }
+});
+
+test('convolution does not depend on the thread count (1 vs 2 threads, bit-identical)', { skip }, () => {
+  if (!addon) return;
+  // Forward and input gradient run per image (split over threads); the weight gradient is one
+  // product large enough to split (200 × 1024 × 16).
+  const spec: WindowSpec = { inSize: [12, 12], outSize: [8, 8], kernel: [5, 5], stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
+  const n = 16, c = 8, cout = 16, P = 144, L = 64;
+  const x = randF32(n * c * P, 1), w = randF32(cout * c * 25, 2), g = randF32(n * cout * L, 3);
+  for (const isa of NATIVE_ISAS) {
+    const ad = addon;
+    const bes: Kernels[] = [1, 2].map((threads) => createNativeBackend(ad, { isa, threads }));
+    try { bes[0].unary('neg', new Float32Array(1), new Float32Array(1)); } catch { continue; } // a path this CPU lacks
+    const run = (be: Kernels): Float32Array[] => {
+      const y = new Float32Array(n * cout * L), gw = new Float32Array(w.length), gx = new Float32Array(x.length);
+      be.convForward(x, n, c, spec, w, cout, y);
+      be.convBackwardWeight(x, n, c, spec, g, cout, gw);
+      be.convBackwardInput(w, g, n, c, spec, cout, gx);
+      return [y, gw, gx];
+    };
+    const [one, two] = bes.map(run);
+    ['forward', 'weight gradient', 'input gradient'].forEach((what, i) => assert.deepEqual(one[i], two[i], `${isa} conv ${what}: 1 and 2 threads differ`));
+  }
 });
 
 test('a bad ISA name is a named error', { skip }, () => {
