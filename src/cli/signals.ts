@@ -3,8 +3,8 @@
  *
  * First signal: a stop is requested (src/train/interrupt.ts). fit stops at its next step, a
  * tuning study after the trial's current step, an export after its current write, t-SNE and
- * k-means at their next step (analysis/steps.ts; while analyze loads its data no handler is
- * installed yet, so Node's default ends the process at once, with nothing recorded); the command
+ * k-means at their next step (analysis/steps.ts; analyze's data load is one synchronous step, so
+ * a stop during it takes effect when it ends); the command
  * records its runs as 'interrupted' with everything logged so far and exits with 130 (SIGINT)
  * or 143 (SIGTERM), the codes a shell gives a process killed by those signals.
  * Second signal: the open runs are marked 'interrupted' at once and the process exits at once.

@@ -205,3 +205,29 @@ test('gradlab analyze tsne --no-track: Ctrl-C while the affinities are computed 
   assert.match(pr.out(), /analyze tsne \((computing the affinities|iteration \d+ of 1000)\): interrupted by SIGINT/);
   assert.doesNotMatch(pr.out(), /KL divergence .* after/);
 });
+
+test('gradlab analyze tsne: Ctrl-C while the data load (MNIST + PCA) is recorded, exit 130, run interrupted before any computation', async () => {
+  const db = join(dir, 'analyze-load.db');
+  const svg = join(dir, 'never3.svg');
+  const pr = start([main, 'analyze', 'tsne', '--dataset', 'mnist', '--db', db, '--out', svg]);
+  await pr.waitFor(/loading mnist/);
+  pr.p.kill('SIGINT');
+  const r = await exitsWithin(pr.exit, 30_000);
+  if (r === 'still running') pr.p.kill('SIGKILL');
+  assert.deepEqual(r, { code: 130, signal: null }, pr.out());
+  const m = /analyze tsne \(loading mnist\): interrupted by SIGINT/.exec(pr.out());
+  assert.ok(m, pr.out());
+  assert.doesNotMatch(pr.out(), /t-SNE of \d+ mnist points/);
+  assert.equal(existsSync(svg), false);
+  const store = RunStore.open(db, { readonly: true });
+  try {
+    const [run, ...more] = store.listRuns();
+    assert.equal(more.length, 0);
+    assert.equal(run!.name, 'analyze/tsne-mnist');
+    assert.equal(run!.status, 'interrupted');
+    assert.equal(run!.error, m[0]);
+    assert.equal(store.lastScalars(run!.id)['data/points']?.value, 10000, 'the load finished and said how many points');
+  } finally {
+    store.close();
+  }
+});
