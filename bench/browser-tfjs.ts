@@ -3,7 +3,7 @@
  * same W2 (MLP epoch, the data of bench/data.ts) on TF.js's wasm backend, in a module worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { MLP, SEEDS, ints, uniform } from './data.js';
 
 const scope = globalThis as unknown as { onmessage: ((e: { data: { threads: number; reps: number } }) => void) | null; postMessage(m: unknown): void };
@@ -42,6 +42,8 @@ scope.onmessage = (e) => {
       epoch();
       ms.push(performance.now() - t0);
     }
-    scope.postMessage({ ms, note: `TF.js ${tf.version.tfjs} ${tf.getBackend()}, ${e.data.threads} threads asked, crossOriginIsolated ${String((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)}` });
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const mt = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    scope.postMessage({ ms, note: `TF.js ${tf.version.tfjs} ${tf.getBackend()}, ${e.data.threads} threads asked, ${getThreadsCount()} running, SIMD ${String(simd)}, multithread ${String(mt)}, crossOriginIsolated ${String((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)}` });
   })().catch((err: unknown) => scope.postMessage({ error: String(err) }));
 };

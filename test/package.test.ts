@@ -3,7 +3,8 @@
  * wasm builds and the pages' static files (no tests, bench or fixtures); unpacked into an empty
  * project whose node_modules holds only gradlab's runtime dependencies (linked from this
  * checkout's node_modules, which `npm install` filled: no network), `import 'gradlab'` and
- * `import 'gradlab/node'` work and train, and the published types check with skipLibCheck: false
+ * `import 'gradlab/node'` work and train, so do `require('gradlab')` and `require('gradlab/node')`
+ * from a CommonJS file (Node ≥ 20.19), and the published types check with skipLibCheck: false
  * (the core with no Node types at all).
  */
 import assert from 'node:assert/strict';
@@ -76,6 +77,45 @@ test('npm pack ships the library, not the tests; the tarball installs and import
   assert.equal(res.runs, 1);
   assert.match(res.printed, /^tensor\(\[\[1\., 2\., 3\.\]\]/, 'console.log(tensor) prints PyTorch-style');
   assert.equal(res.model, 'Sequential(\n  (0): Linear(inFeatures=3, outFeatures=2, bias=true)\n  (1): ReLU()\n)');
+
+  // CommonJS: require('gradlab') and require('gradlab/node') load the same ES modules
+  // synchronously (Node's require(esm): unflagged from 20.19 and 22.12, and only for a module graph
+  // without top-level await, which is why vega is imported on the first chart, not statically).
+  // The report at the end renders charts, so the lazily imported vega is exercised too.
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if ((major === 20 && minor < 19) || (major > 20 && major < 22) || (major === 22 && minor < 12)) {
+    t.diagnostic(`require() of gradlab skipped: Node ${process.version} has no unflagged require(esm) (20.19+ or 22.12+)`);
+  } else {
+    writeFileSync(join(proj, 'consumer.cjs'), `
+      const { tensor, nn, optim, backend, manualSeed } = require('gradlab');
+      const node = require('gradlab/node');
+      const gradlab = require('gradlab');
+      manualSeed(0);
+      const model = new nn.Linear(3, 2);
+      const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+      const loss = model.forward(tensor([[1, 2, 3]])).square().sum();
+      loss.backward();
+      opt.step();
+      const store = node.track.RunStore.open(${JSON.stringify(join(dir, 'cjs-runs.db'))});
+      const run = store.startRun({ name: 'cjs', handleSignals: false });
+      for (let s = 1; s <= 3; s++) run.logScalar('loss', loss.item() / s, s);
+      run.finish();
+      node.track.writeRunReport(store, run.id, ${JSON.stringify(join(dir, 'cjs-report'))}).then((files) => {
+        store.close();
+        console.log(JSON.stringify({ backend: backend().name, loss: loss.item(), same: node.tensor === gradlab.tensor && node.Tensor === gradlab.Tensor, html: require('node:fs').readFileSync(files.html, 'utf8').includes('<svg') }));
+      });
+    `);
+    let cjs: { backend: string; loss: number; same: boolean; html: boolean };
+    try {
+      cjs = JSON.parse(execFileSync(process.execPath, ['consumer.cjs'], { cwd: proj, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as typeof cjs;
+    } catch (e) {
+      assert.fail(`require('gradlab') / require('gradlab/node') from CommonJS failed:\n${(e as { stderr?: string }).stderr ?? String(e)}`);
+    }
+    assert.equal(cjs.backend, 'wasm');
+    assert.equal(cjs.loss, res.loss, 'the same step from CommonJS gives the same loss as from an ES module');
+    assert.ok(cjs.same, 'require and import give the same objects (one module instance)');
+    assert.ok(cjs.html, 'the report rendered its charts as SVG (vega imported on demand)');
+  }
 
   // The published types: the core with no Node types at all (a browser project), and both
   // entries in a Node project; skipLibCheck: false, so every .d.ts reached is checked.

@@ -32,6 +32,7 @@ import { buildLab, labFiles, startLab } from '../../src/lab/server.js';
 import { importRun } from '../../src/cli/import.js';
 import { startDashboard } from '../../src/dashboard/server.js';
 import { RunStore } from '../../src/track/store.js';
+import { LAB_BACKENDS } from '../../src/lab/client/backends.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -41,7 +42,7 @@ const SEED = 1;
 interface PageRun {
   status: string;
   error: string | null;
-  info: { threads: number; note: string; relaxed?: boolean; isolated?: boolean };
+  info: { backend: string; threads: number; note: string; relaxed?: boolean; isolated?: boolean };
   losses: number[];
   testAccuracy: number;
   valAccuracy: number[];
@@ -111,6 +112,14 @@ test('gradlab lab --build writes a static site that runs from a plain static ser
     assert.match(got.info.note, /not cross-origin isolated/);
     assert.match(await page.locator('#isolation').innerText(), /not cross-origin isolated/);
     assert.deepEqual(errors, []);
+
+    // The backend menu is the list the worker starts backends from; a name the lab does not
+    // offer, asked in the address, is said on the page and the default is selected.
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?backend=cuda`);
+    assert.deepEqual(await page.locator('#backend option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), LAB_BACKENDS.map((b) => b.name));
+    assert.equal(await page.locator('#backend').inputValue(), 'wasm');
+    assert.equal(await page.locator('#backend-note').innerText(), "backend 'cuda' from the address cannot be used (the lab offers wasm, js); wasm is selected");
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     server.close();
@@ -145,6 +154,10 @@ test('the lab page trains the MNIST MLP in Chromium with the losses Node gets (2
         assert.deepEqual(errors, []);
         assert.equal(got.info.threads, c.threads, got.info.note);
         assert.equal(got.info.isolated, c.isolate);
+        // The page says which backend trains, on how many threads, and why one when it is one.
+        assert.equal(got.info.backend, 'wasm');
+        assert.equal(await page.locator('#backend-note').innerText(), got.info.note);
+        assert.match(got.info.note, c.isolate ? /^wasm: 2 threads on one shared memory, (relaxed-)?SIMD build$/ : /^wasm: 1 thread, SIMD build \(no shared memory: the page is not cross-origin isolated/);
         // The same wasm build as the page: the relaxed-SIMD one when isolated (if the page runs it), else the single-thread one.
         const node = await nodeRun(`wasm-lab-${c.threads}`, { threads: c.threads, shared: c.isolate, relaxed: got.info.relaxed === true });
         t.diagnostic(`page (${got.info.note})`);

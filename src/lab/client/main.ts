@@ -13,8 +13,9 @@ import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type RunFile } from '../run-file.js'
 import type { TrainRequest } from './trainer.js';
 import { backpropGraph, type Graph } from '../s6.js';
 import { drawGraph } from './graph.js';
+import { DEFAULT_LAB_BACKEND, LAB_BACKENDS, type LabBackendInfo } from './backends.js';
 
-interface Info { threads: number; note: string; backend: string; isolated?: boolean | null }
+type Info = LabBackendInfo;
 
 interface LabState {
   demo: 'mnist-mlp' | 's5' | 's6' | 'attention';
@@ -74,7 +75,21 @@ showDemo();
 threadsIn.value = String(isolated ? Math.max(1, num('threads', Math.min(cores, 4))) : 1);
 threadsIn.max = String(isolated ? Math.max(cores, 1) : 1);
 threadsIn.disabled = !isolated;
-backendIn.value = params.get('backend') === 'js' ? 'js' : 'wasm';
+// The backend menu comes from the one list the training worker starts backends from.
+for (const b of LAB_BACKENDS) {
+  const why = b.unavailable?.() ?? null;
+  const opt = new Option(why ? `${b.label} (unavailable)` : b.label, b.name);
+  opt.disabled = why !== null;
+  if (why) opt.title = why;
+  backendIn.add(opt);
+}
+const askedBackend = params.get('backend');
+const askedEntry = askedBackend === null ? undefined : LAB_BACKENDS.find((b) => b.name === askedBackend);
+backendIn.value = askedEntry && !askedEntry.unavailable?.() ? askedEntry.name : DEFAULT_LAB_BACKEND;
+if (askedBackend !== null && backendIn.value !== askedBackend) {
+  const why = askedEntry ? askedEntry.unavailable?.() : `the lab offers ${LAB_BACKENDS.map((b) => b.name).join(', ')}`;
+  byId('backend-note').textContent = `backend '${askedBackend}' from the address cannot be used (${why}); ${backendIn.value} is selected`;
+}
 
 byId('isolation').textContent = isolated
   ? `cross-origin isolated: shared memory available, up to ${cores} threads`
@@ -345,7 +360,7 @@ function train(): void {
   trainBtn.disabled = true;
   const req: TrainRequest = {
     demo: state.demo === 's5' || state.demo === 'attention' ? state.demo : 'mnist-mlp', kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
-    threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value === 'js' ? 'js' : 'wasm',
+    threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value,
     digits: new URL('assets/mnist-digits.bin', location.href).href,
   };
   state.request = req;

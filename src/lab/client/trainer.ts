@@ -1,12 +1,11 @@
 /**
- * The lab's training worker (a module Web Worker started by the page): starts the wasm backend
- * with the asked thread count (its own Web Workers on one shared memory when the page is
- * cross-origin isolated), fetches the digits from the page's assets, trains with the very code a
+ * The lab's training worker (a module Web Worker started by the page): starts the chosen backend
+ * (lab/client/backends.ts; wasm runs the asked thread count, its own Web Workers on one shared
+ * memory when the page is cross-origin isolated), fetches the digits from the page's assets, trains with the very code a
  * Node process runs (lab/mnist-mlp.ts), and posts every batch's loss, each epoch's charts and the
  * finished model back to the page. Training here keeps the page responsive.
  */
-import { initWasm } from '../../init-wasm.js';
-import { setBackend } from '../../backend/index.js';
+import { labBackend } from './backends.js';
 import { decodeDigits } from '../mnist-asset.js';
 import { trainMnistMlp } from '../mnist-mlp.js';
 import { trainS5 } from '../s5.js';
@@ -20,7 +19,8 @@ export interface TrainRequest {
   seed: number;
   epochs: number;
   threads: number;
-  backend: 'wasm' | 'js';
+  /** A name from LAB_BACKENDS (lab/client/backends.ts). */
+  backend: string;
   /** URL of the digits asset (relative URLs resolve against the page). */
   digits: string;
 }
@@ -33,16 +33,9 @@ scope.onmessage = (e) => {
 };
 
 async function run(req: TrainRequest): Promise<void> {
-  let note: string;
-  if (req.backend === 'js') {
-    setBackend('js');
-    note = 'js backend (the plain reference kernels), 1 thread';
-    post({ type: 'info', info: { threads: 1, note, backend: 'js' } });
-  } else {
-    const info = await initWasm({ threads: req.threads });
-    note = info.note;
-    post({ type: 'info', info: { ...info, backend: 'wasm' } });
-  }
+  const info = await labBackend(req.backend).start({ threads: req.threads });
+  const note = info.note;
+  post({ type: 'info', info });
   if (req.demo === 'attention') {
     const t0 = performance.now();
     const r = await trainAttention({ seed: req.seed, epochs: req.epochs }, (ev) => post(ev));

@@ -115,3 +115,32 @@ test('leakyRelu and clamp match js', () => {
     }
   }
 });
+
+test('threaded maps: memory-bound ops split only above 4M elements, compute-bound ones from 32K; both equal js', () => {
+  // Sizes that take the pool on 2 threads (several chunks), so the chunk boundaries are covered.
+  const big = 4_200_007; // > 2·MEM_GRAIN: add (broadcast rows), relu and clamp run in chunks
+  const rows = big - (big % 7);
+  const a = randF32(rows, 1, -3, 3);
+  const b = randF32(7, 2, -3, 3);
+  for (const { label, be } of backends) {
+    const want = new Float32Array(rows);
+    jsBackend.binary('add', a, [rows / 7, 7], b, [7], want, [rows / 7, 7]);
+    const got = new Float32Array(rows);
+    be.binary('add', a, [rows / 7, 7], b, [7], got, [rows / 7, 7]);
+    assert.deepEqual(got, want, `${label} add broadcast n=${rows}`);
+    jsBackend.unary('relu', a, want);
+    be.unary('relu', a, got);
+    assert.deepEqual(got, want, `${label} relu n=${rows}`);
+  }
+  const n = 40_003; // > 2·16384: exp and sigmoid run in chunks
+  const x = randF32(n, 3, -20, 20);
+  for (const op of ['exp', 'sigmoid'] as const) {
+    const want = new Float32Array(n);
+    jsBackend.unary(op, x, want);
+    for (const { label, be } of backends) {
+      const got = new Float32Array(n);
+      be.unary(op, x, got);
+      close(got, want, `${label} ${op} n=${n}`, 1e-37, 4e-7);
+    }
+  }
+});

@@ -217,6 +217,8 @@ test('adamStep: Adam, AdamW, L2, AMSGrad at several steps match js', () => {
 /** Segment-size lists for the multi-tensor steps: single tiny/empty tensors, mixes, a big one. */
 const SEGMENTS: number[][] = [
   [0], [1], [3], [17], [0, 0], [1, 3, 17, 0], [65, 1, 3], [20000, 20000, 3, 9000], [257, 0, 17, 63, 1, 3, 65], [40000, 3, 1, 257], [5, 5, 5, 5, 5, 5, 5, 5],
+  // Above 2·131,072 values: the step runs in chunks on 2 threads.
+  [200000, 3, 70001],
 ];
 
 /** A small arena: lists no longer fit in one job (several jobs, the 40000-float entries split between them). */
