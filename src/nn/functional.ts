@@ -72,8 +72,8 @@ export function checkTargets(op: string, input: Tensor, target: Tensor, ignoreIn
   const lo = new Int32Array(1);
   const hi = new Int32Array(1);
   if (target.size === 0) return;
-  backend().reduce('min', target.data, [target.size], [0], lo);
-  backend().reduce('max', target.data, [target.size], [0], hi);
+  backend().reduce('min', target.storage, [target.size], [0], lo);
+  backend().reduce('max', target.storage, [target.size], [0], hi);
   if (lo[0] < 0 || hi[0] >= classes) {
     const t = target.data;
     for (let i = 0; i < t.length; i++) {

@@ -49,13 +49,13 @@ export function lstmCell(gates: Tensor, cPrev: Tensor): LstmCellState {
   const state = empty([2, B, H], dtype);
   const act = allocData(dtype, 5 * n) as FloatData;
   const sd = state.data as FloatData;
-  backend().lstmCell(g.data as FloatData, cp.data as FloatData, B, H, sd.subarray(n), sd.subarray(0, n), act);
+  backend().lstmCell(g.storage as FloatData, cp.storage as FloatData, B, H, sd.subarray(n), sd.subarray(0, n), act);
   record('lstmCell', [gates, cPrev], state, (grad) => {
     const gs = castRaw(grad, dtype).data as FloatData;
     const dGates = empty([B, 4 * H], dtype);
     const dCprev = cPrev.requiresGrad ? empty([B, H], dtype) : null;
-    backend().lstmCellBackward(act, cp.data as FloatData, gs.subarray(0, n), gs.subarray(n), B, H,
-      dGates.data as FloatData, dCprev ? (dCprev.data as FloatData) : null);
+    backend().lstmCellBackward(act, cp.storage as FloatData, gs.subarray(0, n), gs.subarray(n), B, H,
+      dGates.storage as FloatData, dCprev ? (dCprev.storage as FloatData) : null);
     return [castRaw(dGates, gates.dtype), dCprev ? castRaw(dCprev, cPrev.dtype) : null];
   });
   return { h: statePart(state, 0), c: statePart(state, 1) };
@@ -79,13 +79,13 @@ export function gruCell(xp: Tensor, hp: Tensor, hPrev: Tensor): Tensor {
   const hp0 = castRaw(hPrev, dtype);
   const out = empty([B, H], dtype);
   const act = allocData(dtype, 3 * B * H) as FloatData;
-  backend().gruCell(x.data as FloatData, p.data as FloatData, hp0.data as FloatData, B, H, out.data as FloatData, act);
+  backend().gruCell(x.storage as FloatData, p.storage as FloatData, hp0.storage as FloatData, B, H, out.storage as FloatData, act);
   return record('gruCell', [xp, hp, hPrev], out, (grad) => {
     const dXp = empty([B, 3 * H], dtype);
     const dHp = empty([B, 3 * H], dtype);
     const dHprev = hPrev.requiresGrad ? empty([B, H], dtype) : null;
-    backend().gruCellBackward(act, p.data as FloatData, hp0.data as FloatData, castRaw(grad, dtype).data as FloatData, B, H,
-      dXp.data as FloatData, dHp.data as FloatData, dHprev ? (dHprev.data as FloatData) : null);
+    backend().gruCellBackward(act, p.storage as FloatData, hp0.storage as FloatData, castRaw(grad, dtype).storage as FloatData, B, H,
+      dXp.storage as FloatData, dHp.storage as FloatData, dHprev ? (dHprev.storage as FloatData) : null);
     return [castRaw(dXp, xp.dtype), castRaw(dHp, hp.dtype), dHprev ? castRaw(dHprev, hPrev.dtype) : null];
   });
 }
@@ -200,7 +200,7 @@ export function lstmSequence(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
     let dW: Tensor | null = null;
     if (whh.requiresGrad) {
       dW = empty([4 * H, H], dtype);
-      be.matmul(DX, previousStates(Y, H0, T, n, reverse, dtype), dW.data as FloatData, gemm(4 * H, T * B, H, true, false));
+      be.matmul(DX, previousStates(Y, H0, T, n, reverse, dtype), dW.storage as FloatData, gemm(4 * H, T * B, H, true, false));
     }
     return [
       castRaw(dX, xp.dtype),
@@ -245,7 +245,7 @@ export function gruSequence(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Ten
     const t = at(k);
     const hp = HP.subarray(t * 3 * n, (t + 1) * 3 * n);
     be.matmul(prevOf(k), W, hp, gemm(B, H, 3 * H, false, true));
-    if (bias) be.binary('add', hp, [B, 3 * H], bias.data, [3 * H], hp, [B, 3 * H]);
+    if (bias) be.binary('add', hp, [B, 3 * H], bias.storage, [3 * H], hp, [B, 3 * H]);
     be.gruCell(X.subarray(t * 3 * n, (t + 1) * 3 * n), hp, prevOf(k), B, H, Y.subarray(t * n, (t + 1) * n), act.subarray(t * 3 * n, (t + 1) * 3 * n));
   }
   const inputs = bhh ? [xp, whh, h0, bhh] : [xp, whh, h0];
@@ -271,12 +271,12 @@ export function gruSequence(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Ten
     let dW: Tensor | null = null;
     if (whh.requiresGrad) {
       dW = empty([3 * H, H], dtype);
-      be.matmul(DHP, previousStates(Y, H0, T, n, reverse, dtype), dW.data as FloatData, gemm(3 * H, T * B, H, true, false));
+      be.matmul(DHP, previousStates(Y, H0, T, n, reverse, dtype), dW.storage as FloatData, gemm(3 * H, T * B, H, true, false));
     }
     let dB: Tensor | null = null;
     if (bhh?.requiresGrad) {
       dB = empty([3 * H], dtype);
-      be.reduce('sum', DHP, [T * B, 3 * H], [0], dB.data);
+      be.reduce('sum', DHP, [T * B, 3 * H], [0], dB.storage);
     }
     const grads = [
       castRaw(dX, xp.dtype),
