@@ -226,6 +226,24 @@ export function webgpuBackend(client: WebGpuClient): Backend & { readonly adapte
   const methods: Record<string, (...a: unknown[]) => void> = {};
   for (const name of PRIMITIVE_NAMES) methods[name] = (...a: unknown[]) => client.call(name, a);
   for (const name of FUSED_KERNELS) if (FUSED[name]) methods[name] = (...a: unknown[]) => client.call(name, a);
+  /** Host indices are checked as the reference does (device-resident ones are clamped by the kernel). */
+  const checkIndex = (op: string, index: unknown, size: number, axis: number | null): void => {
+    if (!(index instanceof Int32Array)) return;
+    for (const k of index) {
+      if (k < 0 || k >= size) {
+        throw new RangeError(axis === null ? `${op}: index ${k} is out of range for a dimension of size ${size}`
+          : `${op}: index ${k} is out of range for dimension ${axis} of size ${size}`);
+      }
+    }
+  };
+  methods.indexSelect = (...a: unknown[]) => {
+    checkIndex('indexSelect', a[4], a[2] as number, null);
+    client.call('indexSelect', a);
+  };
+  methods.gather = (...a: unknown[]) => {
+    checkIndex('gather', a[3], (a[1] as number[])[a[2] as number], a[2] as number);
+    client.call('gather', a);
+  };
   methods.indexAdd = (src, outer, size, inner, index, out) => {
     if ([src, index, out].some((v) => v instanceof Float64Array)) {
       client.call('indexAdd', [src, outer, size, inner, index, out]);

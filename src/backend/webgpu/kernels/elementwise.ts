@@ -13,7 +13,16 @@ import { type GArr, type GType, arr, fw, isNanFn, launch, main1d, metaDecl, stri
 
 /** f32 helpers the unary and binary expressions use. */
 const MATH = `${isNanFn}
-fn log1p_(x: f32) -> f32 { let u = 1.0 + x; if (u == 1.0) { return x; } return log(u) * x / (u - 1.0); }
+// log / sqrt with IEEE results off their domain (drivers may return anything there).
+fn log_(x: f32) -> f32 { if (x < 0.0 || isnan_(x)) { return nan_(); } if (x == 0.0) { return -inf_(); } return log(x); }
+fn sqrt_(x: f32) -> f32 { if (x < 0.0) { return nan_(); } return sqrt(x); }
+fn log1p_(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u < 0.0 || isnan_(x)) { return nan_(); }
+  if (u == 0.0) { return -inf_(); }
+  if (u == 1.0) { return x; }
+  return log(u) * x / (u - 1.0);
+}
 fn expm1_(x: f32) -> f32 {
   if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
   let u = exp(x); if (u == 1.0) { return x; } let um = u - 1.0; if (um == -1.0) { return -1.0; }
@@ -38,6 +47,21 @@ fn erf_(x: f32) -> f32 {
     t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return select(r - 1.0, 1.0 - r, x >= 0.0);
 }
+// sin / cos to float32 accuracy (Vulkan only asks 2⁻¹¹ absolute of the builtins): the argument
+// reduced by multiples of π/2 (π/2 in three parts, Cody–Waite) and Cephes' minimax polynomials.
+fn sincos_(x: f32, wantCos: bool) -> f32 {
+  let j = round(x * 0.6366197723675814);
+  let r = ((x - j * 1.5703125) - j * 4.837512969970703125e-4) - j * 7.54978995489188216e-8;
+  let z = r * r;
+  let s = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  let c = 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+  var q = i32(j) & 3;
+  if (wantCos) { q = (q + 1) & 3; }
+  if (q == 0) { return s; }
+  if (q == 1) { return c; }
+  if (q == 2) { return -s; }
+  return -c;
+}
 fn pow_(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (isnan_(a) || isnan_(b)) { return nan_(); }
@@ -50,10 +74,10 @@ fn pow_(a: f32, b: f32) -> f32 {
 }`;
 
 const UNARY: Record<UnaryOp, string> = {
-  neg: '-x', exp: 'exp(x)', log: 'log(x)', sqrt: 'sqrt(x)', rsqrt: '1.0 / sqrt(x)', abs: 'abs(x)',
+  neg: '-x', exp: 'exp(x)', log: 'log_(x)', sqrt: 'sqrt_(x)', rsqrt: '1.0 / sqrt_(x)', abs: 'abs(x)',
   sign: 'select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0)', square: 'x * x', reciprocal: '1.0 / x', tanh: 'tanh_(x)',
   sigmoid: 'sigmoid_(x)', relu: 'select(0.0, x, x > 0.0)', step: 'select(0.0, 1.0, x > 0.0)', floor: 'floor(x)', ceil: 'ceil(x)',
-  round: 'round(x)', sin: 'sin(x)', cos: 'cos(x)', log1p: 'log1p_(x)', expm1: 'expm1_(x)',
+  round: 'round(x)', sin: 'sincos_(x, false)', cos: 'sincos_(x, true)', log1p: 'log1p_(x)', expm1: 'expm1_(x)',
   softplus: 'max(x, 0.0) + log1p_(exp(-abs(x)))', logSigmoid: 'min(x, 0.0) - log1p_(exp(-abs(x)))', erf: 'erf_(x)',
   hardswish: 'select(select(x * (x + 3.0) / 6.0, x, x >= 3.0), 0.0, x <= -3.0)',
 };

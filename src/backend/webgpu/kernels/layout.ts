@@ -93,11 +93,11 @@ export function scatterAdd(run: GpuRun, src: GArr, indexShape: readonly number[]
   const wgsl = `${arr(0, 's', src.dtype)} ${arr(1, 'ix', 'i32')} ${arr(2, 'o', t, true)} ${metaDecl(3)}
 ${main1d(`  var ioff: i32 = 0;
   var rest: i32 = i32(i);
-  var target: i32 = 0;
+  var tgt: i32 = 0;
   var inside = true;
   for (var d: i32 = ${r} - 1; d >= 0; d--) {
     let s = m[5 + d]; let c = rest % s; rest = rest / s;
-    if (d == m[2]) { target = c; } else {
+    if (d == m[2]) { tgt = c; } else {
       if (c >= m[5 + ${r} + d]) { inside = false; }
       ioff += c * m[5 + 2 * ${r} + d];
     }
@@ -106,7 +106,7 @@ ${main1d(`  var ioff: i32 = 0;
   var acc: ${t} = o[i];
   for (var j: i32 = 0; j < m[3]; j++) {
     let at = ioff + j * m[4];
-    if (ix[at] == target) { acc = acc + ${t}(s[at]); }
+    if (ix[at] == tgt) { acc = acc + ${t}(s[at]); }
   }
   o[i] = acc;`)}`;
   launch(run, wgsl, [src.buf, index.buf, out.buf], words, n);
