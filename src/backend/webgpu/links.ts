@@ -58,7 +58,7 @@ interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
 }
-interface NodeWorkerThreads { Worker: new (url: URL, opts?: { resourceLimits?: { stackSizeMb?: number } }) => NodeWorker }
+interface NodeWorkerThreads { Worker: new (url: URL, opts?: { execArgv?: string[] }) => NodeWorker }
 
 function nodeWorkers(): NodeWorkerThreads | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -75,7 +75,7 @@ export class WorkerLink implements Link {
   static async start(): Promise<WorkerLink> {
     const wt = nodeWorkers();
     if (!wt) throw new WebGpuError('webgpu: no worker_threads here (this link is for Node)');
-    const worker = new wt.Worker(new URL('./node-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: 256 } });
+    const worker = new wt.Worker(new URL('./node-worker.js', import.meta.url), { execArgv: [] });
     const ready = await new Promise<WorkerReady>((resolve) => {
       worker.once('message', (m) => resolve(m as WorkerReady));
       worker.once('error', (e) => resolve({ ready: false, error: (e as Error).message }));
