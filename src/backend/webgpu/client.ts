@@ -39,6 +39,8 @@ export interface Link {
 }
 
 let hostNote = false;
+/** Live device arrays past which one line warns (a synchronous loop that never lets them be freed). */
+const LIVE_WARNING = 100_000;
 
 export class GpuArray implements DeviceArray {
   /** Host copy: valid while `stale` is false and no kernel wrote the array since. */
@@ -91,10 +93,16 @@ export class WebGpuClient {
     if (this.queue.length) this.link.send(this.queue.splice(0));
   }
 
+  private warnedLive = false;
+
   private handle(dtype: 'float32' | 'int32', n: number): GpuArray {
     const h = new GpuArray(this, this.nextId++, dtype, n);
     this.registry.register(h, h.id);
-    this.live++;
+    if (++this.live > LIVE_WARNING && !this.warnedLive) {
+      this.warnedLive = true;
+      console.warn(`gradlab: webgpu: ${LIVE_WARNING} device arrays are alive: arrays of collected tensors are freed when the event `
+        + 'loop turns, so a long synchronous loop should await now and then (fit() does)');
+    }
     return h;
   }
 
@@ -121,13 +129,15 @@ export class WebGpuClient {
     return h;
   }
 
-  /** Uploads the host copy of h if it was handed out writable. */
+  /**
+   * Uploads the host copy of h if it was handed out writable. It stays handed out (JS may still
+   * write it, e.g. `g.data.set(mul(g, c).data)` reads g after taking g.data) until a kernel writes
+   * the array: until then every kernel reading h uploads it again.
+   */
   private sync(h: GpuArray): void {
     if (h.client !== this) throw new WebGpuError('webgpu: a tensor of another webgpu device was passed to this one');
     if (!h.stale) return;
     this.push({ t: 'write', id: h.id, dtype: h.dtype, data: (h.cpu as Float32Array | Int32Array).slice() });
-    h.stale = false;
-    h.cpu = null;
   }
 
   fetch(h: GpuArray): Float32Array | Int32Array {
@@ -154,7 +164,10 @@ export class WebGpuClient {
     const conv = (v: unknown, written: boolean): unknown => {
       if (v instanceof GpuArray) {
         this.sync(v);
-        if (written) v.cpu = null;
+        if (written) {
+          v.cpu = null;
+          v.stale = false;
+        }
         return { $g: v.id } satisfies Token;
       }
       if (ArrayBuffer.isView(v)) {
