@@ -1,0 +1,337 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The WGSL fused kernels (backend/webgpu/kernels/fused.ts) against the js reference, kernel by
+ * kernel, on a device created in this process: Dawn's Node binding (the `webgpu` package) on
+ * SwiftShader's Vulkan driver (Chromium's vk_swiftshader_icd.json) when no VK_ICD_FILENAMES is
+ * set. Skipped with one line when the package, libvulkan or the driver is missing.
+ *
+ * Float32 tolerances, |gpu − js| ≤ atol + rtol·|js| (js runs on the same Float32Array inputs):
+ * - elementwise kernels (cross-entropy backward, recurrent cells, SGD, Adam): 1e-6 / 1e-5;
+ * - row reductions (softmax, cross-entropy, layer norm): 2e-6 / 2e-5 (log-softmax: 2e-5 absolute);
+ * - sums over many terms (layer-norm dWeight / dBias, convolution GEMMs, pooling): atol scaled by
+ *   the sum of |terms| (1e-5 · Σ|a·b| for a GEMM entry, conservative for float32 accumulation);
+ * - dropout and max pooling: exact (bit-identical masks, values and argmax).
+ * The worst error of each kernel is printed.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import type { AdamStep, SgdStep } from '../../src/backend/backend.js';
+import { jsBackend as js } from '../../src/backend/js/index.js';
+import { GpuRun } from '../../src/backend/webgpu/run.js';
+import * as K from '../../src/backend/webgpu/kernels/fused.js';
+
+const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+let device: GPUDevice | null = null;
+/** Dawn's GPU object: must stay referenced while its device lives (its instance is freed with it). */
+let gpuRoot: GPU | null = null;
+let run: GpuRun;
+let skip: string | false = false;
+/** Validation / shader errors reported by the device (each fails the read that follows). */
+const gpuErrors: string[] = [];
+
+before(async () => {
+  if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
+  let mod: { create: (o: string[]) => GPU; globals: object };
+  try {
+    mod = (await import('webgpu')) as unknown as typeof mod;
+  } catch {
+    skip = 'webgpu fused kernels skipped: the `webgpu` package is missing (npm install webgpu)';
+    return;
+  }
+  Object.assign(globalThis, mod.globals);
+  gpuRoot = mod.create([]);
+  const adapter = await gpuRoot.requestAdapter();
+  if (!adapter) {
+    skip = `webgpu fused kernels skipped: no WebGPU adapter (needs libvulkan1 and a Vulkan driver; SwiftShader's ${ICD} ${existsSync(ICD) ? 'is present' : 'is missing: install chromium'})`;
+    return;
+  }
+  device = await adapter.requestDevice();
+  device.addEventListener('uncapturederror', (e) => { gpuErrors.push((e as GPUUncapturedErrorEvent).error.message); });
+  run = new GpuRun(device);
+});
+
+after(() => {
+  device?.destroy();
+  device = null;
+  gpuRoot = null;
+});
+
+/** Skips the test (one line, once) when no device could be made. */
+function ready(t: { skip: (m: string) => void }): boolean {
+  if (skip || !device) {
+    t.skip(skip || 'no device');
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- data and buffers
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randF32(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+}
+
+function up(data: Float32Array | Int32Array): GPUBuffer {
+  const buf = device!.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  if (data.byteLength > 0) device!.queue.writeBuffer(buf, 0, data as Float32Array<ArrayBuffer>);
+  return buf;
+}
+
+/** A buffer of n f32 filled with a marker value (so unwritten entries show). */
+function outBuf(n: number, fill = NaN): GPUBuffer {
+  return up(new Float32Array(n).fill(fill));
+}
+
+async function readBytes(buf: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  run.flush();
+  const size = Math.max(16, Math.ceil(bytes / 4) * 4);
+  const staging = device!.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device!.createCommandEncoder();
+  enc.copyBufferToBuffer(buf, 0, staging, 0, size);
+  device!.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const copy = staging.getMappedRange().slice(0, bytes);
+  staging.unmap();
+  staging.destroy();
+  if (gpuErrors.length) assert.fail(`device error: ${gpuErrors.splice(0).join('\n')}`);
+  return copy;
+}
+const down = async (buf: GPUBuffer, n: number): Promise<Float32Array> => new Float32Array(await readBytes(buf, n * 4));
+const downI = async (buf: GPUBuffer, n: number): Promise<Int32Array> => new Int32Array(await readBytes(buf, n * 4));
+
+// ---------------------------------------------------------------- comparison
+
+const worst = new Map<string, { err: number; ratio: number }>();
+
+/** |a − e| ≤ atol(i) + rtol·|e| elementwise; NaN matches NaN; records the worst error of `kernel`. */
+function close(kernel: string, actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, atol: number | ((i: number) => number), rtol: number): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const w = worst.get(kernel) ?? { err: 0, ratio: 0 };
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      assert.ok(Number.isNaN(a) && Number.isNaN(e), `${what}[${i}]: got ${a}, expected ${e}`);
+      continue;
+    }
+    if (a === e) continue;
+    const tol = (typeof atol === 'number' ? atol : atol(i)) + rtol * Math.abs(e);
+    const err = Math.abs(a - e);
+    if (err > w.err) w.err = err;
+    if (err / tol > w.ratio) w.ratio = err / tol;
+    if (!(err <= tol)) assert.fail(`${what}[${i}]: got ${a}, expected ${e} (tolerance ${tol.toExponential(2)})`);
+  }
+  worst.set(kernel, w);
+}
+
+function exact(kernel: string, actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    if (Object.is(actual[i], expected[i]) || (actual[i] === expected[i])) continue;
+    assert.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (bit-exact)`);
+  }
+  if (!worst.has(kernel)) worst.set(kernel, { err: 0, ratio: 0 });
+}
+
+after(() => {
+  if (worst.size === 0) return;
+  const lines = [...worst].map(([k, w]) => `  ${k.padEnd(22)} worst |gpu − js| ${w.err.toExponential(2)}  (${(w.ratio * 100).toFixed(1)}% of tolerance)`);
+  console.log(`webgpu fused kernels vs js (float32):\n${lines.join('\n')}`);
+});
+
+// ---------------------------------------------------------------- softmax, cross-entropy
+
+test('softmax / log-softmax over [outer, n, inner] match js', async (t) => {
+  if (!ready(t)) return;
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 1], [2, 63, 3], [1, 65, 1], [5, 257, 1], [2, 3, 17], [17, 1, 2], [1, 1000, 1]];
+  let seed = 1;
+  for (const [outer, n, inner] of shapes) {
+    for (const log of [false, true]) {
+      const len = outer * n * inner;
+      const x = randF32(len, seed++, -8, 8);
+      if (len > 4) x[2] = 60; // a large logit: the max subtraction must hold
+      const ref = new Float32Array(len);
+      js.softmax(x, outer, n, inner, log, ref);
+      const out = outBuf(len);
+      K.softmax(run, up(x), outer, n, inner, log, out);
+      const got = await down(out, len);
+      close(log ? 'logSoftmax' : 'softmax', got, ref, `${log ? 'log' : ''}softmax [${outer},${n},${inner}]`, log ? 2e-5 : 2e-6, 2e-5);
+    }
+  }
+});
+
+test('crossEntropy / crossEntropyBackward match js (weights, ignoreIndex, out-of-range targets)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 100;
+  for (const [rows, classes] of [[1, 1], [3, 17], [4, 63], [2, 65], [6, 257], [17, 3], [65, 10]] as [number, number][]) {
+    for (const weighted of [false, true]) {
+      const x = randF32(rows * classes, seed++, -6, 6);
+      const r = rng(seed++);
+      const ignoreIndex = classes > 2 ? 1 : -100;
+      const target = Int32Array.from({ length: rows }, (_, i) => i === 1 ? ignoreIndex : i === 2 ? -5 : Math.floor(r() * classes));
+      const weight = weighted ? randF32(classes, seed++, 0.2, 2) : null;
+      const loss = new Float32Array(rows);
+      const probs = new Float32Array(rows * classes);
+      js.crossEntropy(x, target, weight, rows, classes, ignoreIndex, loss, probs);
+      const bx = up(x);
+      const bt = up(target);
+      const bw = weight ? up(weight) : null;
+      const gl = outBuf(rows);
+      const gp = outBuf(rows * classes);
+      K.crossEntropy(run, bx, bt, bw, rows, classes, ignoreIndex, gl, gp);
+      const what = `rows=${rows} classes=${classes} weighted=${weighted}`;
+      close('crossEntropy', await down(gl, rows), loss, `loss ${what}`, 2e-6, 2e-5);
+      close('crossEntropy', await down(gp, rows * classes), probs, `probs ${what}`, 2e-6, 2e-5);
+      const gLoss = randF32(rows, seed++, -2, 2);
+      const dx = new Float32Array(rows * classes);
+      js.crossEntropyBackward(probs, target, weight, gLoss, rows, classes, ignoreIndex, dx);
+      const gdx = outBuf(rows * classes);
+      K.crossEntropyBackward(run, up(probs), bt, bw, up(gLoss), rows, classes, ignoreIndex, gdx);
+      close('crossEntropyBackward', await down(gdx, rows * classes), dx, `dLogits ${what}`, 1e-6, 1e-5);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- layer norm
+
+test('layerNorm / layerNormBackward match js (null weight / bias / dWeight / dBias)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 200;
+  for (const [rows, n] of [[1, 1], [3, 17], [2, 63], [4, 65], [3, 257], [17, 3], [65, 8], [1, 1000]] as [number, number][]) {
+    for (const [hasW, hasB] of [[true, true], [false, false], [true, false], [false, true]]) {
+      const x = randF32(rows * n, seed++, -3, 5);
+      const weight = hasW ? randF32(n, seed++, 0.5, 1.5) : null;
+      const bias = hasB ? randF32(n, seed++) : null;
+      const out = new Float32Array(rows * n);
+      const mean = new Float32Array(rows);
+      const rstd = new Float32Array(rows);
+      js.layerNorm(x, rows, n, weight, bias, 1e-5, out, mean, rstd);
+      const bx = up(x);
+      const bw = weight ? up(weight) : null;
+      const go = outBuf(rows * n);
+      const gm = outBuf(rows);
+      const gr = outBuf(rows);
+      K.layerNorm(run, bx, rows, n, bw, bias ? up(bias) : null, 1e-5, go, gm, gr);
+      const what = `rows=${rows} n=${n} w=${hasW} b=${hasB}`;
+      close('layerNorm', await down(go, rows * n), out, `out ${what}`, 2e-6, 2e-5);
+      close('layerNorm', await down(gm, rows), mean, `mean ${what}`, 2e-6, 2e-5);
+      close('layerNorm', await down(gr, rows), rstd, `rstd ${what}`, 2e-6, 2e-5);
+      const g = randF32(rows * n, seed++);
+      const dx = new Float32Array(rows * n);
+      const dW = hasW ? new Float32Array(n) : null;
+      const dB = hasB ? new Float32Array(n) : null;
+      js.layerNormBackward(g, x, rows, n, weight, mean, rstd, dx, dW, dB);
+      const gdx = outBuf(rows * n);
+      const gdW = hasW ? outBuf(n) : null;
+      const gdB = hasB ? outBuf(n) : null;
+      K.layerNormBackward(run, up(g), bx, rows, n, bw, up(mean), up(rstd), gdx, gdW, gdB);
+      // dx = rstd·(h − mean(h) − x̂·mean(h·x̂)): cancellation, so atol scales with rstd·max|h|.
+      close('layerNormBackward', await down(gdx, rows * n), dx, `dx ${what}`, 1e-5 * Math.max(...rstd) * 1.5, 2e-5);
+      // Column sums over `rows` terms of |g·x̂| ≤ ~3: atol 1e-6 per term.
+      if (gdW && dW) close('layerNormBackward', await down(gdW, n), dW, `dWeight ${what}`, 1e-6 * rows * 3, 2e-5);
+      if (gdB && dB) close('layerNormBackward', await down(gdB, n), dB, `dBias ${what}`, 1e-6 * rows, 2e-5);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- optimizers
+
+test('sgdStep / sgdSteps match js (momentum, dampening, Nesterov, weight decay, first step)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 300;
+  const configs: SgdStep[] = [
+    { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true },
+    { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 1e-2, nesterov: false, firstStep: true },
+    { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0, nesterov: false, firstStep: false },
+    { lr: 0.01, momentum: 0.8, dampening: 0, weightDecay: 5e-4, nesterov: true, firstStep: false },
+  ];
+  for (const o of configs) {
+    const sizes = [1, 3, 17, 65, 257];
+    const ps = sizes.map((n) => randF32(n, seed++));
+    const gs = sizes.map((n) => randF32(n, seed++));
+    const bufs = sizes.map((n) => randF32(n, seed++));
+    const gpu = sizes.map((n, k) => ({ param: up(ps[k]), grad: up(gs[k]), momentumBuf: k === 1 ? null : up(bufs[k]), n }));
+    // Entry 0 through the single-tensor kernel, the rest through the multi-tensor one.
+    K.sgdStep(run, gpu[0].param, gpu[0].grad, gpu[0].momentumBuf, o, sizes[0]);
+    K.sgdSteps(run, gpu.slice(1), o);
+    js.sgdSteps(sizes.map((_, k) => ({ param: ps[k], grad: gs[k], momentumBuf: k === 1 ? null : bufs[k] })), o);
+    for (let k = 0; k < sizes.length; k++) {
+      const what = `sgd ${JSON.stringify(o)} n=${sizes[k]}`;
+      close('sgdStep(s)', await down(gpu[k].param, sizes[k]), ps[k], `param ${what}`, 1e-6, 1e-5);
+      if (gpu[k].momentumBuf) close('sgdStep(s)', await down(gpu[k].momentumBuf!, sizes[k]), bufs[k], `momentum ${what}`, 1e-6, 1e-5);
+    }
+  }
+});
+
+test('adamStep / adamSteps match js (Adam, AdamW, AMSGrad, several steps)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 400;
+  const base = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  const configs: [Omit<AdamStep, 'step'>, boolean][] = [
+    [{ ...base, weightDecay: 0, decoupled: false }, false],
+    [{ ...base, weightDecay: 1e-2, decoupled: false }, true],
+    [{ ...base, weightDecay: 1e-2, decoupled: true }, false],
+    [{ ...base, lr: 3e-4, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: true }, true],
+  ];
+  for (const [cfg, ams] of configs) {
+    const sizes = [1, 3, 17, 65, 257];
+    const cpu = sizes.map((n) => ({ param: randF32(n, seed++), grad: randF32(n, seed++), expAvg: new Float32Array(n), expAvgSq: new Float32Array(n), maxExpAvgSq: ams ? new Float32Array(n) : null }));
+    const gpu = sizes.map((n, k) => ({ param: up(cpu[k].param), grad: up(cpu[k].grad), expAvg: up(cpu[k].expAvg), expAvgSq: up(cpu[k].expAvgSq), maxExpAvgSq: ams ? up(cpu[k].maxExpAvgSq!) : null, n }));
+    for (let step = 1; step <= 3; step++) {
+      const o: AdamStep = { ...cfg, step };
+      const r = rng(seed++);
+      for (let k = 0; k < sizes.length; k++) {
+        cpu[k].grad = Float32Array.from(cpu[k].grad, () => r() * 2 - 1);
+        device!.queue.writeBuffer(gpu[k].grad, 0, cpu[k].grad as Float32Array<ArrayBuffer>);
+      }
+      K.adamStep(run, gpu[0].param, gpu[0].grad, gpu[0].expAvg, gpu[0].expAvgSq, o, gpu[0].maxExpAvgSq, sizes[0]);
+      K.adamSteps(run, gpu.slice(1), o);
+      run.flush();
+      js.adamSteps(cpu, o);
+    }
+    for (let k = 0; k < sizes.length; k++) {
+      const what = `adam ${JSON.stringify(cfg)} ams=${ams} n=${sizes[k]}`;
+      // Adam's update is ~lr·sign(m): relative error of m/√v ~1e-6, so atol 1e-6 on params of size ~1.
+      close('adamStep(s)', await down(gpu[k].param, sizes[k]), cpu[k].param, `param ${what}`, 1e-6, 1e-5);
+      close('adamStep(s)', await down(gpu[k].expAvg, sizes[k]), cpu[k].expAvg, `expAvg ${what}`, 1e-7, 1e-5);
+      close('adamStep(s)', await down(gpu[k].expAvgSq, sizes[k]), cpu[k].expAvgSq, `expAvgSq ${what}`, 1e-9, 1e-5);
+      if (ams) close('adamStep(s)', await down(gpu[k].maxExpAvgSq!, sizes[k]), cpu[k].maxExpAvgSq!, `maxExpAvgSq ${what}`, 1e-9, 1e-5);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- dropout
+
+test('dropout draws the bit-identical mask and values of js (in place and not)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 500;
+  for (const n of [1, 3, 17, 63, 65, 257, 100_000]) {
+    for (const [keep, key0, key1] of [[0.5, 0x12345678, 0x9abcdef0], [0.9, 0xffffffff, 0], [1, 7, 11], [0.1, 0x80000000, 0x7fffffff], [1 / 3, 42, 4242]]) {
+      const x = randF32(n, seed++, -2, 2);
+      const spec = { keep, scale: 1 / keep, key0, key1 };
+      const ref = new Float32Array(n);
+      js.dropout(x, spec, ref);
+      const bx = up(x);
+      const out = outBuf(n);
+      K.dropout(run, bx, spec, out, n);
+      K.dropout(run, bx, spec, bx, n); // in place
+      const what = `dropout n=${n} keep=${keep}`;
+      exact('dropout', await down(out, n), ref, what);
+      exact('dropout', await down(bx, n), ref, `${what} (in place)`);
+    }
+  }
+});
