@@ -20,6 +20,7 @@ import type { AdamStep, SgdStep } from '../../src/backend/backend.js';
 import { jsBackend as js } from '../../src/backend/js/index.js';
 import { GpuRun } from '../../src/backend/webgpu/run.js';
 import * as K from '../../src/backend/webgpu/kernels/fused.js';
+import { gemmTile } from '../../src/backend/webgpu/kernels/gemm-tile.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -334,4 +335,108 @@ test('dropout draws the bit-identical mask and values of js (in place and not)',
       exact('dropout', await down(bx, n), ref, `${what} (in place)`);
     }
   }
+});
+
+// ---------------------------------------------------------------- GEMM and convolution
+
+/** Σ_k |A(m, k)|·|B(k, n)| per output: the scale of a GEMM entry's float32 rounding error. */
+function absScale(fn: (a: Float32Array, b: Float32Array, out: Float32Array) => void, a: Float32Array, b: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(n);
+  fn(a.map(Math.abs), b.map(Math.abs), out);
+  return out;
+}
+
+test('gemmTile (the GEMM helper) matches js matmul in its transpose layouts, batched, split-K', async (t) => {
+  if (!ready(t)) return;
+  let seed = 600;
+  const cases: [number, number, number, number][] = [[1, 1, 1, 1], [1, 3, 17, 5], [2, 63, 65, 33], [3, 17, 1, 65], [1, 5, 3000, 7], [1, 65, 257, 63], [2, 1, 40, 1]];
+  for (const [batch, m, k, n] of cases) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const shareB = batch > 1 && transA;
+      const spec = { batch, m, k, n, transA, transB, strideA: m * k, strideB: shareB ? 0 : k * n };
+      const a = randF32(batch * m * k, seed++);
+      const b = randF32((shareB ? 1 : batch) * k * n, seed++);
+      const ref = new Float32Array(batch * m * n);
+      js.matmul(a, b, ref, spec);
+      const scale = absScale((x, y, o) => js.matmul(x, y, o, spec), a, b, batch * m * n);
+      const out = outBuf(batch * m * n);
+      gemmTile(run, up(a), up(b), out, spec);
+      close('gemmTile', await down(out, batch * m * n), ref, `gemm ${JSON.stringify(spec)}`, (i) => 1e-6 * scale[i] + 1e-7, 0);
+    }
+  }
+});
+
+interface ConvCase { n: number; c: number; cout: number; inSize: number[]; kernel: number[]; stride: number[]; padding: number[]; dilation: number[] }
+
+function outSize(s: ConvCase): number[] {
+  return s.inSize.map((v, d) => Math.floor((v + 2 * s.padding[d] - s.dilation[d] * (s.kernel[d] - 1) - 1) / s.stride[d]) + 1);
+}
+
+const CONV_CASES: ConvCase[] = [
+  { n: 1, c: 1, cout: 1, inSize: [1, 1], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+  { n: 2, c: 3, cout: 5, inSize: [7, 6], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+  { n: 3, c: 2, cout: 4, inSize: [9, 8], kernel: [3, 2], stride: [2, 3], padding: [1, 0], dilation: [2, 1] },
+  { n: 1, c: 4, cout: 3, inSize: [17], kernel: [5], stride: [2], padding: [2], dilation: [1] },
+  { n: 2, c: 1, cout: 2, inSize: [65], kernel: [3], stride: [1], padding: [0], dilation: [3] },
+  { n: 4, c: 3, cout: 17, inSize: [12, 12], kernel: [5, 5], stride: [1, 1], padding: [2, 2], dilation: [1, 1] },
+  { n: 2, c: 16, cout: 8, inSize: [16, 16], kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1] },
+  { n: 8, c: 2, cout: 3, inSize: [5, 5], kernel: [5, 5], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+];
+
+test('convForward / convBackwardWeight / convBackwardInput match js (padding, stride, dilation, 1-d and 2-d)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 700;
+  for (const cc of CONV_CASES) {
+    const spec = { inSize: cc.inSize, outSize: outSize(cc), kernel: cc.kernel, stride: cc.stride, padding: cc.padding, dilation: cc.dilation };
+    const { n, c, cout } = cc;
+    const plane = cc.inSize.reduce((a, b) => a * b, 1);
+    const l = spec.outSize.reduce((a, b) => a * b, 1);
+    const ck = c * cc.kernel.reduce((a, b) => a * b, 1);
+    const x = randF32(n * c * plane, seed++);
+    const w = randF32(cout * ck, seed++);
+    const g = randF32(n * cout * l, seed++);
+    const what = JSON.stringify(cc);
+    const bx = up(x);
+    const bw = up(w);
+    const bg = up(g);
+
+    const out = new Float32Array(n * cout * l);
+    js.convForward(x, n, c, spec, w, cout, out);
+    const outScale = new Float32Array(out.length);
+    js.convForward(x.map(Math.abs), n, c, spec, w.map(Math.abs), cout, outScale);
+    const gout = outBuf(n * cout * l);
+    K.convForward(run, bx, n, c, spec, bw, cout, gout);
+    close('convForward', await down(gout, out.length), out, `forward ${what}`, (i) => 1e-6 * outScale[i] + 1e-7, 0);
+
+    const gw = new Float32Array(cout * ck);
+    js.convBackwardWeight(x, n, c, spec, g, cout, gw);
+    const gwScale = new Float32Array(gw.length);
+    js.convBackwardWeight(x.map(Math.abs), n, c, spec, g.map(Math.abs), cout, gwScale);
+    const ggw = outBuf(cout * ck);
+    K.convBackwardWeight(run, bx, n, c, spec, bg, cout, ggw);
+    close('convBackwardWeight', await down(ggw, gw.length), gw, `backward weight ${what}`, (i) => 1e-6 * gwScale[i] + 1e-7, 0);
+
+    const gx = new Float32Array(n * c * plane);
+    js.convBackwardInput(w, g, n, c, spec, cout, gx);
+    const gxScale = new Float32Array(gx.length);
+    js.convBackwardInput(w.map(Math.abs), g.map(Math.abs), n, c, spec, cout, gxScale);
+    const ggx = outBuf(n * c * plane, 0);
+    K.convBackwardInput(run, bw, bg, n, c, spec, cout, ggx);
+    close('convBackwardInput', await down(ggx, gx.length), gx, `backward input ${what}`, (i) => 1e-6 * gxScale[i] + 1e-7, 0);
+  }
+});
+
+test('convBackwardWeight splits a long reduction (N·L = 2·64·64) and still matches js', async (t) => {
+  if (!ready(t)) return;
+  const cc: ConvCase = { n: 2, c: 2, cout: 3, inSize: [64, 64], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+  const spec = { inSize: cc.inSize, outSize: outSize(cc), kernel: cc.kernel, stride: cc.stride, padding: cc.padding, dilation: cc.dilation };
+  const x = randF32(2 * 2 * 64 * 64, 801);
+  const g = randF32(2 * 3 * 64 * 64, 802);
+  const gw = new Float32Array(3 * 18);
+  js.convBackwardWeight(x, 2, 2, spec, g, 3, gw);
+  const scale = new Float32Array(gw.length);
+  js.convBackwardWeight(x.map(Math.abs), 2, 2, spec, g.map(Math.abs), 3, scale);
+  const ggw = outBuf(gw.length);
+  K.convBackwardWeight(run, up(x), 2, 2, spec, up(g), 3, ggw);
+  close('convBackwardWeight', await down(ggw, gw.length), gw, 'split-K backward weight', (i) => 1e-6 * scale[i] + 1e-7, 0);
 });

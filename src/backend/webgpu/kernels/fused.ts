@@ -9,3 +9,4 @@ export { softmax, crossEntropy, crossEntropyBackward } from './softmax.js';
 export { layerNorm, layerNormBackward } from './norm.js';
 export { sgdStep, sgdSteps, adamStep, adamSteps, type GpuSgdTensors, type GpuAdamTensors } from './optim.js';
 export { dropout } from './dropout.js';
+export { convForward, convBackwardWeight, convBackwardInput } from './conv.js';
