@@ -440,3 +440,142 @@ test('convBackwardWeight splits a long reduction (N·L = 2·64·64) and still ma
   K.convBackwardWeight(run, up(x), 2, 2, spec, up(g), 3, ggw);
   close('convBackwardWeight', await down(ggw, gw.length), gw, 'split-K backward weight', (i) => 1e-6 * scale[i] + 1e-7, 0);
 });
+
+// ---------------------------------------------------------------- pooling
+
+const POOL_CASES: Omit<ConvCase, 'cout'>[] = [
+  { n: 1, c: 1, inSize: [1, 1], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+  { n: 2, c: 3, inSize: [7, 6], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+  { n: 1, c: 2, inSize: [9, 8], kernel: [3, 3], stride: [2, 1], padding: [1, 1], dilation: [2, 1] },
+  { n: 3, c: 2, inSize: [17], kernel: [3], stride: [1], padding: [1], dilation: [1] },
+  { n: 1, c: 5, inSize: [65], kernel: [4], stride: [3], padding: [2], dilation: [2] },
+  { n: 2, c: 4, inSize: [16, 17], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+  { n: 1, c: 1, inSize: [3, 3], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2] },
+];
+
+test('maxPool / maxPoolBackward match js exactly (ties, NaN, padding-only windows, dilation)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 900;
+  for (const pc of POOL_CASES) {
+    const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
+    const { n, c } = pc;
+    const plane = pc.inSize.reduce((a, b) => a * b, 1);
+    const l = spec.outSize.reduce((a, b) => a * b, 1);
+    // Values on a coarse grid so ties happen; NaN in a few places (NaN wins and propagates).
+    const r = rng(seed++);
+    const x = Float32Array.from({ length: n * c * plane }, () => Math.round(r() * 6) - 3);
+    if (x.length > 5) { x[3] = NaN; x[x.length - 2] = NaN; }
+    if (x.length > 9) x[9] = -Infinity;
+    const what = JSON.stringify(pc);
+    const out = new Float32Array(n * c * l);
+    const arg = new Int32Array(n * c * l);
+    js.maxPool(x, n, c, spec, out, arg);
+    const gout = outBuf(out.length);
+    const garg = up(new Int32Array(arg.length).fill(-7));
+    K.maxPool(run, up(x), n, c, spec, gout, garg);
+    exact('maxPool', await down(gout, out.length), out, `maxPool out ${what}`);
+    exact('maxPool', await downI(garg, arg.length), arg, `maxPool argmax ${what}`);
+    const g = randF32(out.length, seed++);
+    const gx = new Float32Array(n * c * plane);
+    js.maxPoolBackward(g, n, c, spec, arg, gx);
+    const ggx = outBuf(gx.length, 0);
+    K.maxPoolBackward(run, up(g), n, c, spec, garg, ggx);
+    exact('maxPoolBackward', await down(ggx, gx.length), gx, `maxPoolBackward ${what}`);
+  }
+});
+
+test('avgPool / avgPoolBackward match js (per-position scale, padding, stride, dilation)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 1000;
+  for (const pc of POOL_CASES) {
+    const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
+    const { n, c } = pc;
+    const plane = pc.inSize.reduce((a, b) => a * b, 1);
+    const l = spec.outSize.reduce((a, b) => a * b, 1);
+    const kk = pc.kernel.reduce((a, b) => a * b, 1);
+    // count_include_pad = false style: 1 / (valid count) per position, varying with l.
+    const scale = Float64Array.from({ length: l }, (_, i) => 1 / (kk - (i % 3 === 0 ? 1 : 0) || 1));
+    const x = randF32(n * c * plane, seed++);
+    const what = JSON.stringify(pc);
+    const out = new Float32Array(n * c * l);
+    js.avgPool(x, n, c, spec, scale, out);
+    const gout = outBuf(out.length);
+    K.avgPool(run, up(x), n, c, spec, scale, gout);
+    close('avgPool', await down(gout, out.length), out, `avgPool ${what}`, 1e-6, 1e-5);
+    const g = randF32(out.length, seed++);
+    const gx = new Float32Array(n * c * plane);
+    js.avgPoolBackward(g, n, c, spec, scale, gx);
+    const ggx = outBuf(gx.length, 0);
+    K.avgPoolBackward(run, up(g), n, c, spec, scale, ggx);
+    close('avgPoolBackward', await down(ggx, gx.length), gx, `avgPoolBackward ${what}`, 1e-6, 1e-5);
+  }
+});
+
+// ---------------------------------------------------------------- recurrent cells
+
+test('lstmCell / gruCell and their backwards match js (null dh / dc / dCprev / dHprev, saturation)', async (t) => {
+  if (!ready(t)) return;
+  let seed = 1100;
+  for (const [B, H] of [[1, 1], [3, 17], [2, 63], [1, 65], [4, 257], [17, 3]] as [number, number][]) {
+    const n = B * H;
+    const gates = randF32(4 * n, seed++, -4, 4);
+    if (n > 2) { gates[0] = 40; gates[1] = -40; gates[2 * n] = 30; } // saturated σ and tanh
+    const cPrev = randF32(n, seed++, -1.5, 1.5);
+    const c = new Float32Array(n);
+    const h = new Float32Array(n);
+    const act = new Float32Array(5 * n);
+    js.lstmCell(gates, cPrev, B, H, c, h, act);
+    const gc = outBuf(n);
+    const gh = outBuf(n);
+    const gact = outBuf(5 * n);
+    const bcPrev = up(cPrev);
+    K.lstmCell(run, up(gates), bcPrev, B, H, gc, gh, gact);
+    const what = `B=${B} H=${H}`;
+    close('lstmCell', await down(gc, n), c, `lstm c ${what}`, 1e-6, 1e-5);
+    close('lstmCell', await down(gh, n), h, `lstm h ${what}`, 1e-6, 1e-5);
+    close('lstmCell', await down(gact, 5 * n), act, `lstm act ${what}`, 1e-6, 1e-5);
+    const bact = up(act);
+    for (const [useDh, useDc, useDcPrev] of [[true, true, true], [true, false, false], [false, true, true]]) {
+      const dh = useDh ? randF32(n, seed++) : null;
+      const dc = useDc ? randF32(n, seed++) : null;
+      const dGates = new Float32Array(4 * n);
+      const dCprev = new Float32Array(n);
+      js.lstmCellBackward(act, cPrev, dh, dc, B, H, dGates, useDcPrev ? dCprev : null);
+      const gdG = outBuf(4 * n);
+      const gdC = useDcPrev ? outBuf(n) : null;
+      K.lstmCellBackward(run, bact, bcPrev, dh ? up(dh) : null, dc ? up(dc) : null, B, H, gdG, gdC);
+      const w2 = `${what} dh=${useDh} dc=${useDc}`;
+      close('lstmCellBackward', await down(gdG, 4 * n), dGates, `lstm dGates ${w2}`, 1e-6, 1e-5);
+      if (gdC) close('lstmCellBackward', await down(gdC, n), dCprev, `lstm dCprev ${w2}`, 1e-6, 1e-5);
+    }
+
+    const xp = randF32(3 * n, seed++, -4, 4);
+    const hp = randF32(3 * n, seed++, -4, 4);
+    if (n > 2) { xp[0] = 40; xp[2 * H] = -30; }
+    const hPrev = randF32(n, seed++);
+    const hg = new Float32Array(n);
+    const actg = new Float32Array(3 * n);
+    js.gruCell(xp, hp, hPrev, B, H, hg, actg);
+    const ghg = outBuf(n);
+    const gactg = outBuf(3 * n);
+    const bhp = up(hp);
+    const bhPrev = up(hPrev);
+    K.gruCell(run, up(xp), bhp, bhPrev, B, H, ghg, gactg);
+    close('gruCell', await down(ghg, n), hg, `gru h ${what}`, 1e-6, 1e-5);
+    close('gruCell', await down(gactg, 3 * n), actg, `gru act ${what}`, 1e-6, 1e-5);
+    for (const withDhPrev of [true, false]) {
+      const dh = randF32(n, seed++);
+      const dXp = new Float32Array(3 * n);
+      const dHp = new Float32Array(3 * n);
+      const dHprev = new Float32Array(n);
+      js.gruCellBackward(actg, hp, hPrev, dh, B, H, dXp, dHp, withDhPrev ? dHprev : null);
+      const gdXp = outBuf(3 * n);
+      const gdHp = outBuf(3 * n);
+      const gdHprev = withDhPrev ? outBuf(n) : null;
+      K.gruCellBackward(run, up(actg), bhp, bhPrev, up(dh), B, H, gdXp, gdHp, gdHprev);
+      close('gruCellBackward', await down(gdXp, 3 * n), dXp, `gru dXp ${what}`, 1e-6, 1e-5);
+      close('gruCellBackward', await down(gdHp, 3 * n), dHp, `gru dHp ${what}`, 1e-6, 1e-5);
+      if (gdHprev) close('gruCellBackward', await down(gdHprev, n), dHprev, `gru dHprev ${what}`, 1e-6, 1e-5);
+    }
+  }
+});

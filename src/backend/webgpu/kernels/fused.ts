@@ -10,3 +10,5 @@ export { layerNorm, layerNormBackward } from './norm.js';
 export { sgdStep, sgdSteps, adamStep, adamSteps, type GpuSgdTensors, type GpuAdamTensors } from './optim.js';
 export { dropout } from './dropout.js';
 export { convForward, convBackwardWeight, convBackwardInput } from './conv.js';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
+export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './recurrent.js';

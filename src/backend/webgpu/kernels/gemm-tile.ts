@@ -54,20 +54,20 @@ ${l.storeC}
 }
 
 /**
- * The tile shader. split: the chunk s = wid.z % S covers k in [s·kChunk, (s+1)·kChunk) and the
- * tile is written to the scratch C as part[((b·S + s)·M + m)·N + n] instead of through storeC.
+ * The tile shader. With S = ⌈K / kChunk⌉ > 1 (a runtime word, so one compiled shader serves
+ * both), the chunk s = wid.z % S covers k in [s·kChunk, (s+1)·kChunk) and the tile goes to the
+ * scratch buffer bound as C, part[((b·S + s)·M + m)·N + n], instead of through storeC.
  */
-function tileShader(l: GemmLayout, split: boolean): string {
+function tileShader(l: GemmLayout): string {
   const aIdx = l.aKFast ? 'let am = idx / 16u; let ak = idx % 16u;' : 'let ak = idx / 64u; let am = idx % 64u;';
   const bIdx = l.bNFast ? 'let bk = idx / 64u; let bn = idx % 64u;' : 'let bn = idx / 16u; let bk = idx % 16u;';
-  const store = split
-    ? 'C[((bt * S + s) * P.M + m) * P.N + n] = v;'
-    : 'storeC(bt, m, n, v);';
   return `${storage(0, 'A')}${storage(1, 'B')}${storage(2, 'C', true)}${PARAMS}${functions(l)}
 var<workgroup> As: array<f32, 1024>;
 var<workgroup> Bs: array<f32, 1024>;
 fn put(bt: u32, S: u32, s: u32, m: u32, n: u32, v: f32) {
-  if (m < P.M && n < P.N) { ${store} }
+  if (m < P.M && n < P.N) {
+    if (S > 1u) { C[((bt * S + s) * P.M + m) * P.N + n] = v; } else { storeC(bt, m, n, v); }
+  }
 }
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -174,11 +174,11 @@ export function gemm(run: GpuRun, layout: GemmLayout, a: GPUBuffer, b: GPUBuffer
   const grid: [number, number, number] = [Math.ceil(n / 64), Math.ceil(m / 64), batch * S2];
   if (grid[0] > 65535 || grid[1] > 65535) throw new Error(`gemm: ${m}×${n} needs ${grid[1]}×${grid[0]} tiles of 64, past the 65,535 workgroups of one grid dimension`);
   if (S2 === 1) {
-    run.dispatch(tileShader(layout, false), [a, b, c], params, grid);
+    run.dispatch(tileShader(layout), [a, b, c], params, grid);
     return;
   }
   const part = run.temp(batch * S2 * m * n * 4);
-  run.dispatch(tileShader(layout, true), [a, b, part], params, grid);
+  run.dispatch(tileShader(layout), [a, b, part], params, grid);
   const total = batch * m * n;
   const g = Math.ceil(total / 64);
   run.dispatch(reduceShader(layout), [part, c], params, g <= 65535 ? [g, 1] : [65535, Math.ceil(g / 65535)]);
