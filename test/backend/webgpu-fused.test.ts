@@ -15,58 +15,54 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { AdamStep, SgdStep } from '../../src/backend/backend.js';
 import { jsBackend as js } from '../../src/backend/js/index.js';
+import { dropoutHash } from '../../src/backend/js/nn.js';
 import { GpuRun } from '../../src/backend/webgpu/run.js';
 import * as K from '../../src/backend/webgpu/kernels/fused.js';
 import { gemmTile } from '../../src/backend/webgpu/kernels/gemm-tile.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-let device: GPUDevice | null = null;
 /** Dawn's GPU object: must stay referenced while its device lives (its instance is freed with it). */
 let gpuRoot: GPU | null = null;
-let run: GpuRun;
-let skip: string | false = false;
 /** Validation / shader errors reported by the device (each fails the read that follows). */
 const gpuErrors: string[] = [];
 
-before(async () => {
+/** A device in this process, or the one-line reason there is none. */
+async function openDevice(): Promise<GPUDevice | string> {
   if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
   let mod: { create: (o: string[]) => GPU; globals: object };
   try {
-    mod = (await import('webgpu')) as unknown as typeof mod;
+    mod = (await import('webgpu' as string)) as typeof mod;
   } catch {
-    skip = 'webgpu fused kernels skipped: the `webgpu` package is missing (npm install webgpu)';
-    return;
+    return 'webgpu fused kernels skipped: the `webgpu` package (Dawn for Node) is missing: npm install webgpu';
   }
   Object.assign(globalThis, mod.globals);
   gpuRoot = mod.create([]);
   const adapter = await gpuRoot.requestAdapter();
   if (!adapter) {
-    skip = `webgpu fused kernels skipped: no WebGPU adapter (needs libvulkan1 and a Vulkan driver; SwiftShader's ${ICD} ${existsSync(ICD) ? 'is present' : 'is missing: install chromium'})`;
-    return;
+    return `webgpu fused kernels skipped: no WebGPU adapter (needs libvulkan1 and a Vulkan driver; SwiftShader's ${ICD} ${existsSync(ICD) ? 'is present' : 'is missing: install chromium'})`;
   }
-  device = await adapter.requestDevice();
-  device.addEventListener('uncapturederror', (e) => { gpuErrors.push((e as GPUUncapturedErrorEvent).error.message); });
-  run = new GpuRun(device);
-});
+  const dev = await adapter.requestDevice();
+  dev.addEventListener('uncapturederror', (e) => { gpuErrors.push((e as GPUUncapturedErrorEvent).error.message); });
+  return dev;
+}
+
+const opened = await openDevice();
+const skip = typeof opened === 'string' ? opened : false;
+const device: GPUDevice | null = typeof opened === 'string' ? null : opened;
+const run = new GpuRun(device as GPUDevice);
+
+/** The kernel tests: registered only with a device; without one, a single skipped test says why. */
+const gpuTest: (name: string, fn: () => Promise<void>) => void = skip ? () => undefined : (name, fn) => { test(name, fn); };
+if (skip) test('webgpu fused kernels vs js', { skip }, () => undefined);
 
 after(() => {
   device?.destroy();
-  device = null;
   gpuRoot = null;
 });
-
-/** Skips the test (one line, once) when no device could be made. */
-function ready(t: { skip: (m: string) => void }): boolean {
-  if (skip || !device) {
-    t.skip(skip || 'no device');
-    return false;
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------- data and buffers
 
@@ -156,8 +152,7 @@ after(() => {
 
 // ---------------------------------------------------------------- softmax, cross-entropy
 
-test('softmax / log-softmax over [outer, n, inner] match js', async (t) => {
-  if (!ready(t)) return;
+gpuTest('softmax / log-softmax over [outer, n, inner] match js', async () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 1], [2, 63, 3], [1, 65, 1], [5, 257, 1], [2, 3, 17], [17, 1, 2], [1, 1000, 1]];
   let seed = 1;
   for (const [outer, n, inner] of shapes) {
@@ -175,8 +170,7 @@ test('softmax / log-softmax over [outer, n, inner] match js', async (t) => {
   }
 });
 
-test('crossEntropy / crossEntropyBackward match js (weights, ignoreIndex, out-of-range targets)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('crossEntropy / crossEntropyBackward match js (weights, ignoreIndex, out-of-range targets)', async () => {
   let seed = 100;
   for (const [rows, classes] of [[1, 1], [3, 17], [4, 63], [2, 65], [6, 257], [17, 3], [65, 10]] as [number, number][]) {
     for (const weighted of [false, true]) {
@@ -209,8 +203,7 @@ test('crossEntropy / crossEntropyBackward match js (weights, ignoreIndex, out-of
 
 // ---------------------------------------------------------------- layer norm
 
-test('layerNorm / layerNormBackward match js (null weight / bias / dWeight / dBias)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('layerNorm / layerNormBackward match js (null weight / bias / dWeight / dBias)', async () => {
   let seed = 200;
   for (const [rows, n] of [[1, 1], [3, 17], [2, 63], [4, 65], [3, 257], [17, 3], [65, 8], [1, 1000]] as [number, number][]) {
     for (const [hasW, hasB] of [[true, true], [false, false], [true, false], [false, true]]) {
@@ -251,8 +244,7 @@ test('layerNorm / layerNormBackward match js (null weight / bias / dWeight / dBi
 
 // ---------------------------------------------------------------- optimizers
 
-test('sgdStep / sgdSteps match js (momentum, dampening, Nesterov, weight decay, first step)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('sgdStep / sgdSteps match js (momentum, dampening, Nesterov, weight decay, first step)', async () => {
   let seed = 300;
   const configs: SgdStep[] = [
     { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true },
@@ -278,8 +270,7 @@ test('sgdStep / sgdSteps match js (momentum, dampening, Nesterov, weight decay, 
   }
 });
 
-test('adamStep / adamSteps match js (Adam, AdamW, AMSGrad, several steps)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('adamStep / adamSteps match js (Adam, AdamW, AMSGrad, several steps)', async () => {
   let seed = 400;
   const base = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   const configs: [Omit<AdamStep, 'step'>, boolean][] = [
@@ -317,8 +308,7 @@ test('adamStep / adamSteps match js (Adam, AdamW, AMSGrad, several steps)', asyn
 
 // ---------------------------------------------------------------- dropout
 
-test('dropout draws the bit-identical mask and values of js (in place and not)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('dropout draws the bit-identical mask and values of js (in place and not)', async () => {
   let seed = 500;
   for (const n of [1, 3, 17, 63, 65, 257, 100_000]) {
     for (const [keep, key0, key1] of [[0.5, 0x12345678, 0x9abcdef0], [0.9, 0xffffffff, 0], [1, 7, 11], [0.1, 0x80000000, 0x7fffffff], [1 / 3, 42, 4242]]) {
@@ -335,6 +325,23 @@ test('dropout draws the bit-identical mask and values of js (in place and not)',
       exact('dropout', await down(bx, n), ref, `${what} (in place)`);
     }
   }
+  // The threshold itself: keep = (h + 1)/2³² keeps the entry whose hash is h, keep = h/2³² drops it.
+  for (const [key0, key1] of [[3, 5], [0xdeadbeef, 0x01234567], [0, 0]]) {
+    const n = 64;
+    const x = randF32(n, seed++, 1, 2);
+    for (let i = 0; i < n; i += 13) {
+      const h = dropoutHash(i, key0 | 0, key1 | 0);
+      for (const keep of [(h + 1) / 4294967296, h / 4294967296]) {
+        if (keep <= 0 || keep > 1) continue;
+        const spec = { keep, scale: 1 / keep, key0, key1 };
+        const ref = new Float32Array(n);
+        js.dropout(x, spec, ref);
+        const out = outBuf(n);
+        K.dropout(run, up(x), spec, out, n);
+        exact('dropout', await down(out, n), ref, `dropout at its threshold i=${i} keep=${keep}`);
+      }
+    }
+  }
 });
 
 // ---------------------------------------------------------------- GEMM and convolution
@@ -346,8 +353,7 @@ function absScale(fn: (a: Float32Array, b: Float32Array, out: Float32Array) => v
   return out;
 }
 
-test('gemmTile (the GEMM helper) matches js matmul in its transpose layouts, batched, split-K', async (t) => {
-  if (!ready(t)) return;
+gpuTest('gemmTile (the GEMM helper) matches js matmul in its transpose layouts, batched, split-K', async () => {
   let seed = 600;
   const cases: [number, number, number, number][] = [[1, 1, 1, 1], [1, 3, 17, 5], [2, 63, 65, 33], [3, 17, 1, 65], [1, 5, 3000, 7], [1, 65, 257, 63], [2, 1, 40, 1]];
   for (const [batch, m, k, n] of cases) {
@@ -383,8 +389,7 @@ const CONV_CASES: ConvCase[] = [
   { n: 8, c: 2, cout: 3, inSize: [5, 5], kernel: [5, 5], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
 ];
 
-test('convForward / convBackwardWeight / convBackwardInput match js (padding, stride, dilation, 1-d and 2-d)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('convForward / convBackwardWeight / convBackwardInput match js (padding, stride, dilation, 1-d and 2-d)', async () => {
   let seed = 700;
   for (const cc of CONV_CASES) {
     const spec = { inSize: cc.inSize, outSize: outSize(cc), kernel: cc.kernel, stride: cc.stride, padding: cc.padding, dilation: cc.dilation };
@@ -416,18 +421,19 @@ test('convForward / convBackwardWeight / convBackwardInput match js (padding, st
     K.convBackwardWeight(run, bx, n, c, spec, bg, cout, ggw);
     close('convBackwardWeight', await down(ggw, gw.length), gw, `backward weight ${what}`, (i) => 1e-6 * gwScale[i] + 1e-7, 0);
 
-    const gx = new Float32Array(n * c * plane);
+    // gx += …: start from non-zero values to check that the kernel accumulates.
+    const gx0 = randF32(n * c * plane, seed++);
+    const gx = gx0.slice();
     js.convBackwardInput(w, g, n, c, spec, cout, gx);
-    const gxScale = new Float32Array(gx.length);
+    const gxScale = gx0.map(Math.abs);
     js.convBackwardInput(w.map(Math.abs), g.map(Math.abs), n, c, spec, cout, gxScale);
-    const ggx = outBuf(n * c * plane, 0);
+    const ggx = up(gx0);
     K.convBackwardInput(run, bw, bg, n, c, spec, cout, ggx);
     close('convBackwardInput', await down(ggx, gx.length), gx, `backward input ${what}`, (i) => 1e-6 * gxScale[i] + 1e-7, 0);
   }
 });
 
-test('convBackwardWeight splits a long reduction (N·L = 2·64·64) and still matches js', async (t) => {
-  if (!ready(t)) return;
+gpuTest('convBackwardWeight splits a long reduction (N·L = 2·64·64) and still matches js', async () => {
   const cc: ConvCase = { n: 2, c: 2, cout: 3, inSize: [64, 64], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
   const spec = { inSize: cc.inSize, outSize: outSize(cc), kernel: cc.kernel, stride: cc.stride, padding: cc.padding, dilation: cc.dilation };
   const x = randF32(2 * 2 * 64 * 64, 801);
@@ -453,8 +459,7 @@ const POOL_CASES: Omit<ConvCase, 'cout'>[] = [
   { n: 1, c: 1, inSize: [3, 3], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2] },
 ];
 
-test('maxPool / maxPoolBackward match js exactly (ties, NaN, padding-only windows, dilation)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('maxPool / maxPoolBackward match js exactly (ties, NaN, padding-only windows, dilation)', async () => {
   let seed = 900;
   for (const pc of POOL_CASES) {
     const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
@@ -476,16 +481,16 @@ test('maxPool / maxPoolBackward match js exactly (ties, NaN, padding-only window
     exact('maxPool', await down(gout, out.length), out, `maxPool out ${what}`);
     exact('maxPool', await downI(garg, arg.length), arg, `maxPool argmax ${what}`);
     const g = randF32(out.length, seed++);
-    const gx = new Float32Array(n * c * plane);
+    const gx0 = randF32(n * c * plane, seed++); // gx += …: non-zero start
+    const gx = gx0.slice();
     js.maxPoolBackward(g, n, c, spec, arg, gx);
-    const ggx = outBuf(gx.length, 0);
+    const ggx = up(gx0);
     K.maxPoolBackward(run, up(g), n, c, spec, garg, ggx);
     exact('maxPoolBackward', await down(ggx, gx.length), gx, `maxPoolBackward ${what}`);
   }
 });
 
-test('avgPool / avgPoolBackward match js (per-position scale, padding, stride, dilation)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('avgPool / avgPoolBackward match js (per-position scale, padding, stride, dilation)', async () => {
   let seed = 1000;
   for (const pc of POOL_CASES) {
     const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
@@ -503,9 +508,10 @@ test('avgPool / avgPoolBackward match js (per-position scale, padding, stride, d
     K.avgPool(run, up(x), n, c, spec, scale, gout);
     close('avgPool', await down(gout, out.length), out, `avgPool ${what}`, 1e-6, 1e-5);
     const g = randF32(out.length, seed++);
-    const gx = new Float32Array(n * c * plane);
+    const gx0 = randF32(n * c * plane, seed++); // gx += …: non-zero start
+    const gx = gx0.slice();
     js.avgPoolBackward(g, n, c, spec, scale, gx);
-    const ggx = outBuf(gx.length, 0);
+    const ggx = up(gx0);
     K.avgPoolBackward(run, up(g), n, c, spec, scale, ggx);
     close('avgPoolBackward', await down(ggx, gx.length), gx, `avgPoolBackward ${what}`, 1e-6, 1e-5);
   }
@@ -513,8 +519,7 @@ test('avgPool / avgPoolBackward match js (per-position scale, padding, stride, d
 
 // ---------------------------------------------------------------- recurrent cells
 
-test('lstmCell / gruCell and their backwards match js (null dh / dc / dCprev / dHprev, saturation)', async (t) => {
-  if (!ready(t)) return;
+gpuTest('lstmCell / gruCell and their backwards match js (null dh / dc / dCprev / dHprev, saturation)', async () => {
   let seed = 1100;
   for (const [B, H] of [[1, 1], [3, 17], [2, 63], [1, 65], [4, 257], [17, 3]] as [number, number][]) {
     const n = B * H;
