@@ -15,6 +15,9 @@ import { type Server, createServer } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FUSED_KERNELS } from '../../src/backend/backend.js';
+import * as K from '../../src/backend/webgpu/kernels/fused.js';
 import { fusedCases, useDevice, worstReport } from './webgpu-fused-cases.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -40,6 +43,11 @@ async function openDevice(): Promise<GPUDevice | string> {
   }
   return adapter.requestDevice();
 }
+
+test('kernels/fused.ts exports exactly the fused group of backend.ts, as functions (the device registers them by name)', () => {
+  const names = Object.entries(K).filter(([, f]) => typeof f === 'function').map(([n]) => n).sort();
+  assert.deepEqual(names, [...FUSED_KERNELS].sort());
+});
 
 const opened = await openDevice();
 if (typeof opened === 'string') {
