@@ -572,3 +572,35 @@ fusedCase('lstmCell / gruCell and their backwards match js (null dh / dc / dCpre
     }
   }
 });
+
+// ---------------------------------------------------------------- empty shapes
+
+fusedCase('empty shapes record nothing invalid (rows = 0, n = 0, batch = 0); layerNormBackward with rows = 0 zeroes dWeight / dBias', async () => {
+  const e = outBuf(4);
+  const ei = up(new Int32Array(4));
+  const spec2 = { inSize: [3, 3], outSize: [3, 3], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
+  K.softmax(run, e, 0, 5, 1, false, e);
+  K.softmax(run, e, 3, 0, 1, true, e);
+  K.crossEntropy(run, e, ei, null, 0, 4, -100, e, e);
+  K.crossEntropyBackward(run, e, ei, null, e, 0, 4, -100, e);
+  K.layerNorm(run, e, 0, 4, null, null, 1e-5, e, e, e);
+  K.sgdStep(run, e, e, null, { lr: 1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }, 0);
+  K.adamSteps(run, [], { lr: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 });
+  K.dropout(run, e, { keep: 0.5, scale: 2, key0: 1, key1: 2 }, e, 0);
+  K.convForward(run, e, 0, 1, spec2, e, 1, e);
+  K.convBackwardWeight(run, e, 0, 1, spec2, e, 1, outBuf(4));
+  K.maxPool(run, e, 0, 1, spec2, e, ei);
+  K.avgPool(run, e, 0, 1, spec2, new Float64Array(9), e);
+  K.lstmCell(run, e, e, 0, 3, e, e, e);
+  K.gruCellBackward(run, e, e, e, e, 0, 3, e, e, null);
+  exact('empty', await down(e, 4), [NaN, NaN, NaN, NaN], 'untouched buffer');
+  const dW = outBuf(5);
+  const dB = outBuf(5);
+  K.layerNormBackward(run, e, e, 0, 5, null, e, e, e, dW, dB);
+  exact('empty', await down(dW, 5), new Float32Array(5), 'dWeight over 0 rows');
+  exact('empty', await down(dB, 5), new Float32Array(5), 'dBias over 0 rows');
+  // convBackwardWeight over an empty batch: gw = 0 (a K = 0 GEMM still writes its zeros).
+  const gw = outBuf(3);
+  K.convBackwardWeight(run, e, 0, 3, { ...spec2, kernel: [1, 1] }, e, 1, gw);
+  exact('empty', await down(gw, 3), new Float32Array(3), 'gw over an empty batch');
+});
