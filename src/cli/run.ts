@@ -74,7 +74,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         if (extra.length) throw new Error(`--resume continues a run with its own settings; drop ${extra.join(', ')}`);
         store = RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath());
         const run = store.getRun(opts.resume);
-        session = ResumeSession.find(store.path, run.id);
+        session = ResumeSession.find(store.location, run.id);
         const m = session.manifest;
         if (name !== undefined && name !== m.study) throw new Error(`--resume ${opts.resume}: that run belongs to study '${m.study}', not '${name}'`);
         study = findStudy(m.study);
@@ -98,7 +98,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         params = parseStudyParams(study, raw);
         store = opts.track ? RunStore.open(opts.db ?? process.env.GRADLAB_DB ?? defaultDbPath()) : null;
         store?.assertIntact(); // never write runs into a damaged database
-        if (store) session = ResumeSession.create(store.path, { study: study.name, seed, epochs: epochs ?? null, params, backend: backend().name });
+        if (store) session = ResumeSession.create(store.location, { study: study.name, seed, epochs: epochs ?? null, params, backend: backend().name });
         else out.write('no resume checkpoints: --no-track keeps no run record to resume\n');
       }
       const tracking = store ? new StudyTracking(store, study.name, seed) : StudyTracking.off(study.name, seed);

@@ -20,6 +20,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { loadFitSnapshot, saveFitSnapshot, type FitSnapshot } from '../io/checkpoint.js';
 import type { Callback } from '../train/callbacks.js';
 import type { FitCheckpointer } from '../train/resume.js';
+import { isPostgresUrl } from '../track/storage-url.js';
 import { Tracker } from '../track/tracker.js';
 import type { ParamValue } from './params.js';
 
@@ -44,9 +45,13 @@ interface SnapshotExtra {
 
 const FILE = /^fit-(\d+)-(?:e(\d+)|done)\.safetensors$/;
 
-/** The checkpoints folder of a store. */
-export function checkpointsRoot(storePath: string): string {
-  return join(dirname(storePath), 'checkpoints');
+/**
+ * The checkpoints folder of a store: beside a SQLite file; for a PostgreSQL store, on this
+ * machine under ./runs/checkpoints (a run is resumed where its checkpoints were written).
+ */
+export function checkpointsRoot(storeLocation: string): string {
+  if (isPostgresUrl(storeLocation)) return join(process.cwd(), 'runs', 'checkpoints');
+  return join(dirname(storeLocation), 'checkpoints');
 }
 
 export class ResumeSession implements FitCheckpointer {

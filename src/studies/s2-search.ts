@@ -32,6 +32,7 @@ import type { Callback, EpochLogs, FitContext } from '../train/callbacks.js';
 import { createStudy, GridSampler, MedianPruner, NopPruner, TPESampler, TrialPruned, type FrozenTrial, type Trial } from '../tune/index.js';
 import { logStudyToRun } from '../tune/plots.js';
 import { s2Data, trainS2, type RegConfig } from './s2-regularization.js';
+import { redactUrl } from '../track/storage-url.js';
 import { studyParams } from './params.js';
 import { Study, StudyOptions, StudyResult } from './study.js';
 
@@ -102,7 +103,7 @@ export const s2Search: Study = {
       storage = o.tracking.storePath;
     } else storage = where;
     const studyName = P.strOpt('studyName') ?? `s2-search-${samplerKind}-seed${o.seed}-${trialEpochs}ep`;
-    o.log(`tune study '${studyName}' in ${storage ?? 'memory (not shared: --set storage=store or a path to share it with workers)'}`);
+    o.log(`tune study '${studyName}' in ${storage !== null ? redactUrl(storage) : 'memory (not shared: --set storage=store or a path to share it with workers)'}`);
     const study = createStudy({
       studyName, storage, loadIfExists: storage !== null, direction: 'minimize', sampler,
       pruner: prune ? new MedianPruner({ nStartupTrials: 5, nWarmupSteps: Math.min(10, Math.floor(trialEpochs / 3)) }) : new NopPruner(),

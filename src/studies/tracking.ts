@@ -59,8 +59,9 @@ export class StudyTracking {
     return this.runs.map((r) => r.id);
   }
 
+  /** Where the run store was opened (a PostgreSQL URL with its password: never print it). */
   get storePath(): string | null {
-    return this.store?.path ?? null;
+    return this.store?.location ?? null;
   }
 
   /** A tracker that records nothing, for tests and --no-track. */

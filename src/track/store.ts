@@ -148,13 +148,18 @@ function f64(buf: Buffer): number[] {
 const nanIfNull = (v: number | null): number => (v === null ? NaN : v);
 
 export class RunStore {
-  private constructor(readonly db: Db, readonly path: string, readonly readonly: boolean) {}
+  /**
+   * `path` is what messages and listings show (a PostgreSQL URL with its password hidden);
+   * `location` is what the store was opened with, for reopening it in the same process (a tune
+   * study in the same store, resume checkpoints). Never print `location`.
+   */
+  private constructor(readonly db: Db, readonly path: string, readonly readonly: boolean, readonly location: string = path) {}
 
   static open(path: string = defaultDbPath(), opts: OpenStoreOptions = {}): RunStore {
     const readonly = opts.readonly ?? false;
     // A postgresql:// URL opens the same tables on PostgreSQL (store-pg.ts; the SqlDb subset of better-sqlite3's API).
     const db = isPostgresUrl(path) ? (openPgRunDb(path, { readonly }) as unknown as Db) : openDb(path, { readonly, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
-    const store = new RunStore(db, isPostgresUrl(path) ? redactUrl(path) : path, readonly);
+    const store = new RunStore(db, isPostgresUrl(path) ? redactUrl(path) : path, readonly, path);
     if (!readonly && (opts.reap ?? true)) store.reapDeadRuns();
     return store;
   }

@@ -15,6 +15,8 @@ import type { Dashboard } from '../../src/dashboard/server.js';
 import { SyncPg } from '../../src/track/pg-sync.js';
 import { PG_RUN_MIGRATIONS } from '../../src/track/store-pg.js';
 import { RunStore } from '../../src/track/store.js';
+import { checkpointsRoot } from '../../src/studies/resume.js';
+import { StudyTracking } from '../../src/studies/tracking.js';
 import { pgSkipReason, startTestPg, type TestPg } from '../pg-helpers.js';
 
 const skip = pgSkipReason();
@@ -95,6 +97,18 @@ test('a run of a dead process is marked killed on open; the schema is versioned;
   raw.close();
   assert.throws(() => RunStore.open(url.replace('gradlab@', 'gradlab:pw@'), { readonly: true }), { name: 'SchemaNewerError', message: `${url.replace('gradlab@', 'gradlab:***@')}: the runs schema is version 42, newer than this gradlab understands (${PG_RUN_MIGRATIONS.length}); upgrade gradlab on this machine to use this database` });
   assert.throws(() => RunStore.open('postgresql://gradlab:pw@127.0.0.1:1/runs'), { name: 'PgUnreachableError', message: /^cannot reach the PostgreSQL server for postgresql:\/\/gradlab:\*\*\*@127\.0\.0\.1:1\/runs / });
+});
+
+test('a URL with a password: listings and messages hide it, the study reopens the store with it, checkpoints stay local', { skip: skip ?? false }, () => {
+  const url = pg.newDatabase().replace('gradlab@', 'gradlab:s3cret@');
+  const store = RunStore.open(url);
+  assert.equal(store.path, url.replace(':s3cret@', ':***@'));
+  assert.equal(store.location, url);
+  const tracking = new StudyTracking(store, 'sx', 1);
+  assert.equal(tracking.storePath, url); // what s2-search hands its tune study, to reopen the same database
+  assert.equal(checkpointsRoot(url), join(process.cwd(), 'runs', 'checkpoints'));
+  assert.equal(checkpointsRoot('/data/runs/gradlab.db'), '/data/runs/checkpoints');
+  store.close();
 });
 
 test('gradlab dashboard --db postgresql://… serves the runs stored there', { skip: skip ?? false }, async () => {

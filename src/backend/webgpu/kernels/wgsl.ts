@@ -1,0 +1,128 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Shared pieces of the fused WGSL kernels (backend/webgpu/kernels): binding declarations, the
+ * folded 1-d grid, workgroup reductions and the numerically careful scalar helpers (σ, tanh,
+ * NaN test) that every shader of the group uses the same way.
+ */
+import { type GpuRun, type ParamWord, gridStride, groups1d } from '../run.js';
+
+/** `@group(0) @binding(i) var<storage, read> name: array<type>;` (or read_write). */
+export function storage(binding: number, name: string, write = false, type = 'f32'): string {
+  return `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;\n`;
+}
+
+/** The uniform parameter struct bound at `binding`: fields `name: u32|i32|f32`, 4 bytes each. */
+export function uniform(binding: number, fields: readonly (readonly [string, 'u32' | 'i32' | 'f32'])[]): string {
+  const body = fields.map(([n, t]) => `  ${n}: ${t},`).join('\n');
+  return `struct Params {\n${body}\n}\n@group(0) @binding(${binding}) var<uniform> P: Params;\n`;
+}
+
+/** Entry point over a folded 1-d grid of `count` items: the body sees `i: u32`, already bounds-checked. */
+export function elementwiseMain(count: string, body: string): string {
+  return `@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ${gridStride}u;
+  if (i >= ${count}) { return; }
+${body}
+}
+`;
+}
+
+/** One workgroup (64 invocations) per row, rows folded past 65,535: the body sees `row` and `lid`. */
+export function rowMain(rows: string, body: string): string {
+  return `@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * 65535u;
+  if (row >= ${rows}) { return; }
+${body}
+}
+`;
+}
+
+/**
+ * Tree reductions over the 64 invocations of a workgroup (deterministic: the same order every
+ * run). Each returns the reduced value to every invocation; callers are in uniform control flow.
+ */
+export const REDUCE64 = `
+var<workgroup> red: array<f32, 64>;
+var<workgroup> red2: array<vec2<f32>, 64>;
+fn reduceSum(lid: u32, v: f32) -> f32 {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+fn reduceMax(lid: u32, v: f32) -> f32 {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+fn reduceSum2(lid: u32, v: vec2<f32>) -> vec2<f32> {
+  red2[lid] = v;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (lid < s) { red2[lid] = red2[lid] + red2[lid + s]; }
+    workgroupBarrier();
+  }
+  let r = red2[0];
+  workgroupBarrier();
+  return r;
+}
+`;
+
+/**
+ * Scalar helpers. The most negative finite f32 stands in for −∞ (WGSL has no infinite
+ * literal): `x < NEG_MAX` is true only for −∞. σ is the stable two-branch form of the js
+ * backend; tanh is clamped to ±15, beyond which tanh rounds to ±1 in f32 anyway (some drivers
+ * compute tanh through exp and overflow to NaN there).
+ */
+export const SCALAR = `
+const NEG_MAX: f32 = -0x1.fffffep+127f;
+fn isNan(v: f32) -> bool {
+  let b = bitcast<u32>(v);
+  return (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) != 0u;
+}
+fn sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn tanhSafe(x: f32) -> f32 {
+  return tanh(clamp(x, -15.0, 15.0));
+}
+`;
+
+/** Records a 1-d elementwise dispatch over n items (nothing when n is 0). */
+export function dispatch1d(run: GpuRun, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], n: number): void {
+  if (n <= 0) return;
+  run.dispatch(wgsl, buffers, params, groups1d(n));
+}
+
+/** Records a dispatch of one workgroup per row (nothing when rows is 0). */
+export function dispatchRows(run: GpuRun, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], rows: number): void {
+  if (rows <= 0) return;
+  run.dispatch(wgsl, buffers, params, groups1d(rows, 1));
+}
+
+/** A float64 / float32 CPU array uploaded as f32 into a scratch buffer of the run (freed after flush). */
+export function uploadF32(run: GpuRun, values: ArrayLike<number>): GPUBuffer {
+  const data = Float32Array.from(values);
+  const buf = run.temp(Math.max(16, data.byteLength));
+  if (data.byteLength > 0) run.device.queue.writeBuffer(buf, 0, data);
+  return buf;
+}
+
+export const u = (v: number): ParamWord => ['u', v];
+export const i32 = (v: number): ParamWord => ['i', v];
+export const f = (v: number): ParamWord => ['f', v];
