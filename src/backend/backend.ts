@@ -291,6 +291,8 @@ export interface DeviceArray {
   peek(): Data;
   /** read(), asynchronously: what a browser page's main thread uses (it cannot wait synchronously). */
   readAsync(): Promise<Data>;
+  /** The values when a host copy is at hand (no device read), else null; for reading only. */
+  cached(): Data | null;
 }
 
 /** What a device backend adds: allocation of device arrays and upload of host arrays. */

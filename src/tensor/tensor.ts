@@ -154,6 +154,11 @@ export class Tensor {
     return this.host ?? (this.dev as DeviceArray).readAsync();
   }
 
+  /** The values for reading only when they are at hand on the host (no device read), else null. */
+  hostValues(): Data | null {
+    return this.host ?? (this.dev as DeviceArray).cached();
+  }
+
   /** The values for reading only (the device copy stays valid). */
   private values(): Data {
     return this.host ?? (this.dev as DeviceArray).peek();

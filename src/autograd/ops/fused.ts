@@ -20,6 +20,13 @@ export interface CrossEntropyRowsOptions {
 }
 
 function extreme(op: 'min' | 'max', t: Tensor): number {
+  const host = backend().device !== undefined ? t.hostValues() : null;
+  if (host !== null) {
+    // Targets at hand on the host (a loader's batch): checked there, without a device round trip.
+    let v = op === 'min' ? Infinity : -Infinity;
+    for (const x of host) v = op === 'min' ? Math.min(v, x) : Math.max(v, x);
+    return v;
+  }
   const out = new Int32Array(1);
   backend().reduce(op, t.storage, [t.size], [0], out);
   return out[0];

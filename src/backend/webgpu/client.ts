@@ -60,6 +60,10 @@ export class GpuArray implements DeviceArray {
     return (this.cpu ??= this.client.fetch(this));
   }
 
+  cached(): Data | null {
+    return this.cpu;
+  }
+
   async readAsync(): Promise<Data> {
     this.cpu ??= await this.client.fetchAsync(this);
     this.stale = true;
