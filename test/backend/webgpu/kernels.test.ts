@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Shape, WindowSpec } from '../../../src/backend/backend.js';
 import { jsBackend as js } from '../../../src/backend/js/index.js';
-import { BINARY_TABLE, UNARY_TABLE } from '../../../src/backend/optable.js';
+import { BINARY_TABLE, UNARY_TABLE, isFast } from '../../../src/backend/optable.js';
 import { sizeOf, tryBroadcastShapes } from '../../../src/backend/shape.js';
 import { AWKWARD, close, randF32 } from '../wasm/util.js';
 import { openWebGpu } from './util.js';
@@ -33,6 +33,7 @@ const LOOSE = new Set(['sin', 'cos', 'erf', 'log1p', 'expm1', 'softplus', 'logSi
 test('webgpu kernels against the js reference', { skip }, async (t) => {
   await t.test('unary: every row of the op table', () => {
     for (const row of UNARY_TABLE) {
+      assert.ok(isFast(row, 'webgpu'), `${row.name}: the op table lists webgpu among its fast backends`);
       for (const n of [...AWKWARD, 4099]) {
         const x = special(n, n + 1, ...((row as { domain?: readonly [number, number] }).domain ?? [-30, 30]));
         const want = new Float32Array(n);
@@ -59,6 +60,7 @@ test('webgpu kernels against the js reference', { skip }, async (t) => {
     const cases: [Shape, Shape][] = [[[257], [257]], [[65, 17], [17]], [[3, 1, 63], [1, 5, 1]], [[17], []], [[], [63]],
       [[2, 3, 4, 5, 6], [3, 1, 5, 1]], [[0, 3], [3]], [[1], [1]]];
     for (const row of BINARY_TABLE) {
+      assert.ok(isFast(row, 'webgpu'), `${row.name}: the op table lists webgpu among its fast backends`);
       for (const [as, bs] of cases) {
         const os = tryBroadcastShapes(as, bs) as number[];
         const a = special(Math.max(1, sizeOf(as)), 3, -3, 3).subarray(0, sizeOf(as));
