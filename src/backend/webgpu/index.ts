@@ -5,14 +5,15 @@
  * asynchronous, so the backend is made with `await useWebGPU()` (or `await
  * setBackendAsync('webgpu')`); after that the API is the same as on the CPU backends.
  *
- * - Node: the device lives in a worker; tensor reads wait for it synchronously (links.ts).
+ * - Node, and a Worker of a cross-origin isolated page: the device lives in a worker of its own;
+ *   tensor reads wait for it synchronously (links.ts).
  * - Browser page: the device lives in the page (direct link): kernels run as on Node, but values
  *   are read with `await tensor.read()` (fit() and evaluate() do it); a synchronous read there is
  *   a WebGpuError that says so.
  */
 import type { Backend } from '../backend.js';
 import { WebGpuClient, webgpuBackend } from './client.js';
-import { DirectLink, WorkerLink, openDevice } from './links.js';
+import { DirectLink, WorkerLink, canWaitInBrowser, openDevice } from './links.js';
 
 export { WebGpuClient, WebGpuError, GpuArray } from './client.js';
 
@@ -29,6 +30,8 @@ function isNode(): boolean {
  */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
   if (isNode()) return webgpuBackend(new WebGpuClient(await WorkerLink.start()));
+  // In a Worker of a cross-origin isolated page, the device gets its own Worker and reads wait for it.
+  if (canWaitInBrowser()) return webgpuBackend(new WebGpuClient(await WorkerLink.startWeb()));
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) throw new Error('webgpu: this browser has no WebGPU (navigator.gpu is missing)');
   const { device, adapter } = await openDevice(gpu);

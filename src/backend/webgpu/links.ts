@@ -68,8 +68,41 @@ function nodeWorkers(): NodeWorkerThreads | null {
 /** Seconds a synchronous read waits for the device before it fails. */
 const READ_TIMEOUT_S = 600;
 
+/** The part of a worker the link uses (Node's worker_threads Worker or a browser Worker). */
+interface AnyWorker { postMessage(m: unknown): void }
+interface WebWorker extends AnyWorker {
+  addEventListener(ev: 'message' | 'error', f: (e: { data?: unknown; message?: string }) => void, o?: { once: boolean }): void;
+  terminate(): void;
+}
+type WebWorkerCtor = new (url: URL, opts: { type: 'module'; name?: string }) => WebWorker;
+
+/** Whether this thread may wait (Atomics.wait): a browser Worker of a cross-origin isolated page. */
+export function canWaitInBrowser(): boolean {
+  const g = globalThis as { WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean; Worker?: unknown };
+  return g.WorkerGlobalScope !== undefined && g.crossOriginIsolated === true && typeof g.Worker === 'function';
+}
+
 export class WorkerLink implements Link {
-  private constructor(private readonly worker: NodeWorker, readonly adapter: string) {}
+  private constructor(private readonly worker: AnyWorker, readonly adapter: string) {}
+
+  /**
+   * Starts the browser Worker that owns the device (from a Worker of a cross-origin isolated
+   * page, where this thread may wait for it).
+   */
+  static async startWeb(): Promise<WorkerLink> {
+    const W = (globalThis as { Worker?: WebWorkerCtor }).Worker;
+    if (typeof W !== 'function') throw new WebGpuError('webgpu: no Worker here');
+    const worker = new W(new URL('./web-worker.js', import.meta.url), { type: 'module', name: 'gradlab-webgpu' });
+    const ready = await new Promise<WorkerReady>((resolve) => {
+      worker.addEventListener('message', (e) => resolve(e.data as WorkerReady), { once: true });
+      worker.addEventListener('error', (e) => resolve({ ready: false, error: `the device worker failed: ${e.message ?? 'error'}` }), { once: true });
+    });
+    if (!ready.ready) {
+      worker.terminate();
+      throw new WebGpuError(ready.error);
+    }
+    return new WorkerLink(worker, ready.adapter);
+  }
 
   /** Starts the Node worker that owns the device; an error naming why when there is none. */
   static async start(): Promise<WorkerLink> {

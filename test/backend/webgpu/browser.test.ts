@@ -2,7 +2,8 @@
  * The webgpu backend in Chromium (Debian's, through playwright-core) on its bundled SwiftShader:
  * a page served from dist/ opens navigator.gpu with `await useWebGPU()` and runs the primitives
  * against the js reference, the named error of a synchronous read on the page's main thread, and
- * a small fit() (page-cases.ts). Skipped, saying why, when chromium or its WebGPU adapter is missing.
+ * a small fit() (page-cases.ts); then, from a module Worker of the (cross-origin isolated) page,
+ * the same backend with synchronous reads (its device in a Worker of its own). Skipped, saying why, when chromium or its WebGPU adapter is missing.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -23,11 +24,20 @@ window.runCases = async () => {
   const m = await import('/test/backend/webgpu/page-cases.js');
   return m.runPageCases();
 };
+window.runWorker = () => new Promise((resolve) => {
+  if (!crossOriginIsolated) { resolve({ skip: 'the page is not cross-origin isolated' }); return; }
+  const w = new Worker('/test/backend/webgpu/worker-entry.js', { type: 'module' });
+  w.onmessage = (e) => { resolve(e.data); w.terminate(); };
+  w.onerror = (e) => resolve({ results: [{ name: 'worker', error: e.message }] });
+});
 </script>`;
 
 function serve(): Promise<Server> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    // Cross-origin isolated (SharedArrayBuffer, Atomics.wait in Workers), as the lab serves its page.
+    res.setHeader('cross-origin-opener-policy', 'same-origin');
+    res.setHeader('cross-origin-embedder-policy', 'require-corp');
     if (path === '/') {
       res.setHeader('content-type', 'text/html');
       res.end(PAGE);
@@ -43,7 +53,7 @@ function serve(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-test('webgpu backend in Chromium: primitives vs js, async reads, fit()', { timeout: 600_000 }, async (t) => {
+test('webgpu backend in Chromium: primitives vs js, async reads and fit() on the page; synchronous reads from a Worker', { timeout: 600_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
     return;
@@ -70,9 +80,16 @@ test('webgpu backend in Chromium: primitives vs js, async reads, fit()', { timeo
     }
     const results = r.results ?? [];
     const failed = results.filter((x) => x.error);
-    console.log(`webgpu backend in Chromium (${r.adapter}): ${results.length - failed.length}/${results.length} cases pass`);
+    console.log(`webgpu backend in Chromium (${r.adapter}), page main thread: ${results.length - failed.length}/${results.length} cases pass`);
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     if (failed.length || results.length < 6) throw new Error(failed.map((x) => `${x.name}: ${x.error}`).join('\n') || `only ${results.length} cases ran`);
+    const w = await page.evaluate(() => (window as unknown as { runWorker: () => Promise<unknown> }).runWorker()) as
+      { skip?: string; adapter?: string; results?: { name: string; error: string | null }[] };
+    if (w.skip) throw new Error(`the Worker part could not run: ${w.skip}`);
+    const wr = w.results ?? [];
+    const wf = wr.filter((x) => x.error);
+    console.log(`webgpu backend in Chromium, from a Worker (synchronous reads): ${wr.length - wf.length}/${wr.length} cases pass`);
+    if (wf.length || wr.length < 2) throw new Error(wf.map((x) => `${x.name}: ${x.error}`).join('\n') || `only ${wr.length} Worker cases ran`);
   } finally {
     await browser.close();
     server.close();

@@ -174,3 +174,46 @@ export async function runPageCases(): Promise<{ adapter: string; results: PageRe
   setBackend('js');
   return { adapter, results };
 }
+
+/**
+ * The same backend from a Worker of a cross-origin isolated page: the device gets a Worker of its
+ * own and reads are synchronous again (kernels called with host arrays, `item()` in a hand-written
+ * training loop, `.data`).
+ */
+export async function runSyncCases(): Promise<{ adapter: string; results: PageResult[] }> {
+  const be = await useWebGPU();
+  const results: PageResult[] = [];
+  const run = (name: string, fn: () => void): void => {
+    try { fn(); results.push({ name, error: null }); } catch (e) { results.push({ name, error: `${String((e as Error).message ?? e)}\n${String((e as Error).stack ?? '')}` }); }
+  };
+  run('kernels with host arrays (uploaded, read back synchronously)', () => {
+    const x = rand(257, 3, -5, 5);
+    const [w, g] = [new Float32Array(257), new Float32Array(257)];
+    js.unary('tanh', x, w); be.unary('tanh', x, g); close(g, w, 'tanh', 1e-6, 2e-6);
+    const a = rand(33 * 17, 4), b = rand(17 * 9, 5);
+    const spec = { batch: 1, m: 33, k: 17, n: 9, transA: false, transB: false, strideA: 0, strideB: 0 };
+    const [mw, mg] = [new Float32Array(297), new Float32Array(297)];
+    js.matmul(a, b, mw, spec); be.matmul(a, b, mg, spec); close(mg, mw, 'matmul', 1e-5, 1e-4);
+  });
+  run('a training loop reading item() every step', () => {
+    const gen = manualSeed(4);
+    const model = new Sequential(new Linear(8, 16, { generator: gen }), new ReLU(), new Linear(16, 3, { generator: gen }));
+    const opt = new Adam(model.parameters(), { lr: 0.05 });
+    const x = new Tensor(Float32Array.from({ length: 96 * 8 }, () => gen.uniform(-1, 1)), [96, 8]);
+    const y = new Tensor(Int32Array.from({ length: 96 }, (_, i) => i % 3), [96]);
+    const losses: number[] = [];
+    for (let step = 0; step < 20; step++) {
+      opt.zeroGrad();
+      const loss = crossEntropy(model.forward(x), y);
+      losses.push(loss.item());
+      loss.backward();
+      opt.step();
+    }
+    if (!(losses[19] < losses[0] * 0.8)) throw new Error(`the loss did not go down: ${losses[0]} → ${losses[19]}`);
+    const w = model.parameters()[0];
+    if (w.data.length !== 128 || !w.onDevice) throw new Error('the weights live on the device and read back on .data');
+  });
+  const adapter = (backend() as Kernels & { adapter?: string }).adapter ?? '';
+  setBackend('js');
+  return { adapter, results };
+}
