@@ -74,7 +74,21 @@ showDemo();
 threadsIn.value = String(isolated ? Math.max(1, num('threads', Math.min(cores, 4))) : 1);
 threadsIn.max = String(isolated ? Math.max(cores, 1) : 1);
 threadsIn.disabled = !isolated;
-backendIn.value = params.get('backend') === 'js' ? 'js' : 'wasm';
+backendIn.value = params.get('backend') === 'js' ? 'js' : params.get('backend') === 'webgpu' ? 'webgpu' : 'wasm';
+// The GPU is offered when the browser has one (and the page is cross-origin isolated: the training
+// Worker then waits for the GPU's Worker, so the training code reads values as in Node).
+void (async () => {
+  const opt = backendIn.querySelector<HTMLOptionElement>('option[value="webgpu"]');
+  if (!opt) return;
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  if (!adapter) opt.textContent = 'webgpu (this browser has no GPU adapter)';
+  else if (!isolated) opt.textContent = 'webgpu (needs a cross-origin isolated page)';
+  else {
+    opt.disabled = false;
+    opt.textContent = `webgpu (GPU: ${[adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ') || 'adapter'})`;
+  }
+})();
 
 byId('isolation').textContent = isolated
   ? `cross-origin isolated: shared memory available, up to ${cores} threads`
@@ -345,7 +359,7 @@ function train(): void {
   trainBtn.disabled = true;
   const req: TrainRequest = {
     demo: state.demo === 's5' || state.demo === 'attention' ? state.demo : 'mnist-mlp', kind: kindIn.value as 'xor' | 'checkerboard' | 'blobs', hidden: Math.max(1, Number(hiddenIn.value) | 0), seed: Number(seedIn.value) | 0, epochs: Math.max(1, Number(epochsIn.value) | 0),
-    threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value === 'js' ? 'js' : 'wasm',
+    threads: Math.max(1, Number(threadsIn.value) | 0), backend: backendIn.value === 'js' ? 'js' : backendIn.value === 'webgpu' ? 'webgpu' : 'wasm',
     digits: new URL('assets/mnist-digits.bin', location.href).href,
   };
   state.request = req;

@@ -1,12 +1,12 @@
 /**
  * The lab's training worker (a module Web Worker started by the page): starts the wasm backend
- * with the asked thread count (its own Web Workers on one shared memory when the page is
+ * (or js, or webgpu on the browser's GPU) with the asked thread count (its own Web Workers on one shared memory when the page is
  * cross-origin isolated), fetches the digits from the page's assets, trains with the very code a
  * Node process runs (lab/mnist-mlp.ts), and posts every batch's loss, each epoch's charts and the
  * finished model back to the page. Training here keeps the page responsive.
  */
 import { initWasm } from '../../init-wasm.js';
-import { setBackend } from '../../backend/index.js';
+import { describeBackend, setBackend, useWebGPU } from '../../backend/index.js';
 import { decodeDigits } from '../mnist-asset.js';
 import { trainMnistMlp } from '../mnist-mlp.js';
 import { trainS5 } from '../s5.js';
@@ -20,7 +20,7 @@ export interface TrainRequest {
   seed: number;
   epochs: number;
   threads: number;
-  backend: 'wasm' | 'js';
+  backend: 'wasm' | 'js' | 'webgpu';
   /** URL of the digits asset (relative URLs resolve against the page). */
   digits: string;
 }
@@ -34,7 +34,12 @@ scope.onmessage = (e) => {
 
 async function run(req: TrainRequest): Promise<void> {
   let note: string;
-  if (req.backend === 'js') {
+  if (req.backend === 'webgpu') {
+    // From this Worker of a cross-origin isolated page the device gets a Worker of its own and reads stay synchronous.
+    await useWebGPU();
+    note = `${describeBackend()}: the browser's GPU through WebGPU`;
+    post({ type: 'info', info: { threads: 1, note, backend: 'webgpu' } });
+  } else if (req.backend === 'js') {
     setBackend('js');
     note = 'js backend (the plain reference kernels), 1 thread';
     post({ type: 'info', info: { threads: 1, note, backend: 'js' } });
