@@ -17,7 +17,7 @@
 import type { Backend, DType, Data, DeviceArray, DeviceHooks, Primitives } from '../backend.js';
 import { FUSED_KERNELS } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { type Command, FUSED, OUTPUTS, type Token } from './device.js';
+import { type Command, OUTPUTS, type Token } from './protocol.js';
 import { indexCsr } from './kernels/layout.js';
 
 /** The named error of the webgpu backend (device errors, reads that cannot wait here). */
@@ -242,7 +242,8 @@ const PRIMITIVE_NAMES = [
 export function webgpuBackend(client: WebGpuClient): Backend & { readonly adapter: string; readonly client: WebGpuClient } {
   const methods: Record<string, (...a: unknown[]) => void> = {};
   for (const name of PRIMITIVE_NAMES) methods[name] = (...a: unknown[]) => client.call(name, a);
-  for (const name of FUSED_KERNELS) if (FUSED[name]) methods[name] = (...a: unknown[]) => client.call(name, a);
+  // The device brings the whole fused group (kernels/fused.ts exports exactly FUSED_KERNELS, a test checks it).
+  for (const name of FUSED_KERNELS) methods[name] = (...a: unknown[]) => client.call(name, a);
   /** Host indices are checked as the reference does (device-resident ones are clamped by the kernel). */
   const checkIndex = (op: string, index: unknown, size: number, axis: number | null): void => {
     if (!(index instanceof Int32Array)) return;
