@@ -10,7 +10,7 @@
 import type { DType, FloatData, MatmulSpec } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { shapeStr } from '../../backend/shape.js';
-import { Tensor, allocData } from '../../tensor/tensor.js';
+import { Tensor, allocData, allocStorage } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { castRaw } from './elementwise.js';
 import { empty, floatDtype, promote } from './util.js';
@@ -119,7 +119,7 @@ function gemm(m: number, k: number, n: number, transA: boolean, transB: boolean)
  * 1..T−1 then h0), so that dW_hh = Σ_t dGates_tᵀ·h_{t−1} is one GEMM.
  */
 function previousStates(y: FloatData, h0: FloatData, T: number, n: number, reverse: boolean, dtype: DType): FloatData {
-  const hp = allocData(dtype, T * n) as FloatData;
+  const hp = allocStorage(dtype, T * n) as unknown as FloatData;
   if (reverse) {
     hp.set(y.subarray(n, T * n), 0);
     hp.set(h0, (T - 1) * n);
@@ -155,16 +155,16 @@ export function lstmSequence(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
   const n = B * H;
   const be = backend();
   const dtype = floatDtype(promote(promote(xp.dtype, whh.dtype), promote(h0.dtype, c0.dtype)));
-  const X = castRaw(xp, dtype).data as FloatData;
-  const W = castRaw(whh, dtype).data as FloatData;
-  const H0 = castRaw(h0, dtype).data as FloatData;
-  const C0 = castRaw(c0, dtype).data as FloatData;
+  const X = castRaw(xp, dtype).storage as FloatData;
+  const W = castRaw(whh, dtype).storage as FloatData;
+  const H0 = castRaw(h0, dtype).storage as FloatData;
+  const C0 = castRaw(c0, dtype).storage as FloatData;
   // y holds h_t for every t, then the last c: one output, viewed as output, h and c.
   const y = empty([T + 1, B, H], dtype);
-  const Y = y.data as FloatData;
-  const C = allocData(dtype, T * n) as FloatData;
-  const act = allocData(dtype, T * 5 * n) as FloatData;
-  const gates = allocData(dtype, 4 * n) as FloatData;
+  const Y = y.storage as FloatData;
+  const C = allocStorage(dtype, T * n) as unknown as FloatData;
+  const act = allocStorage(dtype, T * 5 * n) as unknown as FloatData;
+  const gates = allocStorage(dtype, 4 * n) as unknown as FloatData;
   const at = (k: number): number => (reverse ? T - 1 - k : k);
   let hPrev = H0;
   let cPrev = C0;
@@ -179,15 +179,15 @@ export function lstmSequence(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
   }
   Y.set(cPrev, T * n);
   record('lstmSequence', [xp, whh, h0, c0], y, (grad) => {
-    const G = castRaw(grad, dtype).data as FloatData;
+    const G = castRaw(grad, dtype).storage as FloatData;
     const dX = empty([T, B, 4 * H], dtype);
-    const DX = dX.data as FloatData;
-    const dh = allocData(dtype, n) as FloatData;
+    const DX = dX.storage as FloatData;
+    const dh = allocStorage(dtype, n) as unknown as FloatData;
     // Gradients reaching h_{t−1} and c_{t−1} from step t (the latter starts as that of the last c).
-    const dhRun = allocData(dtype, n) as FloatData;
-    let dc = allocData(dtype, n) as FloatData;
+    const dhRun = allocStorage(dtype, n) as unknown as FloatData;
+    let dc = allocStorage(dtype, n) as unknown as FloatData;
     dc.set(G.subarray(T * n));
-    let dcNext = allocData(dtype, n) as FloatData;
+    let dcNext = allocStorage(dtype, n) as unknown as FloatData;
     for (let k = T - 1; k >= 0; k--) {
       const t = at(k);
       const dG = DX.subarray(t * 4 * n, (t + 1) * 4 * n);
@@ -231,14 +231,14 @@ export function gruSequence(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Ten
   const be = backend();
   let dtype = floatDtype(promote(promote(xp.dtype, whh.dtype), h0.dtype));
   if (bhh) dtype = floatDtype(promote(dtype, bhh.dtype));
-  const X = castRaw(xp, dtype).data as FloatData;
-  const W = castRaw(whh, dtype).data as FloatData;
-  const H0 = castRaw(h0, dtype).data as FloatData;
+  const X = castRaw(xp, dtype).storage as FloatData;
+  const W = castRaw(whh, dtype).storage as FloatData;
+  const H0 = castRaw(h0, dtype).storage as FloatData;
   const bias = bhh ? castRaw(bhh, dtype) : null;
   const y = empty([T, B, H], dtype);
-  const Y = y.data as FloatData;
-  const HP = allocData(dtype, T * 3 * n) as FloatData;
-  const act = allocData(dtype, T * 3 * n) as FloatData;
+  const Y = y.storage as FloatData;
+  const HP = allocStorage(dtype, T * 3 * n) as unknown as FloatData;
+  const act = allocStorage(dtype, T * 3 * n) as unknown as FloatData;
   const at = (k: number): number => (reverse ? T - 1 - k : k);
   const prevOf = (k: number): FloatData => (k === 0 ? H0 : Y.subarray(at(k - 1) * n, (at(k - 1) + 1) * n));
   for (let k = 0; k < T; k++) {
@@ -250,13 +250,13 @@ export function gruSequence(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Ten
   }
   const inputs = bhh ? [xp, whh, h0, bhh] : [xp, whh, h0];
   record('gruSequence', inputs, y, (grad) => {
-    const G = castRaw(grad, dtype).data as FloatData;
+    const G = castRaw(grad, dtype).storage as FloatData;
     const dX = empty([T, B, 3 * H], dtype);
-    const DX = dX.data as FloatData;
-    const DHP = allocData(dtype, T * 3 * n) as FloatData;
-    const dh = allocData(dtype, n) as FloatData;
-    const direct = allocData(dtype, n) as FloatData;
-    const dhRun = allocData(dtype, n) as FloatData; // gradient reaching h_{t−1} from step t
+    const DX = dX.storage as FloatData;
+    const DHP = allocStorage(dtype, T * 3 * n) as unknown as FloatData;
+    const dh = allocStorage(dtype, n) as unknown as FloatData;
+    const direct = allocStorage(dtype, n) as unknown as FloatData;
+    const dhRun = allocStorage(dtype, n) as unknown as FloatData; // gradient reaching h_{t−1} from step t
     for (let k = T - 1; k >= 0; k--) {
       const t = at(k);
       const dHp = DHP.subarray(t * 3 * n, (t + 1) * 3 * n);

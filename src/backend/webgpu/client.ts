@@ -17,7 +17,7 @@
 import type { Backend, DType, Data, DeviceArray, DeviceHooks, Primitives } from '../backend.js';
 import { FUSED_KERNELS } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { type Command, OUTPUTS, type Token } from './protocol.js';
+import { type Command, OUTPUTS, type Token, type ViewToken } from './protocol.js';
 import { indexCsr } from './kernels/layout.js';
 
 /** The named error of the webgpu backend (device errors, reads that cannot wait here). */
@@ -64,10 +64,33 @@ export class GpuArray implements DeviceArray {
     return this.cpu;
   }
 
+  /** A window of this array, as typed arrays' subarray (kernels read and write it in place on the device). */
+  subarray(begin = 0, end = this.length): GpuView {
+    return new GpuView(this, begin, Math.max(0, Math.min(end, this.length) - begin));
+  }
+
+  /** As typed arrays' set: copies src (a host array, a device array or a window) to position `at`, on the device. */
+  set(src: Data | GpuArray | GpuView, at = 0): void {
+    this.client.copyInto(this, at, src);
+  }
+
   async readAsync(): Promise<Data> {
     this.cpu ??= await this.client.fetchAsync(this);
     this.stale = true;
     return this.cpu;
+  }
+}
+
+/** A window [offset, offset + length) of a device array (what GpuArray.subarray returns). */
+export class GpuView {
+  constructor(readonly base: GpuArray, readonly offset: number, readonly length: number) {}
+
+  subarray(begin = 0, end = this.length): GpuView {
+    return new GpuView(this.base, this.offset + begin, Math.max(0, Math.min(end, this.length) - begin));
+  }
+
+  set(src: Data | GpuArray | GpuView, at = 0): void {
+    this.base.set(src, this.offset + at);
   }
 }
 
@@ -144,6 +167,21 @@ export class WebGpuClient {
     this.push({ t: 'write', id: h.id, dtype: h.dtype, data: (h.cpu as Float32Array | Int32Array).slice() });
   }
 
+  /** dst[at …] = src, on the device (a host src is written there). */
+  copyInto(dst: GpuArray, at: number, src: Data | GpuArray | GpuView): void {
+    this.sync(dst);
+    if (src instanceof GpuArray || src instanceof GpuView) {
+      const base = src instanceof GpuView ? src.base : src;
+      this.sync(base);
+      this.push({ t: 'copy', src: base.id, srcAt: src instanceof GpuView ? src.offset : 0, dst: dst.id, dstAt: at, n: src.length });
+    } else {
+      const data = src instanceof Float64Array ? Float32Array.from(src) : src;
+      this.push({ t: 'write', id: dst.id, dtype: dst.dtype, data: data.slice(), at });
+    }
+    dst.cpu = null;
+    dst.stale = false;
+  }
+
   fetch(h: GpuArray): Float32Array | Int32Array {
     this.flush();
     const bytes = this.link.readSync(h.id, h.length * 4);
@@ -166,6 +204,14 @@ export class WebGpuClient {
     const temps: GpuArray[] = [];
     const back: [Data, GpuArray][] = [];
     const conv = (v: unknown, written: boolean): unknown => {
+      if (v instanceof GpuView) {
+        this.sync(v.base);
+        if (written) {
+          v.base.cpu = null;
+          v.base.stale = false;
+        }
+        return { $v: v.base.id, o: v.offset, n: v.length } satisfies ViewToken;
+      }
       if (v instanceof GpuArray) {
         this.sync(v);
         if (written) {
@@ -206,6 +252,7 @@ export class WebGpuClient {
       console.warn('gradlab: webgpu has no float64: kernels on float64 arrays run on the js backend (CPU)');
     }
     const conv = (v: unknown): unknown => {
+      if (v instanceof GpuView) return v.base.read().subarray(v.offset, v.offset + v.length);
       if (v instanceof GpuArray) return v.read();
       if (ArrayBuffer.isView(v)) return v;
       if (Array.isArray(v)) return v.map(conv);

@@ -20,7 +20,7 @@ import * as win from './kernels/window.js';
 import { matmul } from './kernels/matmul.js';
 import * as fused from './kernels/fused.js';
 
-import { type Command, OUTPUTS, type Token } from './protocol.js';
+import { type Command, OUTPUTS, type Token, type ViewToken } from './protocol.js';
 
 export type { Command, Token };
 export { OUTPUTS };
@@ -86,7 +86,9 @@ export class DeviceSide {
       else if (c.t === 'write') {
         const g = this.bufs.get(c.id) ?? this.create(c.id, c.dtype, c.data.length);
         if (this.run.pending > 0) this.run.flush();
-        if (c.data.length > 0) this.device.queue.writeBuffer(g.buf, 0, c.data.buffer, c.data.byteOffset, c.data.byteLength);
+        if (c.data.length > 0) this.device.queue.writeBuffer(g.buf, (c.at ?? 0) * BYTES, c.data.buffer, c.data.byteOffset, c.data.byteLength);
+      } else if (c.t === 'copy') {
+        this.run.copy(this.get(c.src).buf, c.srcAt * BYTES, this.get(c.dst).buf, c.dstAt * BYTES, c.n * BYTES);
       } else if (c.t === 'free') {
         for (const id of c.ids) {
           const g = this.bufs.get(id);
@@ -113,8 +115,18 @@ export class DeviceSide {
     if (fn === undefined) throw new Error(`unknown kernel '${name}'`);
     const outs = OUTPUTS[name] ?? [];
     const outIds = new Set(outs.map((i) => (args[i] as Token | null)?.$g).filter((v) => v !== undefined));
+    const writeBack: [GArr, GArr, number][] = [];
     const resolve = (v: unknown, top: number): unknown => {
       if (v === null || typeof v !== 'object') return v;
+      if ('$v' in (v as object)) {
+        // A window of an array: the kernel sees a scratch copy, written back after it when it is an output.
+        const { $v, o, n } = v as ViewToken;
+        const base = this.get($v);
+        const copy: GArr = { buf: this.run.temp(n * BYTES), dtype: base.dtype, length: n };
+        this.run.copy(base.buf, o * BYTES, copy.buf, 0, n * BYTES);
+        if (outs.includes(top)) writeBack.push([copy, base, o]);
+        return prim !== undefined ? copy : copy.buf;
+      }
       if ('$g' in (v as object)) {
         let g = this.get((v as Token).$g);
         if (top >= 0 && !outs.includes(top) && outIds.has((v as Token).$g)) {
@@ -130,6 +142,7 @@ export class DeviceSide {
     const resolved = args.map((a, i) => resolve(a, i));
     if (prim === undefined) addLengths(name, args, resolved, (id) => this.get(id).length);
     (fn as (run: GpuRun, ...a: unknown[]) => void)(this.run, ...resolved);
+    for (const [copy, base, o] of writeBack) this.run.copy(copy.buf, 0, base.buf, o * BYTES, copy.length * BYTES);
     if (this.run.pending >= 64) this.flush();
   }
 

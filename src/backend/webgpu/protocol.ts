@@ -6,10 +6,13 @@
 
 /** A reference to a device buffer inside a command's arguments. */
 export interface Token { $g: number }
+/** A window [o, o + n) of device array $v (GpuArray.subarray): copied to scratch around the kernel. */
+export interface ViewToken { $v: number; o: number; n: number }
 
 export type Command =
   | { t: 'alloc'; id: number; dtype: 'float32' | 'int32'; n: number }
-  | { t: 'write'; id: number; dtype: 'float32' | 'int32'; data: Float32Array | Int32Array }
+  | { t: 'write'; id: number; dtype: 'float32' | 'int32'; data: Float32Array | Int32Array; at?: number }
+  | { t: 'copy'; src: number; srcAt: number; dst: number; dstAt: number; n: number }
   | { t: 'free'; ids: number[] }
   | { t: 'k'; name: string; args: unknown[] }
   | { t: 'read'; id: number };
