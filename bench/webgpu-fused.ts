@@ -12,6 +12,7 @@ import type { WindowSpec } from '../src/backend/backend.js';
 import { jsBackend as js } from '../src/backend/js/index.js';
 import { GpuRun } from '../src/backend/webgpu/run.js';
 import * as K from '../src/backend/webgpu/kernels/fused.js';
+import { isSoftwareDevice } from '../src/backend/webgpu/kernels/wgsl.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const argv = process.argv.slice(2);
@@ -136,20 +137,25 @@ for (const [rows_, classes] of [[512, 10], [4096, 1000]]) {
   const spec = { keep: 0.9, scale: 1 / 0.9, key0: 123, key1: 456 };
   await bench('dropout', `${n}`, () => K.dropout(run, bx, spec, bo, n), () => js.dropout(x, spec, o));
 }
-for (const [n, c, cout, hw] of [[64, 1, 8, 28], [64, 8, 16, 14], [32, 64, 64, 32]]) {
-  const spec = win([hw, hw], [3, 3], [1, 1], [1, 1]);
-  const x = rand(n * c * hw * hw); const w = rand(cout * c * 9, -0.3, 0.3); const g = rand(n * cout * hw * hw);
-  const bx = buf(x); const bw = buf(w); const bg = buf(g); const bo = zeros(n * cout * hw * hw); const bgw = zeros(cout * c * 9); const bgx = zeros(n * c * hw * hw);
-  const o = new Float32Array(n * cout * hw * hw); const gw = new Float32Array(cout * c * 9); const gx = new Float32Array(n * c * hw * hw);
-  const size = `x [${n}, ${c}, ${hw}, ${hw}] → ${cout}, 3×3 pad 1`;
+// W3's two layers (issue 5: 1→32 and 32→64, 5×5, batch 64), then a CIFAR-sized 3×3 layer on a
+// hardware GPU only (minutes per call on a software one).
+const convSizes: [number, number, number, number, number, number][] = [[64, 1, 32, 28, 5, 0], [64, 32, 64, 12, 5, 0],
+  ...(isSoftwareDevice(device) ? [] : [[32, 64, 64, 32, 3, 1] as [number, number, number, number, number, number]])];
+for (const [n, c, cout, hw, k, pad] of convSizes) {
+  const spec = win([hw, hw], [k, k], [1, 1], [pad, pad]);
+  const l = spec.outSize[0] * spec.outSize[1];
+  const x = rand(n * c * hw * hw); const w = rand(cout * c * k * k, -0.3, 0.3); const g = rand(n * cout * l);
+  const bx = buf(x); const bw = buf(w); const bg = buf(g); const bo = zeros(n * cout * l); const bgw = zeros(cout * c * k * k); const bgx = zeros(n * c * hw * hw);
+  const o = new Float32Array(n * cout * l); const gw = new Float32Array(cout * c * k * k); const gx = new Float32Array(n * c * hw * hw);
+  const size = `x [${n}, ${c}, ${hw}, ${hw}] → ${cout}, ${k}×${k} pad ${pad}`;
   await bench('convForward', size, () => K.convForward(run, bx, n, c, spec, bw, cout, bo), () => js.convForward(x, n, c, spec, w, cout, o));
   await bench('convBackwardWeight', size, () => K.convBackwardWeight(run, bx, n, c, spec, bg, cout, bgw), () => js.convBackwardWeight(x, n, c, spec, g, cout, gw));
   await bench('convBackwardInput', size, () => K.convBackwardInput(run, bw, bg, n, c, spec, cout, bgx), () => js.convBackwardInput(w, g, n, c, spec, cout, gx));
 }
 {
-  const [n, c, hw] = [64, 16, 28];
+  const [n, c, hw] = [64, 32, 24]; // W3's first pooling
   const spec = win([hw, hw], [2, 2], [2, 2], [0, 0]);
-  const l = 14 * 14;
+  const l = spec.outSize[0] * spec.outSize[1];
   const x = rand(n * c * hw * hw); const bx = buf(x); const bo = zeros(n * c * l); const ba = buf(new Int32Array(n * c * l)); const bgx = zeros(n * c * hw * hw);
   const o = new Float32Array(n * c * l); const a = new Int32Array(n * c * l); const gx = new Float32Array(n * c * hw * hw); const g = rand(n * c * l); const bg = buf(g);
   const scale = new Float64Array(l).fill(0.25);
