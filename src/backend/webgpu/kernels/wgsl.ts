@@ -29,7 +29,7 @@ ${body}
 }
 
 /** One workgroup (64 invocations) per row, rows folded past 65,535: the body sees `row` and `lid`. */
-export function rowMain(rows: string, body: string): string {
+function rowMain(rows: string, body: string): string {
   return `@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.x + wid.y * 65535u;
@@ -103,7 +103,7 @@ export function dispatchRowsL(run: GpuRun, lanes: 1 | 64, wgsl: string, buffers:
  * Tree reductions over the 64 invocations of a workgroup (deterministic: the same order every
  * run). Each returns the reduced value to every invocation; callers are in uniform control flow.
  */
-export const REDUCE64 = `
+const REDUCE64 = `
 var<workgroup> red: array<f32, 64>;
 var<workgroup> red2: array<vec2<f32>, 64>;
 fn reduceSum(lid: u32, v: f32) -> f32 {
@@ -167,12 +167,6 @@ fn tanhSafe(x: f32) -> f32 {
 export function dispatch1d(run: GpuRun, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], n: number): void {
   if (n <= 0) return;
   run.dispatch(wgsl, buffers, params, groups1d(n));
-}
-
-/** Records a dispatch of one workgroup per row (nothing when rows is 0). */
-export function dispatchRows(run: GpuRun, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], rows: number): void {
-  if (rows <= 0) return;
-  run.dispatch(wgsl, buffers, params, groups1d(rows, 1));
 }
 
 /** A float64 / float32 CPU array uploaded as f32 into a scratch buffer of the run (freed after flush). */
