@@ -19,6 +19,7 @@ import { dropoutHash } from '../../src/backend/js/nn.js';
 import { GpuRun } from '../../src/backend/webgpu/run.js';
 import * as K from '../../src/backend/webgpu/kernels/fused.js';
 import { gemmTile } from '../../src/backend/webgpu/kernels/gemm-tile.js';
+import { rowPolicy } from '../../src/backend/webgpu/kernels/wgsl.js';
 
 let device: GPUDevice | null = null;
 let run: GpuRun;
@@ -30,6 +31,9 @@ export function useDevice(d: GPUDevice): void {
   device = d;
   run = new GpuRun(d);
   worst.clear();
+  // Rows of ≤ 64 elements one invocation each, longer ones a workgroup each, whatever the device
+  // would pick: the shapes (1, 3, 17, 63 | 65, 257, 1000) then cover both row layouts.
+  rowPolicy.smallRow = 64;
   d.addEventListener('uncapturederror', (e) => { gpuErrors.push((e as GPUUncapturedErrorEvent).error.message); });
 }
 

@@ -2,29 +2,30 @@
 /**
  * WGSL layer normalisation over rows of x [rows, n], forward and backward (FusedKernels in
  * backend.ts; reference backend/js/fused.ts). The forward and the dx pass run one workgroup of 64
- * per row (two-pass mean and variance, as the reference); dWeight / dBias are column sums over the
- * rows, one 16×16 workgroup per 16 columns with a fixed reduction order (deterministic).
+ * per row, or one invocation per row for short rows (wgsl.ts rowPolicy), with a two-pass mean and
+ * variance as the reference; dWeight / dBias are column sums over the rows, one 16×16 workgroup per
+ * 16 columns with a fixed reduction order (deterministic).
  */
 import type { GpuRun } from '../run.js';
-import { REDUCE64, dispatchRows, f, rowMain, storage, u, uniform } from './wgsl.js';
+import { dispatchRowsL, f, rowKernel, rowLanes, storage, u, uniform } from './wgsl.js';
 import { groups1d } from '../run.js';
 
-function layerNormShader(w: boolean, b: boolean): string {
+function layerNormShader(w: boolean, b: boolean, lanes: 1 | 64): string {
   let k = 1;
   const decl = storage(0, 'x') + (w ? storage(k++, 'weight') : '') + (b ? storage(k++, 'bias') : '');
   const outs = storage(k, 'out', true) + storage(k + 1, 'mean', true) + storage(k + 2, 'rstd', true);
-  return `${decl}${outs}${uniform(k + 3, [['rows', 'u32'], ['n', 'u32'], ['eps', 'f32']])}${REDUCE64}
-${rowMain('P.rows', `
+  return `${decl}${outs}${uniform(k + 3, [['rows', 'u32'], ['n', 'u32'], ['eps', 'f32']])}
+${rowKernel(lanes, 'P.rows', `
   let n = P.n;
   let base = row * n;
   var s = 0.0;
-  for (var j = lid; j < n; j = j + 64u) { s = s + x[base + j]; }
+  for (var j = lid; j < n; j = j + LANES) { s = s + x[base + j]; }
   let mu = reduceSum(lid, s) / f32(n);
   var v = 0.0;
-  for (var j = lid; j < n; j = j + 64u) { let d = x[base + j] - mu; v = v + d * d; }
+  for (var j = lid; j < n; j = j + LANES) { let d = x[base + j] - mu; v = v + d * d; }
   let rs = 1.0 / sqrt(reduceSum(lid, v) / f32(n) + P.eps);
   if (lid == 0u) { mean[row] = mu; rstd[row] = rs; }
-  for (var j = lid; j < n; j = j + 64u) {
+  for (var j = lid; j < n; j = j + LANES) {
     var y = (x[base + j] - mu) * rs;
     ${w ? 'y = y * weight[j];' : ''}
     ${b ? 'y = y + bias[j];' : ''}
@@ -41,25 +42,26 @@ export function layerNorm(run: GpuRun, x: GPUBuffer, rows: number, n: number, we
   out: GPUBuffer, mean: GPUBuffer, rstd: GPUBuffer): void {
   if (n <= 0) return;
   const bufs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : []), out, mean, rstd];
-  dispatchRows(run, layerNormShader(weight !== null, bias !== null), bufs, [u(rows), u(n), f(eps)], rows);
+  const lanes = rowLanes(run, n);
+  dispatchRowsL(run, lanes, layerNormShader(weight !== null, bias !== null, lanes), bufs, [u(rows), u(n), f(eps)], rows);
 }
 
-function dxShader(w: boolean): string {
+function dxShader(w: boolean, lanes: 1 | 64): string {
   const k = w ? 1 : 0;
-  return `${storage(0, 'g')}${storage(1, 'x')}${w ? storage(2, 'weight') : ''}${storage(2 + k, 'mean')}${storage(3 + k, 'rstd')}${storage(4 + k, 'dx', true)}${uniform(5 + k, [['rows', 'u32'], ['n', 'u32']])}${REDUCE64}
-${rowMain('P.rows', `
+  return `${storage(0, 'g')}${storage(1, 'x')}${w ? storage(2, 'weight') : ''}${storage(2 + k, 'mean')}${storage(3 + k, 'rstd')}${storage(4 + k, 'dx', true)}${uniform(5 + k, [['rows', 'u32'], ['n', 'u32']])}
+${rowKernel(lanes, 'P.rows', `
   let n = P.n;
   let base = row * n;
   let mu = mean[row];
   let rs = rstd[row];
   var acc = vec2<f32>(0.0, 0.0);
-  for (var j = lid; j < n; j = j + 64u) {
+  for (var j = lid; j < n; j = j + LANES) {
     let xh = (x[base + j] - mu) * rs;
     let h = g[base + j]${w ? ' * weight[j]' : ''};
     acc = acc + vec2<f32>(h, h * xh);
   }
   let sums = reduceSum2(lid, acc) / f32(n);
-  for (var j = lid; j < n; j = j + 64u) {
+  for (var j = lid; j < n; j = j + LANES) {
     let xh = (x[base + j] - mu) * rs;
     let h = g[base + j]${w ? ' * weight[j]' : ''};
     dx[base + j] = rs * (h - sums.x - xh * sums.y);
@@ -105,7 +107,8 @@ export function layerNormBackward(run: GpuRun, g: GPUBuffer, x: GPUBuffer, rows:
   mean: GPUBuffer, rstd: GPUBuffer, dx: GPUBuffer, dWeight: GPUBuffer | null, dBias: GPUBuffer | null): void {
   if (n <= 0) return;
   const bufs = [g, x, ...(weight ? [weight] : []), mean, rstd, dx];
-  dispatchRows(run, dxShader(weight !== null), bufs, [u(rows), u(n)], rows);
+  const lanes = rowLanes(run, n);
+  dispatchRowsL(run, lanes, dxShader(weight !== null, lanes), bufs, [u(rows), u(n)], rows);
   if (dWeight || dBias) {
     const outs = [...(dWeight ? [dWeight] : []), ...(dBias ? [dBias] : [])];
     run.dispatch(columnShader(dWeight !== null, dBias !== null), [g, x, mean, rstd, ...outs], [u(rows), u(n)], groups1d(n, 16));

@@ -1,50 +1,52 @@
 /// <reference types="@webgpu/types" />
 /**
- * WGSL softmax and fused softmax cross-entropy (forward and backward), one workgroup of 64
- * per row: a max reduction, a sum of exp(x − max), then the writes, in float32. The semantics
+ * WGSL softmax and fused softmax cross-entropy (forward and backward): a max reduction, a sum of
+ * exp(x − max), then the writes, in float32; one workgroup of 64 per row, or one invocation per
+ * row for short rows (wgsl.ts rowKernel, rowPolicy). The semantics
  * are those of FusedKernels in backend.ts (reference: backend/js/nn.ts and js/fused.ts).
  */
 import type { GpuRun } from '../run.js';
-import { REDUCE64, dispatch1d, dispatchRows, elementwiseMain, i32, rowMain, storage, u, uniform } from './wgsl.js';
+import { dispatch1d, dispatchRowsL, elementwiseMain, i32, rowKernel, rowLanes, storage, u, uniform } from './wgsl.js';
 
-/** Row max over the 64 invocations (every invocation starts from the row's first value), −∞ rows → 0. */
+/** Row max over the row's invocations (every invocation starts from the row's first value), −∞ rows → 0. */
 const ROW_MAX = `
   var mx = X(0u);
-  for (var j = lid; j < n; j = j + 64u) { mx = max(mx, X(j)); }
+  for (var j = lid; j < n; j = j + LANES) { mx = max(mx, X(j)); }
   mx = reduceMax(lid, mx);
   if (mx < -0x1.fffffep+127f) { mx = 0.0; }
   var s = 0.0;
-  for (var j = lid; j < n; j = j + 64u) { s = s + exp(X(j) - mx); }
+  for (var j = lid; j < n; j = j + LANES) { s = s + exp(X(j) - mx); }
   let sum = reduceSum(lid, s);
 `;
 
-function softmaxShader(log: boolean): string {
-  return `${storage(0, 'x')}${storage(1, 'out', true)}${uniform(2, [['rows', 'u32'], ['n', 'u32'], ['inner', 'u32']])}${REDUCE64}
-${rowMain('P.rows', `
+function softmaxShader(log: boolean, lanes: 1 | 64): string {
+  return `${storage(0, 'x')}${storage(1, 'out', true)}${uniform(2, [['rows', 'u32'], ['n', 'u32'], ['inner', 'u32']])}
+${rowKernel(lanes, 'P.rows', `
   let n = P.n;
   let inner = P.inner;
   let base = (row / inner) * n * inner + row % inner;
   ${ROW_MAX.replaceAll('X(0u)', 'x[base]').replace(/X\(j\)/g, 'x[base + j * inner]')}
   ${log
     ? `let lse = mx + log(sum);
-  for (var j = lid; j < n; j = j + 64u) { out[base + j * inner] = x[base + j * inner] - lse; }`
-    : `for (var j = lid; j < n; j = j + 64u) { out[base + j * inner] = exp(x[base + j * inner] - mx) / sum; }`}
+  for (var j = lid; j < n; j = j + LANES) { out[base + j * inner] = x[base + j * inner] - lse; }`
+    : `for (var j = lid; j < n; j = j + LANES) { out[base + j * inner] = exp(x[base + j * inner] - mx) / sum; }`}
 `)}`;
 }
 
 /** Softmax (or log-softmax) over the middle axis of x viewed as [outer, n, inner]; out may not be x. */
 export function softmax(run: GpuRun, x: GPUBuffer, outer: number, n: number, inner: number, log: boolean, out: GPUBuffer): void {
   if (n <= 0) return;
-  dispatchRows(run, softmaxShader(log), [x, out], [u(outer * inner), u(n), u(inner)], outer * inner);
+  const lanes = rowLanes(run, n);
+  dispatchRowsL(run, lanes, softmaxShader(log, lanes), [x, out], [u(outer * inner), u(n), u(inner)], outer * inner);
 }
 
-function crossEntropyShader(weighted: boolean): string {
-  return `${storage(0, 'x')}${storage(1, 'tgt', false, 'i32')}${weighted ? storage(2, 'weight') : ''}${storage(weighted ? 3 : 2, 'loss', true)}${storage(weighted ? 4 : 3, 'probs', true)}${uniform(weighted ? 5 : 4, [['rows', 'u32'], ['n', 'u32'], ['ignore', 'i32']])}${REDUCE64}
-${rowMain('P.rows', `
+function crossEntropyShader(weighted: boolean, lanes: 1 | 64): string {
+  return `${storage(0, 'x')}${storage(1, 'tgt', false, 'i32')}${weighted ? storage(2, 'weight') : ''}${storage(weighted ? 3 : 2, 'loss', true)}${storage(weighted ? 4 : 3, 'probs', true)}${uniform(weighted ? 5 : 4, [['rows', 'u32'], ['n', 'u32'], ['ignore', 'i32']])}
+${rowKernel(lanes, 'P.rows', `
   let n = P.n;
   let base = row * n;
   ${ROW_MAX.replaceAll('X(0u)', 'x[base]').replace(/X\(j\)/g, 'x[base + j]')}
-  for (var j = lid; j < n; j = j + 64u) { probs[base + j] = exp(x[base + j] - mx) / sum; }
+  for (var j = lid; j < n; j = j + LANES) { probs[base + j] = exp(x[base + j] - mx) / sum; }
   if (lid == 0u) {
     let t = tgt[row];
     if (t == P.ignore || t < 0 || t >= i32(n)) {
@@ -64,7 +66,8 @@ export function crossEntropy(run: GpuRun, logits: GPUBuffer, target: GPUBuffer, 
   ignoreIndex: number, loss: GPUBuffer, probs: GPUBuffer): void {
   if (classes <= 0) return;
   const bufs = weight ? [logits, target, weight, loss, probs] : [logits, target, loss, probs];
-  dispatchRows(run, crossEntropyShader(weight !== null), bufs, [u(rows), u(classes), i32(ignoreIndex)], rows);
+  const lanes = rowLanes(run, classes);
+  dispatchRowsL(run, lanes, crossEntropyShader(weight !== null, lanes), bufs, [u(rows), u(classes), i32(ignoreIndex)], rows);
 }
 
 function crossEntropyBackwardShader(weighted: boolean): string {

@@ -29,7 +29,7 @@ ${body}
 }
 
 /** One workgroup (64 invocations) per row, rows folded past 65,535: the body sees `row` and `lid`. */
-export function rowMain(rows: string, body: string): string {
+function rowMain(rows: string, body: string): string {
   return `@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.x + wid.y * 65535u;
@@ -39,11 +39,71 @@ ${body}
 `;
 }
 
+/** The reductions of a one-invocation row: identities (no barrier, so any control flow may call them). */
+const REDUCE1 = `
+fn reduceSum(lid: u32, v: f32) -> f32 { return v; }
+fn reduceMax(lid: u32, v: f32) -> f32 { return v; }
+fn reduceSum2(lid: u32, v: vec2<f32>) -> vec2<f32> { return v; }
+`;
+
+/**
+ * Which rows run one invocation per row (no workgroup barriers) rather than a workgroup of 64:
+ * those of at most `smallRow` elements; null picks per device: 64 on a hardware GPU, 1024 on a
+ * software one (SwiftShader, llvmpipe: there a workgroup barrier costs about as much as a thousand
+ * elements of one invocation's loop; measured ~130 µs per 64-wide row vs ~70 ns per element).
+ * Tests set it to exercise both layouts on any device.
+ */
+export const rowPolicy: { smallRow: number | null } = { smallRow: null };
+
+const software = new WeakMap<GPUDevice, boolean>();
+/** Whether the device is a CPU implementation of WebGPU (from its adapter info, where exposed). */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  let v = software.get(device);
+  if (v === undefined) {
+    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const text = info ? `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase() : '';
+    v = /swiftshader|llvmpipe|lavapipe|warp/.test(text);
+    software.set(device, v);
+  }
+  return v;
+}
+
+/**
+ * A kernel over rows whose body is written once for both layouts: `lanes` 64 is one workgroup
+ * per row (lid 0…63, tree reductions), `lanes` 1 one invocation per row over the folded 1-d grid
+ * (lid 0, identity reductions). The body sees `row`, `lid`, the constant `LANES` (its loop
+ * step) and reduceSum / reduceMax / reduceSum2. Dispatch with dispatchRowsL.
+ */
+export function rowKernel(lanes: 1 | 64, rows: string, body: string): string {
+  if (lanes === 64) return `const LANES: u32 = 64u;\n${REDUCE64}\n${rowMain(rows, body)}`;
+  return `const LANES: u32 = 1u;\n${REDUCE1}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let row = gid.x + gid.y * ${gridStride}u;
+  let lid = 0u;
+  if (row >= ${rows}) { return; }
+${body}
+}
+`;
+}
+
+/** The lanes of a row of n elements on the run's device (see rowKernel and rowPolicy). */
+export function rowLanes(run: GpuRun, n: number): 1 | 64 {
+  const limit = rowPolicy.smallRow ?? (isSoftwareDevice(run.device) ? 1024 : 64);
+  return n <= limit ? 1 : 64;
+}
+
+/** Records a row kernel's dispatch: a workgroup per row (lanes 64) or an invocation per row (lanes 1). */
+export function dispatchRowsL(run: GpuRun, lanes: 1 | 64, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], rows: number): void {
+  if (rows <= 0) return;
+  run.dispatch(wgsl, buffers, params, lanes === 64 ? groups1d(rows, 1) : groups1d(rows));
+}
+
 /**
  * Tree reductions over the 64 invocations of a workgroup (deterministic: the same order every
  * run). Each returns the reduced value to every invocation; callers are in uniform control flow.
  */
-export const REDUCE64 = `
+const REDUCE64 = `
 var<workgroup> red: array<f32, 64>;
 var<workgroup> red2: array<vec2<f32>, 64>;
 fn reduceSum(lid: u32, v: f32) -> f32 {
@@ -107,12 +167,6 @@ fn tanhSafe(x: f32) -> f32 {
 export function dispatch1d(run: GpuRun, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], n: number): void {
   if (n <= 0) return;
   run.dispatch(wgsl, buffers, params, groups1d(n));
-}
-
-/** Records a dispatch of one workgroup per row (nothing when rows is 0). */
-export function dispatchRows(run: GpuRun, wgsl: string, buffers: readonly GPUBuffer[], params: readonly ParamWord[], rows: number): void {
-  if (rows <= 0) return;
-  run.dispatch(wgsl, buffers, params, groups1d(rows, 1));
 }
 
 /** A float64 / float32 CPU array uploaded as f32 into a scratch buffer of the run (freed after flush). */
