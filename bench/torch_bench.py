@@ -1,7 +1,7 @@
 """PyTorch side of `npm run bench` (bench/run.ts). Reads one workload name per line on stdin,
 runs it once and prints the milliseconds (or 'unsupported'). Same synthetic data as bench/data.ts
 (mulberry32, vectorised: output i depends only on seed + (i+1)*0x6D2B79F5)."""
-import sys, time
+import os, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -10,6 +10,14 @@ import torch.nn.functional as F
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(threads)
 torch.manual_seed(0)
+# TORCH_DEVICE=cuda (bench/webgpu.ts on a GPU machine): models and data on that device, each unit synchronised.
+DEVICE = os.environ.get('TORCH_DEVICE', 'cpu')
+if DEVICE != 'cpu':
+    torch.set_default_device(DEVICE)
+
+def sync():
+    if DEVICE.startswith('cuda'):
+        torch.cuda.synchronize()
 
 def mulberry32(seed, n):
     i = np.arange(1, n + 1, dtype=np.uint64)
@@ -21,15 +29,15 @@ def mulberry32(seed, n):
     return ((t ^ (t >> np.uint32(14))).astype(np.float64) / 4294967296.0)
 
 def uniform(n, seed):
-    return torch.from_numpy(mulberry32(seed, n).astype(np.float32))
+    return torch.from_numpy(mulberry32(seed, n).astype(np.float32)).to(DEVICE)
 
 def ints(n, k, seed):
-    return torch.from_numpy(np.floor(mulberry32(seed, n) * k).astype(np.int64))
+    return torch.from_numpy(np.floor(mulberry32(seed, n) * k).astype(np.int64)).to(DEVICE)
 
 S = dict(mlpX=1, mlpY=2, cnnX=3, cnnY=4, seqX=5, seqY=6, gemmA=7, gemmB=8)
 
 # GEMMs per W1 unit, as GEMM_REPEATS in bench/data.ts.
-GEMM_REPEATS = {256: 8, 512: 2, 1024: 1}
+GEMM_REPEATS = {256: 8, 512: 2, 1024: 1, 4096: 1}
 
 def gemm(n):
     a = uniform(n * n, S['gemmA']).view(n, n)
@@ -99,7 +107,7 @@ def seq(model, batch, opt):
     return step
 
 MAKERS = {
-    'W1-256': lambda: gemm(256), 'W1-512': lambda: gemm(512), 'W1-1024': lambda: gemm(1024),
+    'W1-256': lambda: gemm(256), 'W1-4096': lambda: gemm(4096), 'W1-512': lambda: gemm(512), 'W1-1024': lambda: gemm(1024),
     'W2': mlp, 'W3': cnn,
     'W4': lambda: seq(Transformer(1, False), 16, 'sgd'), 'W4-4h': lambda: seq(Transformer(4, False), 16, 'sgd'),
     'W4F': lambda: seq(Transformer(1, True), 16, 'sgd'),
@@ -117,6 +125,8 @@ for line in sys.stdin:
     if name not in cache:
         cache[name] = MAKERS[name]()
     fn = cache[name]
+    sync()
     t = time.perf_counter()
     fn()
+    sync()
     print((time.perf_counter() - t) * 1000, flush=True)

@@ -7,7 +7,8 @@
 import './inspect.js';
 export * from './tensor/index.js';
 export * from './autograd/index.js';
-export { backend, setBackend, backendNames, registerBackend } from './backend/index.js';
+export { backend, setBackend, setBackendAsync, useWebGPU, backendNames, registerBackend } from './backend/index.js';
+export { WebGpuError } from './backend/webgpu/client.js';
 export type { Backend, DType, Data, DropoutSpec, Shape } from './backend/backend.js';
 export { initWasm, type InitWasmOptions, type WasmInfo } from './init-wasm.js';
 export * as nn from './nn/index.js';

@@ -42,6 +42,12 @@ test('the wasm worker bundles for the browser too', async () => {
   assert.ok(r.outputFiles[0].text.includes('Atomics.wait'));
 });
 
+test('the webgpu device Worker bundles for the browser too, and the core holds the webgpu backend', async () => {
+  const r = await esbuild.build({ entryPoints: [`${root}src/backend/webgpu/web-worker.ts`], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+  assert.ok(r.outputFiles[0].text.includes('mapAsync'));
+  assert.equal(typeof (core as Record<string, unknown>).useWebGPU, 'function');
+});
+
 test('gradlab has the browser-safe namespaces, gradlab/node adds the Node ones', () => {
   const c = core as Record<string, unknown>;
   const n = node as Record<string, unknown>;

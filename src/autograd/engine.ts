@@ -8,7 +8,7 @@
  */
 import { shapeStr, sameShape } from '../backend/shape.js';
 import { backend } from '../backend/index.js';
-import { SliceGrad, Tensor, allocData } from '../tensor/tensor.js';
+import { SliceGrad, Tensor, allocData, allocStorage } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
 import { checkOptions } from '../tensor/options.js';
 
@@ -48,15 +48,15 @@ export function topoOrder(root: Tensor): Tensor[] {
 }
 
 function addInto(a: Tensor, b: Tensor): Tensor {
-  const out = allocData(a.dtype, a.size);
-  backend().binary('add', a.data, a.shape, b.data, b.shape, out, a.shape);
-  return new Tensor(out, a.shape);
+  const out = new Tensor(allocStorage(a.dtype, a.size), a.shape);
+  backend().binary('add', a.storage, a.shape, b.storage, b.shape, out.storage, a.shape);
+  return out;
 }
 
 function copyOf(t: Tensor): Tensor {
-  const d = allocData(t.dtype, t.size);
-  d.set(t.data);
-  return new Tensor(d, t.shape);
+  const d = new Tensor(allocStorage(t.dtype, t.size), t.shape);
+  backend().cast(t.storage, d.storage);
+  return d;
 }
 
 export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}): void {
@@ -83,14 +83,14 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
     const prev = grads.get(x);
     if (!(gx instanceof Tensor)) {
       let target = prev;
-      if (!target) target = new Tensor(allocData(gx.src.dtype, x.size), x.shape);
+      if (!target) target = new Tensor(allocStorage(gx.src.dtype, x.size), x.shape);
       else if (!owned.has(target)) target = copyOf(target);
       owned.add(target);
-      backend().sliceAdd(gx.src.data, gx.src.shape, target.data, target.shape, gx.begin, gx.step);
+      backend().sliceAdd(gx.src.storage, gx.src.shape, target.storage, target.shape, gx.begin, gx.step);
       grads.set(x, target);
     } else if (!prev) grads.set(x, gx);
     else if (owned.has(prev) && prev.dtype === gx.dtype) {
-      backend().binary('add', prev.data, prev.shape, gx.data, gx.shape, prev.data, prev.shape);
+      backend().binary('add', prev.storage, prev.shape, gx.storage, gx.shape, prev.storage, prev.shape);
     } else {
       const sum = addInto(prev, gx);
       owned.add(sum);

@@ -277,14 +277,52 @@ export interface FusedKernels {
   adamSteps(list: readonly AdamTensors[], o: AdamStep): void;
 }
 
+/**
+ * The values of a tensor kept on a device (WebGPU): a handle standing where a typed array stands
+ * on the CPU backends. Only the backend that made it reads it in its kernels; the tensor reads
+ * the values back when JS asks for them.
+ */
+export interface DeviceArray {
+  readonly length: number;
+  readonly dtype: DType;
+  /** The values, read back (synchronously) once and cached; the caller may write them (the next kernel uploads them). */
+  read(): Data;
+  /** The values for reading only (item(), printing): the device copy stays valid. */
+  peek(): Data;
+  /** read(), asynchronously: what a browser page's main thread uses (it cannot wait synchronously). */
+  readAsync(): Promise<Data>;
+  /** The values when a host copy is at hand (no device read), else null; for reading only. */
+  cached(): Data | null;
+}
+
+/** What a device backend adds: allocation of device arrays and upload of host arrays. */
+export interface DeviceHooks {
+  /** A zero-filled device array of n elements. */
+  alloc(dtype: DType, n: number): DeviceArray;
+  /** A device array holding a copy of `data`, or null when the data stays on the host (float64). */
+  upload(data: Data): DeviceArray | null;
+}
+
+/**
+ * Where a kernel argument that stands for a typed array may be a device handle: on a device
+ * backend, `Tensor.storage` passes handles (typed as Data so that call sites stay the same);
+ * host arrays are accepted too and uploaded per call.
+ */
+export function isDeviceArray(x: unknown): x is DeviceArray {
+  return typeof x === 'object' && x !== null && !ArrayBuffer.isView(x) && typeof (x as DeviceArray).peek === 'function';
+}
+
 /** A backend: a name, the primitives, and whichever fused kernels it has. */
 export interface Backend extends Primitives, Partial<FusedKernels> {
   readonly name: string;
+  /** Present on device backends (webgpu): tensors keep their values there between kernels. */
+  readonly device?: DeviceHooks;
 }
 
 /** A backend with every fused kernel present (its own or composed): what backend() returns. */
 export interface Kernels extends Primitives, FusedKernels {
   readonly name: string;
+  readonly device?: DeviceHooks;
 }
 
 /** The method names of the fused group, for completing a backend and for tests. */

@@ -9,12 +9,8 @@
  * in max pooling follow argReduce (first NaN) rather than the last NaN.
  */
 import type {
-  AdamStep, AdamTensors, Data, DropoutSpec, FloatData, FusedKernels, Primitives, SgdStep, SgdTensors, WindowSpec,
+  AdamStep, AdamTensors, Data, DeviceHooks, DropoutSpec, FloatData, FusedKernels, Primitives, SgdStep, SgdTensors, WindowSpec,
 } from './backend.js';
-
-function like(x: FloatData, n: number): FloatData {
-  return x instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-}
 
 const prod = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
 
@@ -30,10 +26,24 @@ function triple32(x: number): number {
   return x >>> 0;
 }
 
-export function composeFused(p: Primitives): FusedKernels {
+/**
+ * The fused group from p's primitives. On a device backend (p.device), every temporary array is
+ * allocated on the device (host arrays appear only as small constant inputs: scalars, window
+ * positions, the dropout mask) and copies go through cast.
+ */
+export function composeFused(p: Primitives & { readonly device?: DeviceHooks }): FusedKernels {
+  const dev = p.device;
+  /** A zero-filled temporary of x's float type. */
+  const like = (x: FloatData, n: number): FloatData => {
+    if (x instanceof Float64Array) return new Float64Array(n);
+    return dev ? (dev.alloc('float32', n) as unknown as FloatData) : new Float32Array(n);
+  };
+  const ints = (n: number): Int32Array => (dev ? (dev.alloc('int32', n) as unknown as Int32Array) : new Int32Array(n));
+  /** A host array (constant input) of x's float type. */
+  const host = (x: FloatData, n: number): FloatData => (x instanceof Float64Array ? new Float64Array(n) : new Float32Array(n));
   /** A one-element array of x's type holding v (a scalar operand, shape []). */
   const sc = (x: FloatData, v: number): FloatData => {
-    const a = like(x, 1);
+    const a = host(x, 1);
     a[0] = v;
     return a;
   };
@@ -90,15 +100,15 @@ export function composeFused(p: Primitives): FusedKernels {
 
   /** 1 where the target is a class in range and not the ignore index, else 0 (int32), and the safe index (0 there). */
   function validTargets(target: Int32Array, rows: number, classes: number, ignoreIndex: number): { valid: Int32Array; safe: Int32Array } {
-    const valid = new Int32Array(rows);
-    const tmp = new Int32Array(rows);
+    const valid = ints(rows);
+    const tmp = ints(rows);
     const k = (v: number): Int32Array => Int32Array.of(v);
     p.binary('ge', target, [rows], k(0), [], valid, [rows]);
     p.binary('lt', target, [rows], k(classes), [], tmp, [rows]);
     p.binary('mul', valid, [rows], tmp, [rows], valid, [rows]);
     p.binary('ne', target, [rows], k(ignoreIndex), [], tmp, [rows]);
     p.binary('mul', valid, [rows], tmp, [rows], valid, [rows]);
-    const safe = new Int32Array(rows);
+    const safe = ints(rows);
     p.binary('mul', target, [rows], valid, [rows], safe, [rows]);
     return { valid, safe };
   }
@@ -177,7 +187,7 @@ export function composeFused(p: Primitives): FusedKernels {
     if (rows === 0 || n === 0) return;
     const h = like(x, x.length);
     if (weight) bin('mul', g, S, weight, [n], h, S);
-    else h.set(g);
+    else p.cast(g, h);
     const mh = like(x, rows);
     p.reduce('sum', h, S, [1], mh);
     ew('div', mh, sc(x, n), mh);
@@ -224,7 +234,7 @@ export function composeFused(p: Primitives): FusedKernels {
   /** im2col of one plane holding position + 1 (0 where a window covers padding): [K, L]. */
   function positions(x: FloatData, spec: WindowSpec): FloatData {
     const P = prod(spec.inSize);
-    const pos = like(x, P);
+    const pos = host(x, P);
     for (let i = 0; i < P; i++) pos[i] = i + 1;
     const cols = like(x, prod(spec.kernel) * prod(spec.outSize));
     p.im2col(pos, 1, 1, spec, cols);
@@ -241,7 +251,7 @@ export function composeFused(p: Primitives): FusedKernels {
     const pos = positions(x, spec);
     // Padding never wins: it reads −∞.
     p.where(pos, [1, K, L], cols, [NC, K, L], sc(x, -Infinity), [], cols, [NC, K, L]);
-    const k = new Int32Array(NC * L);
+    const k = ints(NC * L);
     p.argReduce('argmax', cols, [NC, K, L], 1, k);
     p.gather(cols, [NC, K, L], 1, k, [NC, 1, L], out);
     const at = like(x, NC * L);
@@ -255,12 +265,12 @@ export function composeFused(p: Primitives): FusedKernels {
     const P = prod(spec.inSize);
     const NC = n * c;
     if (NC * L === 0) return;
-    const keep = new Int32Array(argmax.length);
+    const keep = ints(argmax.length);
     p.binary('ge', argmax, [argmax.length], Int32Array.of(0), [], keep, [argmax.length]);
     const kf = like(g, keep.length);
     p.cast(keep, kf);
     const gm = ew('mul', g, kf);
-    const idx = new Int32Array(argmax.length);
+    const idx = ints(argmax.length);
     p.clamp(argmax, 0, Math.max(0, P - 1), idx);
     p.scatterAdd(gm, [NC, L], 1, idx, gx, [NC, P]);
   }
@@ -273,8 +283,8 @@ export function composeFused(p: Primitives): FusedKernels {
     const cols = like(x, NC * K * L);
     p.im2col(x, n, c, spec, cols);
     p.reduce('sum', cols, [NC, K, L], [1], out);
-    const s = like(x, L);
-    p.cast(scale, s);
+    const s = host(x, L);
+    s.set(scale);
     bin('mul', out, [NC, L], s, [L], out, [NC, L]);
   }
 
@@ -283,8 +293,8 @@ export function composeFused(p: Primitives): FusedKernels {
     const L = prod(spec.outSize);
     const NC = n * c;
     if (NC * L === 0) return;
-    const s = like(g, L);
-    p.cast(scale, s);
+    const s = host(g, L);
+    s.set(scale);
     const gs = like(g, NC * L);
     bin('mul', g, [NC, L], s, [L], gs, [NC, L]);
     const cols = like(g, NC * K * L);
@@ -312,7 +322,7 @@ export function composeFused(p: Primitives): FusedKernels {
     const [i, f, g, o, tc] = [0, 1, 2, 3, 4].map((q) => part(act, batch, 5, hidden, q));
     const size = batch * hidden;
     const dcs = like(act, size);
-    if (dc) dcs.set(dc);
+    if (dc) p.cast(dc, dcs);
     const dO = like(act, size);
     if (dh) {
       // dc' = dc + dh⊙o⊙(1 − tanh²c); d(o pre) = dh⊙tanh(c)⊙o(1 − o)
@@ -354,7 +364,7 @@ export function composeFused(p: Primitives): FusedKernels {
     const k0 = spec.key0 | 0;
     const k1 = spec.key1 | 0;
     // The mask is the one part with no primitive: a pure function of the index and the key.
-    const mask = like(x, x.length);
+    const mask = host(x, x.length);
     for (let i = 0; i < x.length; i++) mask[i] = triple32(triple32(i ^ k0) ^ k1) < limit ? scale : 0;
     ew('mul', x, mask, out);
   }
@@ -363,7 +373,7 @@ export function composeFused(p: Primitives): FusedKernels {
     let d = grad;
     if (o.weightDecay !== 0) d = ew('add', grad, ew('mul', param, sc(param, o.weightDecay)));
     if (buf && o.momentum !== 0) {
-      if (o.firstStep) buf.set(d);
+      if (o.firstStep) p.cast(d, buf);
       else ew('add', ew('mul', buf, sc(buf, o.momentum), buf), ew('mul', d, sc(d, 1 - o.dampening)), buf);
       d = o.nesterov ? ew('add', d, ew('mul', buf, sc(buf, o.momentum))) : buf;
     }

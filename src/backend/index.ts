@@ -18,6 +18,7 @@ import { FUSED_KERNELS } from './backend.js';
 import { composeFused } from './compose.js';
 import { jsBackend } from './js/index.js';
 import { wasmBackend } from './wasm/index.js';
+import { createWebGpuBackend } from './webgpu/index.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend], ['wasm', wasmBackend]]);
 const completed = new WeakMap<Backend, Kernels>();
@@ -76,8 +77,34 @@ export function backendNames(): string[] {
   return [...registry.keys()];
 }
 
+/**
+ * Makes the webgpu backend (opening the GPU: asynchronous) and activates it; the backend it
+ * returns. Throws a BackendError naming why where there is no usable GPU (no WebGPU in this
+ * browser; in Node, the optional `webgpu` package missing or no adapter).
+ */
+export async function useWebGPU(): Promise<Kernels> {
+  await setBackendAsync('webgpu');
+  return backend();
+}
+
+/** setBackend for every backend, including those whose creation is asynchronous (webgpu). */
+export async function setBackendAsync(name: string): Promise<void> {
+  if (name === 'webgpu' && !registry.has('webgpu')) {
+    try {
+      registry.set('webgpu', await createWebGpuBackend());
+    } catch (e) {
+      throw new BackendError(`setBackend: the webgpu backend cannot start: ${(e as Error).message}`);
+    }
+  }
+  setBackend(name);
+}
+
 export function setBackend(name: string): void {
   let why: string | null = null;
+  if (name === 'webgpu' && !registry.has('webgpu')) {
+    throw new BackendError("setBackend: the webgpu backend opens the GPU asynchronously: use 'await useWebGPU()' or "
+      + "'await setBackendAsync(\"webgpu\")' (in Node with GRADLAB_BACKEND=webgpu, import 'gradlab/dist/src/backend/webgpu/register.js' first)");
+  }
   if (name === 'native') why = tryNative();
   const b = registry.get(name);
   if (!b) {
@@ -123,8 +150,9 @@ function say(line: string): void {
 
 /** One line naming the active backend and how it runs, e.g. "native (avx512, 2 threads)". */
 export function describeBackend(): string {
-  const b = backend() as Kernels & { isa?: () => string; threads?: () => number };
+  const b = backend() as Kernels & { isa?: () => string; threads?: () => number; adapter?: string };
   const parts: string[] = [];
+  if (typeof b.adapter === 'string') parts.push(b.adapter);
   if (typeof b.isa === 'function') parts.push(b.isa());
   if (typeof b.threads === 'function') parts.push(`${b.threads()} thread${b.threads() === 1 ? '' : 's'}`);
   return parts.length ? `${b.name} (${parts.join(', ')})` : b.name;

@@ -11,12 +11,12 @@
  *
  * Adding an elementwise op with a fast kernel: one row here (with `fast` naming the backends
  * that have a kernel for it), the kernel(s) (a `case` in assembly/elementwise.ts and in
- * native/src/elementwise.cc), one gradient rule (GRAD in autograd/ops/elementwise.ts; the
+ * native/src/elementwise.cc; the WGSL expression in backend/webgpu/kernels/elementwise.ts), one gradient rule (GRAD in autograd/ops/elementwise.ts; the
  * compiler asks for it) and `npm run gen:ops`.
  */
 
 /** Backends whose elementwise kernels have a vector implementation of a row. */
-export type FastBackend = 'wasm' | 'native';
+export type FastBackend = 'wasm' | 'native' | 'webgpu';
 
 export interface OpRow<N extends string, F> {
   readonly name: N;
@@ -44,9 +44,11 @@ function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
-const W: readonly FastBackend[] = ['wasm', 'native'];
-const N: readonly FastBackend[] = ['native'];
-const NONE: readonly FastBackend[] = [];
+// NOTE: every row has a WGSL kernel (backend/webgpu/kernels/elementwise.ts keeps a Record over the
+// row names, so the compiler asks for the expression of a new row).
+const W: readonly FastBackend[] = ['wasm', 'native', 'webgpu'];
+const N: readonly FastBackend[] = ['native', 'webgpu'];
+const G: readonly FastBackend[] = ['webgpu'];
 
 /** Unary ops; the code of a row is its index (append new rows at the end). */
 export const UNARY_TABLE = [
@@ -73,14 +75,14 @@ export const UNARY_TABLE = [
       return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
     },
   },
-  { name: 'sin', ref: Math.sin, fast: NONE },
-  { name: 'cos', ref: Math.cos, fast: NONE },
-  { name: 'log1p', ref: Math.log1p, fast: NONE },
-  { name: 'expm1', ref: Math.expm1, fast: NONE },
+  { name: 'sin', ref: Math.sin, fast: G },
+  { name: 'cos', ref: Math.cos, fast: G },
+  { name: 'log1p', ref: Math.log1p, fast: G },
+  { name: 'expm1', ref: Math.expm1, fast: G },
   // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for large |x|.
-  { name: 'softplus', ref: (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), fast: NONE },
-  { name: 'logSigmoid', ref: (x: number) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))), fast: NONE },
-  { name: 'erf', ref: erf, fast: NONE },
+  { name: 'softplus', ref: (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), fast: G },
+  { name: 'logSigmoid', ref: (x: number) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))), fast: G },
+  { name: 'erf', ref: erf, fast: G },
   // hardswish(x) = x·relu6(x + 3)/6 (Howard et al. 2019, MobileNetV3), as torch.nn.functional.hardswish.
   { name: 'hardswish', ref: (x: number) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6), fast: W, domain: [-5, 5] },
 ] as const satisfies readonly OpRow<string, (x: number) => number>[];
@@ -100,7 +102,7 @@ export const BINARY_TABLE = [
   { name: 'le', ref: (a: number, b: number) => (a <= b ? 1 : 0), fast: W },
   { name: 'gt', ref: (a: number, b: number) => (a > b ? 1 : 0), fast: W },
   { name: 'ge', ref: (a: number, b: number) => (a >= b ? 1 : 0), fast: W },
-  { name: 'pow', ref: Math.pow, fast: NONE },
+  { name: 'pow', ref: Math.pow, fast: G },
 ] as const satisfies readonly OpRow<string, (a: number, b: number) => number>[];
 
 export type UnaryOp = (typeof UNARY_TABLE)[number]['name'];

@@ -4,6 +4,7 @@
  * layers (data, analyze, export, dashboard, report, tune, bench) registered from their modules.
  */
 import '../backend/native/register.js';
+import '../backend/webgpu/register.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerAnalyze } from './analyze.js';
 import { registerConvert } from './convert.js';

@@ -1,6 +1,6 @@
 /** `gradlab run <study>` and `gradlab list`. */
 import { Option, type Command } from 'commander';
-import { backend, describeBackend, setBackend } from '../backend/index.js';
+import { backend, describeBackend, setBackendAsync } from '../backend/index.js';
 import { findStudy, studies } from '../studies/index.js';
 import { describeParam, parseStudyParams, StudyParamError, type ParamValue } from '../studies/params.js';
 import { ResumeSession } from '../studies/resume.js';
@@ -34,7 +34,7 @@ export function registerRun(program: Command, int: (v: string) => number): void 
     .option('--seed <n>', 'random seed (default 1)', int)
     .option('--resume <run-id>', 'continue the study run that recorded this run (same settings, same run records)')
     .option('--json', 'print one JSON line with the results at the end (logs go to stderr)')
-    .option('--backend <name>', 'kernel backend: native, wasm or js (default: the first that loads, in that order)')
+    .option('--backend <name>', 'kernel backend: native, wasm or js (default: the first that loads, in that order), or webgpu (a GPU through Vulkan: the optional webgpu package)')
     .option('--set <key=value...>', 'study-specific parameters')
     .option('--db <path>', 'run store (default $GRADLAB_DB or ./runs/gradlab.db)')
     .option('--no-track', 'do not record the run in the store')
@@ -81,12 +81,12 @@ export function registerRun(program: Command, int: (v: string) => number): void 
         params = { ...m.params };
         epochs = m.epochs ?? undefined;
         seed = m.seed;
-        setBackend(m.backend);
+        await setBackendAsync(m.backend);
         out.write(`resuming ${m.study} (seed ${m.seed}${m.epochs !== null ? `, ${m.epochs} epochs` : ''}) from ${relative(process.cwd(), session.dir) || session.dir}: ${session.files().join(', ') || 'no epoch finished yet'}\n`);
       } else {
         if (name === undefined) throw new Error('gradlab run: name a study (gradlab list shows them) or give --resume <run-id>');
         study = findStudy(name);
-        if (opts.backend) setBackend(opts.backend);
+        if (opts.backend) await setBackendAsync(opts.backend);
         out.write(`backend: ${describeBackend()}\n`);
         const raw: Record<string, string> = {};
         for (const kv of opts.set ?? []) {

@@ -28,7 +28,7 @@ const distSrc = resolve(here, '..');
 const packageRoot = resolve(here, '..', '..', '..');
 const STATIC = join(packageRoot, 'src', 'lab', 'static');
 const WASM = join(packageRoot, 'dist', 'wasm');
-const ENTRIES = ['lab/client/main.js', 'lab/client/trainer.js', 'backend/wasm/worker.js'];
+const ENTRIES = ['lab/client/main.js', 'lab/client/trainer.js', 'backend/wasm/worker.js', 'backend/webgpu/web-worker.js'];
 const WASM_FILES = ['gradlab-mt-relaxed.wasm', 'gradlab-mt.wasm', 'gradlab-st.wasm'];
 
 export const DEFAULT_LAB_PORT = 8790;

@@ -72,8 +72,16 @@ export function checkTargets(op: string, input: Tensor, target: Tensor, ignoreIn
   const lo = new Int32Array(1);
   const hi = new Int32Array(1);
   if (target.size === 0) return;
-  backend().reduce('min', target.data, [target.size], [0], lo);
-  backend().reduce('max', target.data, [target.size], [0], hi);
+  const host = backend().device !== undefined ? target.hostValues() : null;
+  if (host !== null) {
+    // Targets at hand on the host (a loader's batch): checked there, without a device round trip.
+    lo[0] = 0x7fffffff;
+    hi[0] = -0x80000000;
+    for (const v of host) { if (v < lo[0]) lo[0] = v; if (v > hi[0]) hi[0] = v; }
+  } else {
+    backend().reduce('min', target.storage, [target.size], [0], lo);
+    backend().reduce('max', target.storage, [target.size], [0], hi);
+  }
   if (lo[0] < 0 || hi[0] >= classes) {
     const t = target.data;
     for (let i = 0; i < t.length; i++) {

@@ -6,7 +6,8 @@
  */
 import type { Data, Shape } from '../backend/backend.js';
 import { shapeStr, sameShape } from '../backend/shape.js';
-import { Tensor, allocData } from '../tensor/tensor.js';
+import { Tensor, allocData, allocStorage } from '../tensor/tensor.js';
+import { backend } from '../backend/index.js';
 import '../autograd/methods.js';
 import { checkOptions, oneOf } from '../tensor/options.js';
 import { KeyNames, gradlabKeyToTorch } from './state-names.js';
@@ -206,9 +207,10 @@ export abstract class Module {
 export function cloneStateDict(sd: StateDict): StateDict {
   const out: StateDict = {};
   for (const [k, t] of Object.entries(sd)) {
-    const d = allocData(t.dtype, t.size);
-    d.set(t.data);
-    out[k] = new Tensor(d, t.shape);
+    // A copy where the values live (on a device backend: on the device, no read back).
+    const c = new Tensor(allocStorage(t.dtype, t.size), t.shape);
+    backend().cast(t.storage, c.storage);
+    out[k] = c;
   }
   return out;
 }

@@ -47,9 +47,9 @@ export class Adam extends Optimizer<AdamOptions> {
     const m = this.buffer(s, 'expAvg', p);
     const v = this.buffer(s, 'expAvgSq', p);
     const vmax = o.amsgrad ? this.buffer(s, 'maxExpAvgSq', p) : null;
-    backend().adamStep(p.data as FloatData, grad.data as FloatData, m.data as FloatData, v.data as FloatData, {
+    backend().adamStep(p.storage as FloatData, grad.storage as FloatData, m.storage as FloatData, v.storage as FloatData, {
       lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, decoupled: this.decoupled, step,
-    }, vmax ? (vmax.data as FloatData) : null);
+    }, vmax ? (vmax.storage as FloatData) : null);
   }
 
   /** A float32 group in one multi-tensor call per step count (normally one: they all share it). */
@@ -69,8 +69,8 @@ export class Adam extends Optimizer<AdamOptions> {
       let list = byStep.get(step);
       if (!list) byStep.set(step, (list = []));
       list.push({
-        param: p.data as FloatData, grad: (p.grad as Tensor).data as FloatData, expAvg: m.data as FloatData, expAvgSq: v.data as FloatData,
-        maxExpAvgSq: vmax ? (vmax.data as FloatData) : null,
+        param: p.storage as FloatData, grad: (p.grad as Tensor).storage as FloatData, expAvg: m.storage as FloatData, expAvgSq: v.storage as FloatData,
+        maxExpAvgSq: vmax ? (vmax.storage as FloatData) : null,
       });
     }
     for (const [step, list] of byStep) {

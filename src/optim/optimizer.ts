@@ -182,7 +182,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
 /** Whether every parameter and its gradient hold float32 data (the multi-tensor kernels' case). */
 export function allFloat32(params: readonly Parameter[]): boolean {
-  return params.every((p) => p.data instanceof Float32Array && p.grad !== null && p.grad.data instanceof Float32Array);
+  return params.every((p) => p.dtype === 'float32' && p.grad !== null && p.grad.dtype === 'float32');
 }
 
 export function checkRange(opt: string, name: string, v: number, lo: number, hi = Infinity, loOpen = false): void {

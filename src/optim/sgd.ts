@@ -39,7 +39,7 @@ export class SGD extends Optimizer<SGDOptions> {
   protected update(p: Parameter, grad: Tensor, o: SGDOptions, s: ParamState): void {
     const first = !('momentumBuffer' in s);
     const buf = o.momentum !== 0 ? this.buffer(s, 'momentumBuffer', p) : null;
-    backend().sgdStep(p.data as FloatData, grad.data as FloatData, buf ? (buf.data as FloatData) : null, {
+    backend().sgdStep(p.storage as FloatData, grad.storage as FloatData, buf ? (buf.storage as FloatData) : null, {
       lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, firstStep: first,
     });
   }
@@ -56,7 +56,7 @@ export class SGD extends Optimizer<SGDOptions> {
       const s = this.stateOf(p);
       const isFirst = !('momentumBuffer' in s);
       const buf = o.momentum !== 0 ? this.buffer(s, 'momentumBuffer', p) : null;
-      (isFirst ? first : later).push({ param: p.data as FloatData, grad: (p.grad as Tensor).data as FloatData, momentumBuf: buf ? (buf.data as FloatData) : null });
+      (isFirst ? first : later).push({ param: p.storage as FloatData, grad: (p.grad as Tensor).storage as FloatData, momentumBuf: buf ? (buf.storage as FloatData) : null });
     }
     for (const [list, firstStep] of [[first, true], [later, false]] as const) {
       if (list.length === 0) continue;

@@ -9,7 +9,9 @@
  * The differentiable operations (`add`, `matmul`, `softmax`...) are attached as methods by
  * autograd/methods.ts; this file only holds data and the pieces every layer needs.
  */
-import type { DType, Data, Shape } from '../backend/backend.js';
+import type { DType, Data, DeviceArray, Shape } from '../backend/backend.js';
+import { isDeviceArray } from '../backend/backend.js';
+import { backend } from '../backend/index.js';
 import { shapeStr, sizeOf, stridesOf } from '../backend/shape.js';
 
 /**
@@ -39,7 +41,8 @@ export interface GradNode {
   backward: ((grad: Tensor) => (Tensor | SliceGrad | null)[]) | null;
 }
 
-export function dtypeOf(data: Data): DType {
+export function dtypeOf(data: Data | DeviceArray): DType {
+  if (isDeviceArray(data)) return data.dtype;
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   return 'int32';
@@ -51,6 +54,16 @@ export function allocData(dtype: DType, n: number): Data {
   return new Int32Array(n);
 }
 
+/**
+ * Storage for n elements through the active backend: a host typed array on the CPU backends, a
+ * device array on a device backend (webgpu). What kernel outputs are allocated with.
+ */
+export function allocStorage(dtype: DType, n: number): Data | DeviceArray {
+  const dev = backend().device;
+  if (dev === undefined || dtype === 'float64') return allocData(dtype, n);
+  return dev.alloc(dtype, n);
+}
+
 export function isFloat(dtype: DType): boolean {
   return dtype !== 'int32';
 }
@@ -58,8 +71,12 @@ export function isFloat(dtype: DType): boolean {
 let nextId = 1;
 
 export class Tensor {
-  /** Contiguous storage; may be shared with other tensors of the same size (reshape). */
-  data: Data;
+  /** Host storage (CPU backends; or values not yet used by a device kernel); may be shared (reshape). */
+  private host: Data | null;
+  /** Device storage (webgpu); may be shared with other tensors of the same size (reshape). */
+  private dev: DeviceArray | null;
+  /** Number of elements. */
+  readonly size: number;
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Unique per tensor, used by the graph printer and the engine. */
@@ -72,7 +89,7 @@ export class Tensor {
   /** Optional human name shown by toDot() and in errors (parameters get their module path). */
   name: string | undefined;
 
-  constructor(data: Data, shape: Shape) {
+  constructor(data: Data | DeviceArray, shape: Shape) {
     const n = sizeOf(shape);
     if (data.length !== n) {
       throw new RangeError(`Tensor: data has ${data.length} elements but shape ${shapeStr(shape)} needs ${n}`);
@@ -80,19 +97,75 @@ export class Tensor {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new RangeError(`Tensor: invalid shape ${shapeStr(shape)} (sizes must be integers ≥ 0)`);
     }
-    this.data = data;
+    if (isDeviceArray(data)) {
+      this.host = null;
+      this.dev = data;
+    } else {
+      this.host = data;
+      this.dev = null;
+    }
+    this.size = n;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
     this.id = nextId++;
   }
 
-  /** Number of elements. */
-  get size(): number {
-    return this.data.length;
+  /**
+   * The values as a contiguous typed array. On a device backend this reads them back (once,
+   * then cached until a kernel writes the tensor) and the array may be written: the next kernel
+   * that reads the tensor uploads it. A browser page's main thread cannot wait for the device:
+   * there, `await t.read()` first (or read values with it).
+   */
+  get data(): Data {
+    return this.host ?? (this.dev as DeviceArray).read();
+  }
+
+  /**
+   * What kernel call sites pass for this tensor: the typed array on CPU backends, the device
+   * handle on a device backend (typed as Data: only that backend's kernels read it). Host values
+   * move to the device the first time a device kernel needs them, and back when a CPU backend is
+   * active again.
+   */
+  get storage(): Data {
+    const dev = backend().device;
+    if (dev === undefined) {
+      if (this.host === null) {
+        this.host = (this.dev as DeviceArray).read();
+        this.dev = null;
+      }
+      return this.host;
+    }
+    if (this.dev === null) {
+      const up = dev.upload(this.host as Data);
+      if (up === null) return this.host as Data;
+      this.dev = up;
+      this.host = null;
+    }
+    return this.dev as unknown as Data;
+  }
+
+  /** True while the values live on a device (webgpu) rather than in a host array. */
+  get onDevice(): boolean {
+    return this.dev !== null;
+  }
+
+  /** The values, read back asynchronously where they live on a device; `data` is then immediate. */
+  async read(): Promise<Data> {
+    return this.host ?? (this.dev as DeviceArray).readAsync();
+  }
+
+  /** The values for reading only when they are at hand on the host (no device read), else null. */
+  hostValues(): Data | null {
+    return this.host ?? (this.dev as DeviceArray).cached();
+  }
+
+  /** The values for reading only (the device copy stays valid). */
+  private values(): Data {
+    return this.host ?? (this.dev as DeviceArray).peek();
   }
 
   numel(): number {
-    return this.data.length;
+    return this.size;
   }
 
   get ndim(): number {
@@ -114,21 +187,22 @@ export class Tensor {
 
   /** The value of a one-element tensor as a JS number. */
   item(): number {
-    if (this.data.length !== 1) {
-      throw new RangeError(`item: tensor of shape ${shapeStr(this.shape)} has ${this.data.length} elements, expected 1`);
+    if (this.size !== 1) {
+      throw new RangeError(`item: tensor of shape ${shapeStr(this.shape)} has ${this.size} elements, expected 1`);
     }
-    return this.data[0];
+    return this.values()[0];
   }
 
   /** Flat copy of the values as numbers. */
   toFlatArray(): number[] {
-    return Array.from(this.data);
+    return Array.from(this.values());
   }
 
   /** Nested JS arrays shaped like the tensor (a number for a scalar). */
   toArray(): NestedArray {
+    const data = this.values();
     const build = (dim: number, off: number): NestedArray => {
-      if (dim === this.shape.length) return this.data[off];
+      if (dim === this.shape.length) return data[off];
       const st = this.strides[dim];
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, off + i * st));

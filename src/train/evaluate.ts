@@ -25,6 +25,17 @@ export function correctCount(output: Tensor, target: Tensor): number | null {
   return sum(eq(argmax(output, 1), target)).item();
 }
 
+/**
+ * correctCount with the count read back asynchronously: what the fit loop and evaluate use, so
+ * that they also run where values can only be read asynchronously (webgpu on a page's main thread).
+ */
+export async function correctCountAsync(output: Tensor, target: Tensor): Promise<number | null> {
+  if (target.dtype !== 'int32' || output.ndim !== 2 || target.ndim !== 1) return null;
+  const s = noGrad(() => sum(eq(argmax(output, 1), target)));
+  await s.read();
+  return s.item();
+}
+
 /** Mean loss (and accuracy for classification) over a loader, in eval mode without a graph. */
 export async function evaluate(model: Module, loader: Batches, lossFn: LossFn): Promise<EvalResult> {
   const wasTraining = model.training;
@@ -35,15 +46,17 @@ export async function evaluate(model: Module, loader: Batches, lossFn: LossFn): 
   let classification = true;
   try {
     for await (const [x, y] of loader) {
-      noGrad(() => {
-        const out = model.forward(x);
-        const n = x.shape[0];
-        lossSum += lossFn(out, y).item() * n;
-        const c = correctCount(out, y);
-        if (c === null) classification = false;
-        else correct += c;
-        count += n;
+      const { out, loss } = noGrad(() => {
+        const o = model.forward(x);
+        return { out: o, loss: lossFn(o, y) };
       });
+      const n = x.shape[0];
+      await loss.read();
+      lossSum += loss.item() * n;
+      const c = await correctCountAsync(out, y);
+      if (c === null) classification = false;
+      else correct += c;
+      count += n;
     }
   } finally {
     model.train(wasTraining);

@@ -10,7 +10,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { add } from '../autograd/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, EpochLogs, FitContext } from './callbacks.js';
-import { Batches, EvalResult, LossFn, correctCount, evaluate } from './evaluate.js';
+import { Batches, EvalResult, LossFn, correctCountAsync, evaluate } from './evaluate.js';
 import { checkOptions, num } from '../tensor/options.js';
 import { YieldPacer, throwIfStopRequested } from './interrupt.js';
 
@@ -148,6 +148,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       const out = model.forward(x);
       const dataLoss = lossFn(out, y);
       const loss = o.regularizer ? add(dataLoss, o.regularizer(model)) : dataLoss;
+      await dataLoss.read();
       const lv = dataLoss.item();
       if (!Number.isFinite(lv)) {
         // Do not step on a non-finite loss; put back weights that gave finite losses.
@@ -168,7 +169,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       }
       lossSum += lv * n;
       count += n;
-      const c = correctCount(out, y);
+      const c = await correctCountAsync(out, y);
       if (c === null) classification = false;
       else correct += c;
       ctx.step++;

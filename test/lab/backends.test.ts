@@ -10,15 +10,17 @@ import { DEFAULT_LAB_BACKEND, LAB_BACKENDS, labBackend } from '../../src/lab/cli
 import { backend, setBackend } from '../../src/backend/index.js';
 import { wasmBackend } from '../../src/backend/wasm/index.js';
 
-test('the lab offers wasm first, then js, under unique names', () => {
-  assert.deepEqual(LAB_BACKENDS.map((b) => b.name), ['wasm', 'js']);
+test('the lab offers wasm first, then js, then the GPU, under unique names', () => {
+  assert.deepEqual(LAB_BACKENDS.map((b) => b.name), ['wasm', 'js', 'webgpu']);
   assert.equal(DEFAULT_LAB_BACKEND, 'wasm');
   assert.equal(new Set(LAB_BACKENDS.map((b) => b.name)).size, LAB_BACKENDS.length);
-  for (const b of LAB_BACKENDS) assert.equal(b.unavailable?.() ?? null, null, `${b.name} runs in Node`);
+  for (const b of LAB_BACKENDS.filter((x) => x.name !== 'webgpu')) assert.equal(b.unavailable?.() ?? null, null, `${b.name} runs in Node`);
+  // Node 20 has no navigator.gpu: the entry says why (a page without WebGPU shows the same reason).
+  if (!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) assert.equal(labBackend('webgpu').unavailable?.(), 'this browser has no WebGPU (navigator.gpu is missing)');
 });
 
 test('an unknown backend is a named error that lists the offered ones', () => {
-  assert.throws(() => labBackend('webgpu'), { message: "lab: unknown backend 'webgpu' (the lab offers 'wasm', 'js')" });
+  assert.throws(() => labBackend('cuda'), { message: "lab: unknown backend 'cuda' (the lab offers 'wasm', 'js', 'webgpu')" });
   assert.equal(labBackend('js').name, 'js');
 });
 

@@ -118,7 +118,7 @@ test('gradlab lab --build writes a static site that runs from a plain static ser
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?backend=cuda`);
     assert.deepEqual(await page.locator('#backend option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), LAB_BACKENDS.map((b) => b.name));
     assert.equal(await page.locator('#backend').inputValue(), 'wasm');
-    assert.equal(await page.locator('#backend-note').innerText(), "backend 'cuda' from the address cannot be used (the lab offers wasm, js); wasm is selected");
+    assert.equal(await page.locator('#backend-note').innerText(), "backend 'cuda' from the address cannot be used (the lab offers wasm, js, webgpu); wasm is selected");
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
@@ -256,6 +256,43 @@ test('the lab page draws S5 decision boundaries with the losses Node gets, the S
     await page.waitForSelector('.card[data-key="heatmap"] .tok');
     assert.equal(await page.locator('.card[data-key="heatmap"] .tok').count(), 6 * 8);
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await lab.close();
+  }
+});
+
+test('the lab page offers the GPU when the browser has one and trains there (webgpu on chromium\'s SwiftShader), saying which backend trains', { timeout: 600_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+    return;
+  }
+  const lab = await startLab({ port: 0, isolate: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${lab.url}?backend=webgpu&epochs=1&seed=${SEED}&autostart=1`);
+    await page.waitForFunction(() => ['done', 'error'].includes((globalThis as unknown as { gradlabLab: { status: string } }).gradlabLab.status), null, { timeout: 500_000, polling: 500 });
+    const got = await page.evaluate(() => {
+      const s = (globalThis as unknown as { gradlabLab: { status: string; error: string | null; info: PageRun['info'] & { backend: string }; batches: { loss: number }[]; result: { testAccuracy: number } | null } }).gradlabLab;
+      const opt = document.querySelector<HTMLOptionElement>('#backend option[value="webgpu"]');
+      return { status: s.status, error: s.error, info: s.info, losses: s.batches.map((b) => b.loss), acc: s.result?.testAccuracy ?? NaN,
+        offered: opt !== null && !opt.disabled, option: opt?.textContent ?? '', note: document.querySelector('#backend-note')?.textContent ?? '' };
+    });
+    if (got.error && /no GPU adapter|navigator\.gpu/.test(got.error)) {
+      t.skip(`chromium offers no WebGPU adapter here: ${got.error}`);
+      return;
+    }
+    assert.equal(got.error, null);
+    assert.deepEqual(errors, []);
+    assert.ok(got.offered, `the webgpu option is offered: '${got.option}'`);
+    assert.equal(got.info.backend, 'webgpu');
+    assert.match(got.note, /^webgpu \(.*swiftshader.*\)/, 'the page says which backend trains');
+    assert.equal(got.losses.length, 27);
+    assert.ok(got.losses[26] < got.losses[0], `the loss goes down on the GPU: ${got.losses[0]} → ${got.losses[26]}`);
+    t.diagnostic(`lab on webgpu (${got.note}): 1 epoch, test accuracy ${got.acc}`);
   } finally {
     await browser.close();
     await lab.close();

@@ -35,7 +35,7 @@ export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, floatOut = false):
   // Kernels read both operands with one element type per array; convert ints when mixing.
   const ad = a.dtype === dtype || isCmp(op) ? a : castRaw(a, dtype);
   const bd = b.dtype === dtype || isCmp(op) ? b : castRaw(b, dtype);
-  be.binary(op, ad.data, ad.shape, bd.data, bd.shape, out.data, shape);
+  be.binary(op, ad.storage, ad.shape, bd.storage, bd.shape, out.storage, shape);
   return out;
 }
 
@@ -46,7 +46,7 @@ function isCmp(op: BinaryOp): boolean {
 export function castRaw(t: Tensor, dtype: Tensor['dtype']): Tensor {
   if (t.dtype === dtype) return t;
   const out = empty(t.shape, dtype);
-  backend().cast(t.data, out.data);
+  backend().cast(t.storage, out.storage);
   return out;
 }
 
@@ -141,7 +141,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const ac = castRaw(at, dtype);
   const bc = castRaw(bt, dtype);
   const out = empty(shape, dtype);
-  backend().where(cond.data, cond.shape, ac.data, ac.shape, bc.data, bc.shape, out.data, shape);
+  backend().where(cond.storage, cond.shape, ac.storage, ac.shape, bc.storage, bc.shape, out.storage, shape);
   return record('where', [at, bt], out, (g) => [
     at.requiresGrad ? sumTo(where(cond, g, 0), at.shape) : null,
     bt.requiresGrad ? sumTo(where(cond, 0, g), bt.shape) : null,
@@ -152,7 +152,7 @@ function unaryRaw(op: UnaryOp, x: Tensor, float = true): Tensor {
   const dtype = float ? floatDtype(x.dtype) : x.dtype;
   const src = castRaw(x, dtype);
   const out = empty(x.shape, dtype);
-  backend().unary(op, src.data, out.data);
+  backend().unary(op, src.storage, out.storage);
   return out;
 }
 
@@ -230,7 +230,7 @@ const GRAD: Record<UnaryOp, readonly [Rule, boolean]> = {
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   const src = castRaw(x, floatDtype(x.dtype));
   const out = empty(x.shape, src.dtype);
-  backend().leakyRelu(src.data as Float32Array, slope, out.data as Float32Array);
+  backend().leakyRelu(src.storage as Float32Array, slope, out.storage as Float32Array);
   return record('leakyRelu', [x], out, (g) => [mul(g, where(gt(x, 0), 1, slope))]);
 }
 
@@ -238,17 +238,17 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
   if (min > max) throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
   const out = empty(x.shape, x.dtype);
-  backend().clamp(x.data, min, max, out.data);
+  backend().clamp(x.storage, min, max, out.storage);
   return record('clamp', [x], out, (g) => [mul(g, mul(ge(x, min), le(x, max)))]);
 }
 
 /** The same values (shared storage) cut from the graph. */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.data, x.shape);
+  return new Tensor(x.storage, x.shape);
 }
 
 export function clone(x: Tensor): Tensor {
   const out = empty(x.shape, x.dtype);
-  out.data.set(x.data);
+  backend().cast(x.storage, out.storage);
   return record('clone', [x], out, (g) => [g]);
 }

@@ -20,8 +20,15 @@ export interface CrossEntropyRowsOptions {
 }
 
 function extreme(op: 'min' | 'max', t: Tensor): number {
+  const host = backend().device !== undefined ? t.hostValues() : null;
+  if (host !== null) {
+    // Targets at hand on the host (a loader's batch): checked there, without a device round trip.
+    let v = op === 'min' ? Infinity : -Infinity;
+    for (const x of host) v = op === 'min' ? Math.min(v, x) : Math.max(v, x);
+    return v;
+  }
   const out = new Int32Array(1);
-  backend().reduce(op, t.data, [t.size], [0], out);
+  backend().reduce(op, t.storage, [t.size], [0], out);
   return out[0];
 }
 
@@ -60,17 +67,17 @@ export function crossEntropyRows(logits: Tensor, target: Tensor, o: CrossEntropy
   const dt = floatDtype(weight ? promote(logits.dtype, weight.dtype) : logits.dtype);
   const x = cast(logits, dt);
   const w = weight ? castRaw(weight, dt) : null;
-  const t = target.data as Int32Array;
+  const t = target.storage as Int32Array;
   const loss = empty([rows], dt);
   const probs = empty([rows, classes], dt);
   const be = backend();
-  be.crossEntropy(x.data as FloatData, t, w ? (w.data as FloatData) : null, rows, classes, ignoreIndex,
-    loss.data as FloatData, probs.data as FloatData);
+  be.crossEntropy(x.storage as FloatData, t, w ? (w.storage as FloatData) : null, rows, classes, ignoreIndex,
+    loss.storage as FloatData, probs.storage as FloatData);
   return record('crossEntropy', [x], loss, (g) => {
     const gl = castRaw(g, dt);
     const dx = empty([rows, classes], dt);
-    backend().crossEntropyBackward(probs.data as FloatData, t, w ? (w.data as FloatData) : null, gl.data as FloatData,
-      rows, classes, ignoreIndex, dx.data as FloatData);
+    backend().crossEntropyBackward(probs.storage as FloatData, t, w ? (w.storage as FloatData) : null, gl.storage as FloatData,
+      rows, classes, ignoreIndex, dx.storage as FloatData);
     return [dx];
   });
 }
@@ -104,16 +111,16 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   const out = empty(x.shape, dt);
   const mean = empty([rows], dt);
   const rstd = empty([rows], dt);
-  const fd = (t: Tensor | null): FloatData | null => (t ? (t.data as FloatData) : null);
-  backend().layerNorm(xf.data as FloatData, rows, n, fd(wf), fd(bf), eps, out.data as FloatData, mean.data as FloatData, rstd.data as FloatData);
+  const fd = (t: Tensor | null): FloatData | null => (t ? (t.storage as FloatData) : null);
+  backend().layerNorm(xf.storage as FloatData, rows, n, fd(wf), fd(bf), eps, out.storage as FloatData, mean.storage as FloatData, rstd.storage as FloatData);
   const inputs = [xf, ...(wf ? [wf] : []), ...(bf ? [bf] : [])];
   return record('layerNorm', inputs, out, (g) => {
     const gg = castRaw(g, dt);
     const dx = empty(x.shape, dt);
     const dw = wf?.requiresGrad ? empty(normalizedShape, dt) : null;
     const db = bf?.requiresGrad ? empty(normalizedShape, dt) : null;
-    backend().layerNormBackward(gg.data as FloatData, xf.data as FloatData, rows, n, fd(wf), mean.data as FloatData,
-      rstd.data as FloatData, dx.data as FloatData, fd(dw), fd(db));
+    backend().layerNormBackward(gg.storage as FloatData, xf.storage as FloatData, rows, n, fd(wf), mean.storage as FloatData,
+      rstd.storage as FloatData, dx.storage as FloatData, fd(dw), fd(db));
     return [dx, ...(wf ? [dw] : []), ...(bf ? [db] : [])];
   });
 }

@@ -9,6 +9,6 @@ import { mul } from './elementwise.js';
 import { sumTo } from './reduce.js';
 
 export function scaleGrad(x: Tensor, s: Tensor | number): Tensor {
-  const out = new Tensor(x.data, x.shape);
+  const out = new Tensor(x.storage, x.shape);
   return record('scaleGrad', [x], out, (g) => [sumTo(mul(g, s), x.shape)]);
 }

@@ -28,7 +28,7 @@ export function mm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const A = castRaw(a, dtype);
   const Bt = castRaw(b, dtype);
   const out = empty(batched ? [B, m, n] : [m, n], dtype);
-  backend().matmul(A.data as Float32Array, Bt.data as Float32Array, out.data as Float32Array, {
+  backend().matmul(A.storage as Float32Array, Bt.storage as Float32Array, out.storage as Float32Array, {
     batch: B, m, k, n, transA: ta, transB: tb, strideA: ar * ac, strideB: br * bc,
   });
   return record('matmul', [a, b], out, (g) => [

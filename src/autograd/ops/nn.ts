@@ -2,7 +2,7 @@
 import type { DropoutSpec, FloatData, WindowSpec } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { normAxis, shapeStr, sizeOf } from '../../backend/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, allocStorage } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { castRaw, exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
@@ -15,7 +15,7 @@ function softmaxGeneric(x: Tensor, dim: number, log: boolean): Tensor {
   const n = x.ndim === 0 ? 1 : x.shape[d];
   const inner = sizeOf(x.shape.slice(d + 1));
   const out = empty(x.shape, xf.dtype);
-  backend().softmax(xf.data as Float32Array, outer, n, inner, log, out.data as Float32Array);
+  backend().softmax(xf.storage as Float32Array, outer, n, inner, log, out.storage as Float32Array);
   return record(log ? 'logSoftmax' : 'softmax', [x], out, (g) => {
     if (log) return [sub(g, mul(exp(out), sum(g, d, { keepDim: true })))];
     return [mul(out, sub(g, sum(mul(g, out), d, { keepDim: true })))];
@@ -35,10 +35,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new RangeError(`gather: index shape ${shapeStr(index.shape)} does not fit input ${shapeStr(x.shape)} along dim ${d}`);
   }
   const out = empty(index.shape, x.dtype);
-  backend().gather(x.data, x.shape, d, index.data as Int32Array, index.shape, out.data);
+  backend().gather(x.storage, x.shape, d, index.storage as Int32Array, index.shape, out.storage);
   return record('gather', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().scatterAdd(g.data, index.shape, d, index.data as Int32Array, gx.data, x.shape);
+    backend().scatterAdd(g.storage, index.shape, d, index.storage as Int32Array, gx.storage, x.shape);
     return [gx];
   });
 }
@@ -56,10 +56,10 @@ export function unfold(x: Tensor, spec: WindowSpec, batchInner = false): Tensor 
   const l = sizeOf(spec.outSize);
   const xf = castRaw(x, floatDtype(x.dtype));
   const out = empty(batchInner ? [c * k, n, l] : [n, c * k, l], xf.dtype);
-  backend().im2col(xf.data as Float32Array, n, c, spec, out.data as Float32Array, batchInner);
+  backend().im2col(xf.storage as Float32Array, n, c, spec, out.storage as Float32Array, batchInner);
   return record('unfold', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().col2im(g.data as Float32Array, n, c, spec, gx.data as Float32Array, batchInner);
+    backend().col2im(g.storage as Float32Array, n, c, spec, gx.storage as Float32Array, batchInner);
     return [gx];
   });
 }
@@ -80,11 +80,11 @@ export function maxPool(x: Tensor, spec: WindowSpec): Tensor {
   const [n, c] = x.shape;
   const xf = castRaw(x, floatDtype(x.dtype));
   const out = empty([n, c, ...spec.outSize], xf.dtype);
-  const argmax = new Int32Array(out.size);
-  backend().maxPool(xf.data as Float32Array, n, c, spec, out.data as Float32Array, argmax);
+  const argmax = allocStorage('int32', out.size) as unknown as Int32Array;
+  backend().maxPool(xf.storage as Float32Array, n, c, spec, out.storage as Float32Array, argmax);
   return record('maxPool', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().maxPoolBackward(g.data as Float32Array, n, c, spec, argmax, gx.data as Float32Array);
+    backend().maxPoolBackward(g.storage as Float32Array, n, c, spec, argmax, gx.storage as Float32Array);
     return [gx];
   });
 }
@@ -96,10 +96,10 @@ export function avgPool(x: Tensor, spec: WindowSpec, scale: Float64Array): Tenso
   const [n, c] = x.shape;
   const xf = castRaw(x, floatDtype(x.dtype));
   const out = empty([n, c, ...spec.outSize], xf.dtype);
-  backend().avgPool(xf.data as Float32Array, n, c, spec, scale, out.data as Float32Array);
+  backend().avgPool(xf.storage as Float32Array, n, c, spec, scale, out.storage as Float32Array);
   return record('avgPool', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().avgPoolBackward(g.data as Float32Array, n, c, spec, scale, gx.data as Float32Array);
+    backend().avgPoolBackward(g.storage as Float32Array, n, c, spec, scale, gx.storage as Float32Array);
     return [gx];
   });
 }
@@ -121,17 +121,17 @@ export function conv(x: Tensor, weight: Tensor, spec: WindowSpec): Tensor {
   const xf = castRaw(x, dtype);
   const wf = castRaw(weight, dtype);
   const out = empty([n, cout, ...spec.outSize], dtype);
-  backend().convForward(xf.data as Float32Array, n, c, spec, wf.data as Float32Array, cout, out.data as Float32Array);
+  backend().convForward(xf.storage as Float32Array, n, c, spec, wf.storage as Float32Array, cout, out.storage as Float32Array);
   return record('conv', [x, weight], out, (g) => {
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (x.requiresGrad) {
       gx = empty(x.shape, g.dtype);
-      backend().convBackwardInput(wf.data as Float32Array, g.data as Float32Array, n, c, spec, cout, gx.data as Float32Array);
+      backend().convBackwardInput(wf.storage as Float32Array, g.storage as Float32Array, n, c, spec, cout, gx.storage as Float32Array);
     }
     if (weight.requiresGrad) {
       gw = empty(weight.shape, g.dtype);
-      backend().convBackwardWeight(xf.data as Float32Array, n, c, spec, g.data as Float32Array, cout, gw.data as Float32Array);
+      backend().convBackwardWeight(xf.storage as Float32Array, n, c, spec, g.storage as Float32Array, cout, gw.storage as Float32Array);
     }
     return [gx, gw];
   });
@@ -146,6 +146,6 @@ export function conv(x: Tensor, weight: Tensor, spec: WindowSpec): Tensor {
 export function keyedDropout(x: Tensor, spec: DropoutSpec): Tensor {
   const xf = castRaw(x, floatDtype(x.dtype));
   const out = empty(x.shape, xf.dtype);
-  backend().dropout(xf.data as FloatData, spec, out.data as FloatData);
+  backend().dropout(xf.storage as FloatData, spec, out.storage as FloatData);
   return record('dropout', [x], out, (g) => [keyedDropout(g, spec)]);
 }

@@ -6,7 +6,7 @@
 import type { WindowSpec } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { shapeStr } from '../../backend/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, allocStorage } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { castRaw } from './elementwise.js';
 import { empty, floatDtype } from './util.js';
@@ -25,11 +25,11 @@ export function maxPoolWithIndices(x: Tensor, spec: WindowSpec): PoolWithIndices
   const [n, c] = x.shape;
   const xf = castRaw(x, floatDtype(x.dtype));
   const out = empty([n, c, ...spec.outSize], xf.dtype);
-  const argmax = new Int32Array(out.size);
-  backend().maxPool(xf.data as Float32Array, n, c, spec, out.data as Float32Array, argmax);
+  const argmax = allocStorage('int32', out.size) as unknown as Int32Array;
+  backend().maxPool(xf.storage as Float32Array, n, c, spec, out.storage as Float32Array, argmax);
   const output = record('maxPool', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().maxPoolBackward(g.data as Float32Array, n, c, spec, argmax, gx.data as Float32Array);
+    backend().maxPoolBackward(g.storage as Float32Array, n, c, spec, argmax, gx.storage as Float32Array);
     return [gx];
   });
   return { output, indices: new Tensor(argmax, out.shape) };

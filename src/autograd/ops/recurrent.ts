@@ -10,7 +10,7 @@
 import type { DType, FloatData, MatmulSpec } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { shapeStr } from '../../backend/shape.js';
-import { Tensor, allocData } from '../../tensor/tensor.js';
+import { Tensor, allocData, allocStorage } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { castRaw } from './elementwise.js';
 import { empty, floatDtype, promote } from './util.js';
@@ -49,13 +49,13 @@ export function lstmCell(gates: Tensor, cPrev: Tensor): LstmCellState {
   const state = empty([2, B, H], dtype);
   const act = allocData(dtype, 5 * n) as FloatData;
   const sd = state.data as FloatData;
-  backend().lstmCell(g.data as FloatData, cp.data as FloatData, B, H, sd.subarray(n), sd.subarray(0, n), act);
+  backend().lstmCell(g.storage as FloatData, cp.storage as FloatData, B, H, sd.subarray(n), sd.subarray(0, n), act);
   record('lstmCell', [gates, cPrev], state, (grad) => {
     const gs = castRaw(grad, dtype).data as FloatData;
     const dGates = empty([B, 4 * H], dtype);
     const dCprev = cPrev.requiresGrad ? empty([B, H], dtype) : null;
-    backend().lstmCellBackward(act, cp.data as FloatData, gs.subarray(0, n), gs.subarray(n), B, H,
-      dGates.data as FloatData, dCprev ? (dCprev.data as FloatData) : null);
+    backend().lstmCellBackward(act, cp.storage as FloatData, gs.subarray(0, n), gs.subarray(n), B, H,
+      dGates.storage as FloatData, dCprev ? (dCprev.storage as FloatData) : null);
     return [castRaw(dGates, gates.dtype), dCprev ? castRaw(dCprev, cPrev.dtype) : null];
   });
   return { h: statePart(state, 0), c: statePart(state, 1) };
@@ -79,13 +79,13 @@ export function gruCell(xp: Tensor, hp: Tensor, hPrev: Tensor): Tensor {
   const hp0 = castRaw(hPrev, dtype);
   const out = empty([B, H], dtype);
   const act = allocData(dtype, 3 * B * H) as FloatData;
-  backend().gruCell(x.data as FloatData, p.data as FloatData, hp0.data as FloatData, B, H, out.data as FloatData, act);
+  backend().gruCell(x.storage as FloatData, p.storage as FloatData, hp0.storage as FloatData, B, H, out.storage as FloatData, act);
   return record('gruCell', [xp, hp, hPrev], out, (grad) => {
     const dXp = empty([B, 3 * H], dtype);
     const dHp = empty([B, 3 * H], dtype);
     const dHprev = hPrev.requiresGrad ? empty([B, H], dtype) : null;
-    backend().gruCellBackward(act, p.data as FloatData, hp0.data as FloatData, castRaw(grad, dtype).data as FloatData, B, H,
-      dXp.data as FloatData, dHp.data as FloatData, dHprev ? (dHprev.data as FloatData) : null);
+    backend().gruCellBackward(act, p.storage as FloatData, hp0.storage as FloatData, castRaw(grad, dtype).storage as FloatData, B, H,
+      dXp.storage as FloatData, dHp.storage as FloatData, dHprev ? (dHprev.storage as FloatData) : null);
     return [castRaw(dXp, xp.dtype), castRaw(dHp, hp.dtype), dHprev ? castRaw(dHprev, hPrev.dtype) : null];
   });
 }
@@ -119,7 +119,7 @@ function gemm(m: number, k: number, n: number, transA: boolean, transB: boolean)
  * 1..T−1 then h0), so that dW_hh = Σ_t dGates_tᵀ·h_{t−1} is one GEMM.
  */
 function previousStates(y: FloatData, h0: FloatData, T: number, n: number, reverse: boolean, dtype: DType): FloatData {
-  const hp = allocData(dtype, T * n) as FloatData;
+  const hp = allocStorage(dtype, T * n) as unknown as FloatData;
   if (reverse) {
     hp.set(y.subarray(n, T * n), 0);
     hp.set(h0, (T - 1) * n);
@@ -155,16 +155,16 @@ export function lstmSequence(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
   const n = B * H;
   const be = backend();
   const dtype = floatDtype(promote(promote(xp.dtype, whh.dtype), promote(h0.dtype, c0.dtype)));
-  const X = castRaw(xp, dtype).data as FloatData;
-  const W = castRaw(whh, dtype).data as FloatData;
-  const H0 = castRaw(h0, dtype).data as FloatData;
-  const C0 = castRaw(c0, dtype).data as FloatData;
+  const X = castRaw(xp, dtype).storage as FloatData;
+  const W = castRaw(whh, dtype).storage as FloatData;
+  const H0 = castRaw(h0, dtype).storage as FloatData;
+  const C0 = castRaw(c0, dtype).storage as FloatData;
   // y holds h_t for every t, then the last c: one output, viewed as output, h and c.
   const y = empty([T + 1, B, H], dtype);
-  const Y = y.data as FloatData;
-  const C = allocData(dtype, T * n) as FloatData;
-  const act = allocData(dtype, T * 5 * n) as FloatData;
-  const gates = allocData(dtype, 4 * n) as FloatData;
+  const Y = y.storage as FloatData;
+  const C = allocStorage(dtype, T * n) as unknown as FloatData;
+  const act = allocStorage(dtype, T * 5 * n) as unknown as FloatData;
+  const gates = allocStorage(dtype, 4 * n) as unknown as FloatData;
   const at = (k: number): number => (reverse ? T - 1 - k : k);
   let hPrev = H0;
   let cPrev = C0;
@@ -179,15 +179,15 @@ export function lstmSequence(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
   }
   Y.set(cPrev, T * n);
   record('lstmSequence', [xp, whh, h0, c0], y, (grad) => {
-    const G = castRaw(grad, dtype).data as FloatData;
+    const G = castRaw(grad, dtype).storage as FloatData;
     const dX = empty([T, B, 4 * H], dtype);
-    const DX = dX.data as FloatData;
-    const dh = allocData(dtype, n) as FloatData;
+    const DX = dX.storage as FloatData;
+    const dh = allocStorage(dtype, n) as unknown as FloatData;
     // Gradients reaching h_{t−1} and c_{t−1} from step t (the latter starts as that of the last c).
-    const dhRun = allocData(dtype, n) as FloatData;
-    let dc = allocData(dtype, n) as FloatData;
+    const dhRun = allocStorage(dtype, n) as unknown as FloatData;
+    let dc = allocStorage(dtype, n) as unknown as FloatData;
     dc.set(G.subarray(T * n));
-    let dcNext = allocData(dtype, n) as FloatData;
+    let dcNext = allocStorage(dtype, n) as unknown as FloatData;
     for (let k = T - 1; k >= 0; k--) {
       const t = at(k);
       const dG = DX.subarray(t * 4 * n, (t + 1) * 4 * n);
@@ -200,7 +200,7 @@ export function lstmSequence(xp: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
     let dW: Tensor | null = null;
     if (whh.requiresGrad) {
       dW = empty([4 * H, H], dtype);
-      be.matmul(DX, previousStates(Y, H0, T, n, reverse, dtype), dW.data as FloatData, gemm(4 * H, T * B, H, true, false));
+      be.matmul(DX, previousStates(Y, H0, T, n, reverse, dtype), dW.storage as FloatData, gemm(4 * H, T * B, H, true, false));
     }
     return [
       castRaw(dX, xp.dtype),
@@ -231,32 +231,32 @@ export function gruSequence(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Ten
   const be = backend();
   let dtype = floatDtype(promote(promote(xp.dtype, whh.dtype), h0.dtype));
   if (bhh) dtype = floatDtype(promote(dtype, bhh.dtype));
-  const X = castRaw(xp, dtype).data as FloatData;
-  const W = castRaw(whh, dtype).data as FloatData;
-  const H0 = castRaw(h0, dtype).data as FloatData;
+  const X = castRaw(xp, dtype).storage as FloatData;
+  const W = castRaw(whh, dtype).storage as FloatData;
+  const H0 = castRaw(h0, dtype).storage as FloatData;
   const bias = bhh ? castRaw(bhh, dtype) : null;
   const y = empty([T, B, H], dtype);
-  const Y = y.data as FloatData;
-  const HP = allocData(dtype, T * 3 * n) as FloatData;
-  const act = allocData(dtype, T * 3 * n) as FloatData;
+  const Y = y.storage as FloatData;
+  const HP = allocStorage(dtype, T * 3 * n) as unknown as FloatData;
+  const act = allocStorage(dtype, T * 3 * n) as unknown as FloatData;
   const at = (k: number): number => (reverse ? T - 1 - k : k);
   const prevOf = (k: number): FloatData => (k === 0 ? H0 : Y.subarray(at(k - 1) * n, (at(k - 1) + 1) * n));
   for (let k = 0; k < T; k++) {
     const t = at(k);
     const hp = HP.subarray(t * 3 * n, (t + 1) * 3 * n);
     be.matmul(prevOf(k), W, hp, gemm(B, H, 3 * H, false, true));
-    if (bias) be.binary('add', hp, [B, 3 * H], bias.data, [3 * H], hp, [B, 3 * H]);
+    if (bias) be.binary('add', hp, [B, 3 * H], bias.storage, [3 * H], hp, [B, 3 * H]);
     be.gruCell(X.subarray(t * 3 * n, (t + 1) * 3 * n), hp, prevOf(k), B, H, Y.subarray(t * n, (t + 1) * n), act.subarray(t * 3 * n, (t + 1) * 3 * n));
   }
   const inputs = bhh ? [xp, whh, h0, bhh] : [xp, whh, h0];
   record('gruSequence', inputs, y, (grad) => {
-    const G = castRaw(grad, dtype).data as FloatData;
+    const G = castRaw(grad, dtype).storage as FloatData;
     const dX = empty([T, B, 3 * H], dtype);
-    const DX = dX.data as FloatData;
-    const DHP = allocData(dtype, T * 3 * n) as FloatData;
-    const dh = allocData(dtype, n) as FloatData;
-    const direct = allocData(dtype, n) as FloatData;
-    const dhRun = allocData(dtype, n) as FloatData; // gradient reaching h_{t−1} from step t
+    const DX = dX.storage as FloatData;
+    const DHP = allocStorage(dtype, T * 3 * n) as unknown as FloatData;
+    const dh = allocStorage(dtype, n) as unknown as FloatData;
+    const direct = allocStorage(dtype, n) as unknown as FloatData;
+    const dhRun = allocStorage(dtype, n) as unknown as FloatData; // gradient reaching h_{t−1} from step t
     for (let k = T - 1; k >= 0; k--) {
       const t = at(k);
       const dHp = DHP.subarray(t * 3 * n, (t + 1) * 3 * n);
@@ -271,12 +271,12 @@ export function gruSequence(xp: Tensor, whh: Tensor, bhh: Tensor | null, h0: Ten
     let dW: Tensor | null = null;
     if (whh.requiresGrad) {
       dW = empty([3 * H, H], dtype);
-      be.matmul(DHP, previousStates(Y, H0, T, n, reverse, dtype), dW.data as FloatData, gemm(3 * H, T * B, H, true, false));
+      be.matmul(DHP, previousStates(Y, H0, T, n, reverse, dtype), dW.storage as FloatData, gemm(3 * H, T * B, H, true, false));
     }
     let dB: Tensor | null = null;
     if (bhh?.requiresGrad) {
       dB = empty([3 * H], dtype);
-      be.reduce('sum', DHP, [T * B, 3 * H], [0], dB.data);
+      be.reduce('sum', DHP, [T * B, 3 * H], [0], dB.storage);
     }
     const grads = [
       castRaw(dX, xp.dtype),

@@ -49,7 +49,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   if (!s || !sameShape(s, shape)) throw new RangeError(`broadcastTo: cannot broadcast ${shapeStr(x.shape)} to ${shapeStr(shape)}`);
   const out = empty(shape, x.dtype);
   const zero = empty([], x.dtype);
-  backend().binary('add', x.data, x.shape, zero.data, [], out.data, shape);
+  backend().binary('add', x.storage, x.shape, zero.storage, [], out.storage, shape);
   return record('broadcastTo', [x], out, (g) => [sumTo(g, x.shape)]);
 }
 
@@ -66,7 +66,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
 
 function reduceRaw(op: 'sum' | 'max' | 'min' | 'prod', x: Tensor, axes: number[], keepDim: boolean): Tensor {
   const out = empty(reducedShape(x.shape, axes, keepDim), x.dtype);
-  backend().reduce(op, x.data, x.shape, axes, out.data);
+  backend().reduce(op, x.storage, x.shape, axes, out.storage);
   return out;
 }
 
@@ -87,7 +87,7 @@ export function mean(x: Tensor, dims?: Dims, opts: ReduceOptions = {}): Tensor {
 
 function castFloat(x: Tensor): Tensor {
   const out = empty(x.shape, floatDtype(x.dtype));
-  backend().cast(x.data, out.data);
+  backend().cast(x.storage, out.storage);
   return out;
 }
 
@@ -126,7 +126,7 @@ function argOp(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keep
   const axis = normAxis(dim, x.ndim, op);
   if (x.shape[axis] === 0) throw new RangeError(`${op}: dim ${axis} has size 0`);
   const out = empty(reducedShape(x.shape, [axis], keepDim), 'int32');
-  backend().argReduce(op, x.data, x.shape, axis, out.data as Int32Array);
+  backend().argReduce(op, x.storage, x.shape, axis, out.storage as Int32Array);
   return out;
 }
 

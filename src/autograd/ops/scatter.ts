@@ -22,10 +22,10 @@ export function scatterAddNew(src: Tensor, dim: number, index: Tensor, shape: re
     if (idx[i] < 0 || idx[i] >= shape[d]) throw new RangeError(`scatterAddNew: index ${idx[i]} at position ${i} is outside [0, ${shape[d]}) along dim ${d}`);
   }
   const out = empty(shape, src.dtype);
-  backend().scatterAdd(src.data, index.shape, d, idx, out.data, shape);
+  backend().scatterAdd(src.storage, index.shape, d, idx, out.storage, shape);
   return record('scatterAdd', [src], out, (g) => {
     const gs = empty(src.shape, g.dtype);
-    backend().gather(g.data, shape, d, idx, index.shape, gs.data);
+    backend().gather(g.storage, shape, d, idx, index.shape, gs.storage);
     return [gs];
   });
 }

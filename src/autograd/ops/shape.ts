@@ -28,7 +28,7 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const s = resolveShape(x, shape);
   if (sameShape(s, x.shape)) return x;
-  const out = new Tensor(x.data, s);
+  const out = new Tensor(x.storage, s);
   return record('reshape', [x], out, (g) => [reshape(g, x.shape)]);
 }
 
@@ -66,7 +66,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (perm.every((p, i) => p === i)) return x;
   const shape = perm.map((p) => x.shape[p]);
   const out = empty(shape, x.dtype);
-  backend().permute(x.data, x.shape, perm, out.data);
+  backend().permute(x.storage, x.shape, perm, out.storage);
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => { inv[p] = i; });
   return record('permute', [x], out, (g) => [permute(g, inv)]);
@@ -111,7 +111,7 @@ export function slice(x: Tensor, ranges: readonly (Range | null)[]): Tensor {
   }
   if (sameShape(shape, x.shape)) return x;
   const out = empty(shape, x.dtype);
-  backend().sliceCopy(x.data, x.shape, begin, step, out.data, shape);
+  backend().sliceCopy(x.storage, x.shape, begin, step, out.storage, shape);
   return record('slice', [x], out, (g) => [{ kind: 'slice', src: g, begin, step }]);
 }
 
@@ -157,10 +157,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   const shape = [...x.shape];
   shape[d] = idx.length;
   const out = empty(shape, x.dtype);
-  backend().indexSelect(x.data, outer, size, inner, idx, out.data);
+  backend().indexSelect(x.storage, outer, size, inner, idx, out.storage);
   return record('indexSelect', [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    backend().indexAdd(g.data, outer, size, inner, idx, gx.data);
+    backend().indexAdd(g.storage, outer, size, inner, idx, gx.storage);
     return [gx];
   });
 }
@@ -186,7 +186,7 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
     const begin = shape.map(() => 0);
     begin[d] = off;
     begins.push(off);
-    backend().sliceAdd(t.data, t.shape, out.data, shape, begin, ones);
+    backend().sliceAdd(t.storage, t.shape, out.storage, shape, begin, ones);
     off += t.shape[d];
   }
   return record('cat', [...xs], out, (g) => xs.map((t, i) => (t.requiresGrad ? narrow(g, d, begins[i], t.shape[d]) : null)));

@@ -1,6 +1,6 @@
 /** Small helpers shared by the op files: operand conversion, dtype promotion, output allocation. */
 import type { DType, Shape } from '../../backend/backend.js';
-import { Tensor, allocData } from '../../tensor/tensor.js';
+import { Tensor, allocData, allocStorage } from '../../tensor/tensor.js';
 import { sizeOf } from '../../backend/shape.js';
 
 export type TensorLike = Tensor | number;
@@ -22,7 +22,7 @@ export function asTensor(x: TensorLike, like: Tensor): Tensor {
 }
 
 export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocData(dtype, sizeOf(shape)), shape);
+  return new Tensor(allocStorage(dtype, sizeOf(shape)), shape);
 }
 
 export function floatDtype(d: DType): DType {

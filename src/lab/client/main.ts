@@ -82,6 +82,17 @@ for (const b of LAB_BACKENDS) {
   opt.disabled = why !== null;
   if (why) opt.title = why;
   backendIn.add(opt);
+  // A backend that must ask the browser (the GPU's adapter) relabels or disables its entry when it knows.
+  if (!why && b.probe) {
+    void b.probe().then((p) => {
+      if ('label' in p) opt.text = p.label;
+      else {
+        opt.text = `${b.label} (unavailable)`;
+        opt.title = p.unavailable;
+        opt.disabled = true;
+      }
+    });
+  }
 }
 const askedBackend = params.get('backend');
 const askedEntry = askedBackend === null ? undefined : LAB_BACKENDS.find((b) => b.name === askedBackend);

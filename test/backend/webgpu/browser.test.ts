@@ -1,0 +1,97 @@
+/**
+ * The webgpu backend in Chromium (Debian's, through playwright-core) on its bundled SwiftShader:
+ * a page served from dist/ opens navigator.gpu with `await useWebGPU()` and runs the primitives
+ * against the js reference, the named error of a synchronous read on the page's main thread, and
+ * a small fit() (page-cases.ts); then, from a module Worker of the (cross-origin isolated) page,
+ * the same backend with synchronous reads (its device in a Worker of its own). Skipped, saying why, when chromium or its WebGPU adapter is missing.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const CHROMIUM = '/usr/bin/chromium';
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.wasm': 'application/wasm' };
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>webgpu backend</title>
+<script type="module">
+window.runCases = async () => {
+  if (!navigator.gpu) return { skip: 'navigator.gpu is missing' };
+  if (!(await navigator.gpu.requestAdapter())) return { skip: 'navigator.gpu found no adapter' };
+  const m = await import('/test/backend/webgpu/page-cases.js');
+  return m.runPageCases();
+};
+window.runWorker = () => new Promise((resolve) => {
+  if (!crossOriginIsolated) { resolve({ skip: 'the page is not cross-origin isolated' }); return; }
+  const w = new Worker('/test/backend/webgpu/worker-entry.js', { type: 'module' });
+  w.onmessage = (e) => { resolve(e.data); w.terminate(); };
+  w.onerror = (e) => resolve({ results: [{ name: 'worker', error: e.message }] });
+});
+</script>`;
+
+function serve(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    // Cross-origin isolated (SharedArrayBuffer, Atomics.wait in Workers), as the lab serves its page.
+    res.setHeader('cross-origin-opener-policy', 'same-origin');
+    res.setHeader('cross-origin-embedder-policy', 'require-corp');
+    if (path === '/') {
+      res.setHeader('content-type', 'text/html');
+      res.end(PAGE);
+      return;
+    }
+    const file = normalize(join(DIST, path));
+    if (!file.startsWith(DIST + sep)) { res.statusCode = 403; res.end(); return; }
+    readFile(file).then((body) => {
+      res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+      res.end(body);
+    }, () => { res.statusCode = 404; res.end(); });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+test('webgpu backend in Chromium: primitives vs js, async reads and fit() on the page; synchronous reads from a Worker', { timeout: 600_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  const server = await serve();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const port = (server.address() as { port: number }).port;
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => typeof (window as unknown as { runCases?: unknown }).runCases === 'function');
+    const r = await page.evaluate(() => (window as unknown as { runCases: () => Promise<unknown> }).runCases()) as
+      { skip?: string; adapter?: string; results?: { name: string; error: string | null }[] };
+    if (r.skip) {
+      t.skip(`webgpu in Chromium skipped: ${r.skip}`);
+      return;
+    }
+    const results = r.results ?? [];
+    const failed = results.filter((x) => x.error);
+    console.log(`webgpu backend in Chromium (${r.adapter}), page main thread: ${results.length - failed.length}/${results.length} cases pass`);
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    if (failed.length || results.length < 6) throw new Error(failed.map((x) => `${x.name}: ${x.error}`).join('\n') || `only ${results.length} cases ran`);
+    const w = await page.evaluate(() => (window as unknown as { runWorker: () => Promise<unknown> }).runWorker()) as
+      { skip?: string; adapter?: string; results?: { name: string; error: string | null }[] };
+    if (w.skip) throw new Error(`the Worker part could not run: ${w.skip}`);
+    const wr = w.results ?? [];
+    const wf = wr.filter((x) => x.error);
+    console.log(`webgpu backend in Chromium, from a Worker (synchronous reads): ${wr.length - wf.length}/${wr.length} cases pass`);
+    if (wf.length || wr.length < 2) throw new Error(wf.map((x) => `${x.name}: ${x.error}`).join('\n') || `only ${wr.length} Worker cases ran`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
