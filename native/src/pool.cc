@@ -41,11 +41,21 @@ void Pool::stop() {
 
 int Pool::configure(int threads) {
   std::lock_guard<std::mutex> run(run_mu_);
-  stop();
   if (threads < 1) threads = 1;
+  // Fewer threads than are running: the workers stay, and only the first threads − 1 take part
+  // (switching between a 1-thread and a 2-thread backend over one addon, as the bench does, then
+  // costs no thread start: a new thread starts on a CPU of the scheduler's choosing, often its
+  // creator's, and ran the next products at 1-thread speed).
+  if (!workers_.empty() && threads <= 1 + int(workers_.size())) {
+    active_.store(threads);
+    nthreads_ = threads;
+    return nthreads_;
+  }
+  stop();
   cpu_.reset(new std::atomic<int>[size_t(threads)]);
   for (int t = 0; t < threads; t++) cpu_[t].store(-1);
   ncpu_slots_ = threads;
+  active_.store(threads);
   for (int t = 1; t < threads; t++) {
     try {
       workers_.emplace_back(&Pool::worker, this, t, gen_.load());
@@ -54,6 +64,7 @@ int Pool::configure(int threads) {
     }
   }
   nthreads_ = 1 + int(workers_.size());
+  active_.store(nthreads_);
   return nthreads_;
 }
 
@@ -79,6 +90,38 @@ bool Pool::shares_cpu(int tid) const {
   return false;
 }
 
+// Moves the calling thread off `cpu` to another CPU it may run on, then gives it back every CPU
+// it had: the scheduler migrates it at once and does not move it back by itself. Used by a
+// worker that finds itself on its caller's CPU: wake-up placement puts a woken worker next to the
+// thread that woke it, and the load balancer takes several milliseconds to separate two busy
+// threads (measured: 2-thread products at 1-thread speed for 10-30 products after an idle pause).
+// Not done when the pool has more threads than CPUs (sharing is then unavoidable).
+static bool move_off(int cpu, int threads) {
+#if defined(__linux__)
+  if (cpu < 0) return false;
+  cpu_set_t all;
+  if (sched_getaffinity(0, sizeof all, &all) != 0) return false;
+  if (!CPU_ISSET(cpu, &all) || CPU_COUNT(&all) < 2 || CPU_COUNT(&all) < threads) return false;
+  cpu_set_t other = all;
+  CPU_CLR(cpu, &other);
+  if (sched_setaffinity(0, sizeof other, &other) != 0) return false;
+  sched_setaffinity(0, sizeof all, &all);
+  return true;
+#else
+  (void)cpu;
+  (void)threads;
+  return false;
+#endif
+}
+
+// A worker on its caller's CPU moves off it; where it cannot, it yields (so that it does not take
+// the CPU from the caller that feeds it).
+void Pool::separate(int tid) {
+  if (!shares_cpu(tid)) return;
+  if (!move_off(current_cpu(), ncpu_slots_)) std::this_thread::yield();
+  note_cpu(tid);
+}
+
 static void work(Job& j, int tid) {
   in_job = true;
   for (;;) {
@@ -102,11 +145,11 @@ void Pool::worker(int tid, uint64_t seen) {
     // (yielding there would hand the CPU to other processes and the next product would start
     // without this worker).
     int spins = 0;
-    while (gen_.load(std::memory_order_acquire) == seen && spins < 20000) {
+    while (gen_.load(std::memory_order_acquire) == seen && spins < 20000 && tid < active_.load(std::memory_order_relaxed)) {
       GRADLAB_PAUSE();
       if ((++spins & 127) == 0) {
         note_cpu(tid);
-        if (shares_cpu(tid)) std::this_thread::yield();
+        separate(tid);
       }
     }
     std::shared_ptr<Job> j;
@@ -122,7 +165,9 @@ void Pool::worker(int tid, uint64_t seen) {
       j = job_;
     }
     // A job already finished has no chunk left: nothing of it (nor its caller's stack) is touched.
+    if (tid >= active_.load()) continue;  // not taking part at the configured thread count
     note_cpu(tid);
+    separate(tid);
     if (j) work(*j, tid);
   }
 }
@@ -133,7 +178,7 @@ void Pool::run(int64_t total, int64_t grain, RangeFn fn, void* ctx) {
     return;
   }
   std::lock_guard<std::mutex> run(run_mu_);
-  if (workers_.empty()) {
+  if (workers_.empty() || active_.load() <= 1) {
     fn(ctx, 0, total, 0);
     return;
   }

@@ -41,7 +41,10 @@ class Pool {
   void worker(int tid, uint64_t seen);
   void note_cpu(int tid);
   bool shares_cpu(int tid) const;
+  void separate(int tid);
   int nthreads_ = 1;
+  // Threads taking part in jobs (the caller counts): at most 1 + workers_.size().
+  std::atomic<int> active_{1};
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> gen_{0};
   std::atomic<bool> stop_{false};
