@@ -94,7 +94,9 @@ export function where(
 }
 
 export function cast(x: Data, out: Data): void {
-  if (out instanceof Int32Array) for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]);
+  // Same type: a plain copy (what clones and gradient copies are).
+  if (x.constructor === out.constructor) (out as Float32Array).set(x as Float32Array);
+  else if (out instanceof Int32Array) for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]);
   else for (let i = 0; i < x.length; i++) out[i] = x[i];
 }
 
