@@ -11,20 +11,9 @@
 import type {
   AdamStep, AdamTensors, Data, DeviceHooks, DropoutSpec, FloatData, FusedKernels, Primitives, SgdStep, SgdTensors, WindowSpec,
 } from './backend.js';
+import { dropoutHash } from './js/nn.js';
 
 const prod = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
-
-/** triple32 (C. Wellons' hash-prospector), as backend/js/nn.ts: the dropout mask's hash. */
-function triple32(x: number): number {
-  x ^= x >>> 17;
-  x = Math.imul(x, 0xed5ad4bb);
-  x ^= x >>> 11;
-  x = Math.imul(x, 0xac4c1b51);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x31848bab);
-  x ^= x >>> 14;
-  return x >>> 0;
-}
 
 /**
  * The fused group from p's primitives. On a device backend (p.device), every temporary array is
@@ -365,7 +354,7 @@ export function composeFused(p: Primitives & { readonly device?: DeviceHooks }):
     const k1 = spec.key1 | 0;
     // The mask is the one part with no primitive: a pure function of the index and the key.
     const mask = host(x, x.length);
-    for (let i = 0; i < x.length; i++) mask[i] = triple32(triple32(i ^ k0) ^ k1) < limit ? scale : 0;
+    for (let i = 0; i < x.length; i++) mask[i] = dropoutHash(i, k0, k1) < limit ? scale : 0;
     ew('mul', x, mask, out);
   }
 

@@ -10,17 +10,15 @@
  * libvulkan or the driver; chromium). The worst error of each kernel is printed.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FUSED_KERNELS } from '../../src/backend/backend.js';
 import * as K from '../../src/backend/webgpu/kernels/fused.js';
 import { fusedCases, useDevice, worstReport } from './webgpu-fused-cases.js';
+import { serveDist } from './webgpu/serve-dist.js';
+import { SWIFTSHADER_ICD, useSwiftShaderIfUnset } from './webgpu/util.js';
 
-const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const ICD = SWIFTSHADER_ICD;
 const CHROMIUM = '/usr/bin/chromium';
 
 /** Dawn's GPU object: must stay referenced while its device lives (its instance is freed with it). */
@@ -28,7 +26,7 @@ let gpuRoot: GPU | null = null;
 
 /** A device in this process, or the one-line reason there is none. */
 async function openDevice(): Promise<GPUDevice | string> {
-  if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
+  useSwiftShaderIfUnset();
   let mod: { create: (o: string[]) => GPU; globals: object };
   try {
     mod = (await import('webgpu' as string)) as typeof mod;
@@ -65,8 +63,6 @@ if (typeof opened === 'string') {
 // ---------------------------------------------------------------- the same cases in Chromium
 
 /** dist/ (the compiled tree: dist/src, dist/test), served to the page. */
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>webgpu fused kernels</title>
 <script type="module">
@@ -87,24 +83,6 @@ window.runFused = async () => {
 };
 </script>`;
 
-/** Serves PAGE at / and files under DIST (nothing outside it). */
-function serve(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/') {
-      res.setHeader('content-type', 'text/html');
-      res.end(PAGE);
-      return;
-    }
-    const file = normalize(join(DIST, path));
-    if (!file.startsWith(DIST + sep)) { res.statusCode = 403; res.end(); return; }
-    readFile(file).then((body) => {
-      res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-      res.end(body);
-    }, () => { res.statusCode = 404; res.end(); });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 test('webgpu fused kernels vs js in Chromium (navigator.gpu on SwiftShader)', async (t) => {
   if (!existsSync(CHROMIUM)) {
@@ -112,7 +90,7 @@ test('webgpu fused kernels vs js in Chromium (navigator.gpu on SwiftShader)', as
     return;
   }
   const { chromium } = await import('playwright-core');
-  const server = await serve();
+  const server = await serveDist(PAGE);
   const browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -6,15 +6,10 @@
  * the same backend with synchronous reads (its device in a Worker of its own). Skipped, saying why, when chromium or its WebGPU adapter is missing.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { serveDist } from './serve-dist.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.wasm': 'application/wasm' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>webgpu backend</title>
 <script type="module">
@@ -32,26 +27,6 @@ window.runWorker = () => new Promise((resolve) => {
 });
 </script>`;
 
-function serve(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    // Cross-origin isolated (SharedArrayBuffer, Atomics.wait in Workers), as the lab serves its page.
-    res.setHeader('cross-origin-opener-policy', 'same-origin');
-    res.setHeader('cross-origin-embedder-policy', 'require-corp');
-    if (path === '/') {
-      res.setHeader('content-type', 'text/html');
-      res.end(PAGE);
-      return;
-    }
-    const file = normalize(join(DIST, path));
-    if (!file.startsWith(DIST + sep)) { res.statusCode = 403; res.end(); return; }
-    readFile(file).then((body) => {
-      res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-      res.end(body);
-    }, () => { res.statusCode = 404; res.end(); });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 test('webgpu backend in Chromium: primitives vs js, async reads and fit() on the page; synchronous reads from a Worker', { timeout: 600_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
@@ -59,7 +34,7 @@ test('webgpu backend in Chromium: primitives vs js, async reads and fit() on the
     return;
   }
   const { chromium } = await import('playwright-core');
-  const server = await serve();
+  const server = await serveDist(PAGE, { isolate: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
