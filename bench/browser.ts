@@ -24,15 +24,13 @@ import { GRADLAB } from './gradlab.js';
 import { profile, timedBackend, type KernelTime, type Profile } from './profile.js';
 import { registerBackend, setBackend } from '../src/backend/index.js';
 import { wasmBackend } from '../src/backend/wasm/index.js';
+import { benchArgs } from './args.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
+const { arg, flag } = benchArgs('bench/browser', ['threads', 'reps', 'rounds'], ['profile']);
 const threads = Number(arg('threads', '2'));
 const reps = Number(arg('reps', '5'));
 const rounds = Number(arg('rounds', '3'));
-const wantProfile = process.argv.includes('--profile');
+const wantProfile = flag('profile');
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 

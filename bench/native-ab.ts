@@ -13,11 +13,9 @@ import { registerBackend, setBackend } from '../src/backend/index.js';
 import { createNativeBackend, loadNativeAddon, type NativeAddon } from '../src/backend/native/index.js';
 import { parseThreads } from '../src/backend/threads.js';
 import { GRADLAB } from './gradlab.js';
+import { benchArgs } from './args.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
+const { arg } = benchArgs('bench/native-ab', ['addon', 'only', 'rounds', 'threads'], []);
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
 

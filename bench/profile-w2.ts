@@ -6,11 +6,9 @@ import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { registerBackend, setBackend } from '../src/backend/index.js';
 import { GRADLAB } from './gradlab.js';
 import { profile, timedBackend, type KernelTime } from './profile.js';
+import { benchArgs } from './args.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
+const { arg } = benchArgs('bench/profile-w2', ['threads', 'units'], []);
 const threads = Number(arg('threads', '2'));
 const units = Number(arg('units', '5'));
 const times = new Map<string, KernelTime>();

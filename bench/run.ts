@@ -22,6 +22,7 @@ import { createNativeBackend, loadNativeAddon } from '../src/backend/native/inde
 import { GRADLAB, type Runner } from './gradlab.js';
 import { formatReport, type Report, type Cell } from './report.js';
 import { profile, timedBackend, type KernelTime } from './profile.js';
+import { benchArgs } from './args.js';
 
 /** Pause before every timed run (see the NOTE where it is used). */
 const QUIET_MS = 250;
@@ -30,10 +31,7 @@ const PRIMER_BELOW_MS = 100;
 
 const WORKLOADS = ['W1-256', 'W1-512', 'W1-1024', 'W2', 'W3', 'W4', 'W4-4h', 'W4F', 'W5', 'W5F'];
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
+const { arg, flag } = benchArgs('bench/run', ['budget', 'only', 'reps', 'skip'], ['no-profile']);
 
 interface System {
   id: string;
@@ -143,7 +141,7 @@ async function main(): Promise<void> {
   registerBackend(all);
   registerBackend(createWasmBackend({ threads: 1 }, 'wasm-bench-1'));
   const threads = all.threads();
-  const doProfile = !process.argv.includes('--no-profile');
+  const doProfile = !flag('no-profile');
   const kernelTimes = new Map<string, KernelTime>();
   const native = loadNativeAddon();
   const notes: string[] = [];

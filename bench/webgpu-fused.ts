@@ -13,11 +13,12 @@ import { jsBackend as js } from '../src/backend/js/index.js';
 import { GpuRun } from '../src/backend/webgpu/run.js';
 import * as K from '../src/backend/webgpu/kernels/fused.js';
 import { isSoftwareDevice } from '../src/backend/webgpu/kernels/wgsl.js';
+import { benchArgs } from './args.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const argv = process.argv.slice(2);
-const reps = Number(argv[argv.indexOf('--reps') + 1]) > 0 && argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 5;
-const withJs = !argv.includes('--no-js');
+const { arg, flag } = benchArgs('bench/webgpu-fused', ['reps'], ['no-js']);
+const reps = Number(arg('reps', '5')) > 0 ? Number(arg('reps', '5')) : 5;
+const withJs = !flag('no-js');
 
 if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
 let dawn: { create: (o: string[]) => GPU; globals: object };

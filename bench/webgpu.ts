@@ -18,12 +18,9 @@ import { createNativeBackend, loadNativeAddon } from '../src/backend/native/inde
 import { type WebGpuBackend, createWebGpuBackend } from '../src/backend/webgpu/index.js';
 import { GRADLAB } from './gradlab.js';
 import { uniform } from './data.js';
+import { benchArgs } from './args.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+const { arg, flag } = benchArgs('bench/webgpu', ['only', 'reps', 'sgemm'], ['no-native', 'no-torch']);
 
 const only = arg('only', 'sgemm,W2,W3,W4,W5').split(',').map((s) => s.trim()).filter(Boolean);
 const n = Number(arg('sgemm', '4096'));
