@@ -9,7 +9,7 @@
  * The same file is a Node worker_thread (its init in workerData) and a browser module Web Worker
  * (its init in the first message): it imports no Node built-in.
  */
-import { GEN, READY, SLEEPERS, SPIN_MS, drain, type RangeFn, type WorkerInit } from './pool.js';
+import { GEN, READY, SLEEPERS, SPIN_MS, drain, spin, type RangeFn, type WorkerInit } from './pool.js';
 
 interface WorkerThreads { workerData: unknown }
 
@@ -38,8 +38,8 @@ function loop(ctrl: Int32Array, fns: RangeFn[], tid: number): never {
   for (;;) {
     let g = Atomics.load(ctrl, GEN);
     if (g === seen) {
-      const t0 = performance.now();
-      while ((g = Atomics.load(ctrl, GEN)) === seen && performance.now() - t0 < SPIN_MS);
+      spin(() => Atomics.load(ctrl, GEN) === seen, SPIN_MS);
+      g = Atomics.load(ctrl, GEN);
       if (g === seen) {
         Atomics.add(ctrl, SLEEPERS, 1);
         // NOTE: wait on `seen`, the value just tested: if a job was published since, this returns at once.
