@@ -3,7 +3,7 @@ import './methods.js';
 export { backward, retainGrad, topoOrder } from './engine.js';
 export type { BackwardOptions } from './engine.js';
 export { isGradEnabled, noGrad, enableGrad, setGradEnabled } from './grad-mode.js';
-export { record, needsGrad } from './record.js';
+export { recordExternal as record, needsGrad } from './record.js';
 export type { BackwardRule } from './record.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';

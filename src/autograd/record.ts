@@ -22,3 +22,15 @@ export function record(op: string, inputs: Tensor[], out: Tensor, backward: Back
   }
   return out;
 }
+
+/**
+ * `record` as exported to users: the same, with the node marked external (GradNode.external), so
+ * that the engine never pools the arrays such a rule receives or returns.
+ */
+export function recordExternal(op: string, inputs: Tensor[], out: Tensor, backward: BackwardRule): Tensor {
+  if (needsGrad(...inputs)) {
+    out.requiresGrad = true;
+    out.gradFn = { op, inputs, backward, external: true };
+  }
+  return out;
+}

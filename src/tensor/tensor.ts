@@ -13,6 +13,7 @@ import type { DType, Data, DeviceArray, Shape } from '../backend/backend.js';
 import { isDeviceArray } from '../backend/backend.js';
 import { backend } from '../backend/index.js';
 import { shapeStr, sizeOf, stridesOf } from '../backend/shape.js';
+import { isTracked, recycleArray, takeArray } from './buffer-pool.js';
 
 /**
  * A gradient that is zero except in a strided window: what slicing's backward returns. The
@@ -39,6 +40,12 @@ export interface GradNode {
    * Set to null once the graph is freed after backward().
    */
   backward: ((grad: Tensor) => (Tensor | SliceGrad | null)[]) | null;
+  /**
+   * Set for rules recorded through the public `record` (code outside gradlab): the engine cannot
+   * know whether such a rule keeps the gradient it got or the ones it returns, so it never gives
+   * their arrays back to the buffer pool.
+   */
+  readonly external?: boolean;
 }
 
 export function dtypeOf(data: Data | DeviceArray): DType {
@@ -48,10 +55,9 @@ export function dtypeOf(data: Data | DeviceArray): DType {
   return 'int32';
 }
 
+/** A zero-filled host array (reused from the buffer pool when one of that size is free). */
 export function allocData(dtype: DType, n: number): Data {
-  if (dtype === 'float32') return new Float32Array(n);
-  if (dtype === 'float64') return new Float64Array(n);
-  return new Int32Array(n);
+  return takeArray(dtype, n);
 }
 
 /**
@@ -144,6 +150,14 @@ export class Tensor {
     return this.dev as unknown as Data;
   }
 
+  /**
+   * The host array when the values live only there (CPU backends), else null; reads nothing
+   * back. For the engine's buffer bookkeeping (buffer-pool.ts).
+   */
+  get hostArray(): Data | null {
+    return this.dev === null ? this.host : null;
+  }
+
   /** True while the values live on a device (webgpu) rather than in a host array. */
   get onDevice(): boolean {
     return this.dev !== null;
@@ -225,3 +239,13 @@ export class Tensor {
 }
 
 export type NestedArray = number | NestedArray[];
+
+/**
+ * Gives a temporary's host array back to the buffer pool. Only for a tensor its caller made and
+ * that nothing else can reach (a backward rule's intermediate it does not return); as a safety
+ * net, only arrays allocated during the backward() in progress are taken.
+ */
+export function recycleTemp(t: Tensor): void {
+  const a = t.hostArray;
+  if (a !== null && isTracked(a.buffer)) recycleArray(a);
+}

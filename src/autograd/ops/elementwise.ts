@@ -5,7 +5,7 @@
 import type { BinaryOp, Shape, UnaryOp } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { shapeStr, tryBroadcastShapes } from '../../backend/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, recycleTemp } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { sumTo } from './reduce.js';
 import { TensorLike, asTensor, empty, floatDtype, promote } from './util.js';
@@ -210,7 +210,12 @@ const GRAD: Record<UnaryOp, readonly [Rule, boolean]> = {
   tanh: [(_x, o, g) => mul(g, sub(1, square(o))), true],
   sigmoid: [(_x, o, g) => mul(g, mul(o, sub(1, o))), true],
   // NOTE: relu'(0) = 0, as in PyTorch.
-  relu: [(x, _o, g) => mul(g, unaryRaw('step', x)), false],
+  relu: [(x, _o, g) => {
+    const mask = unaryRaw('step', x);
+    const gx = mul(g, mask);
+    recycleTemp(mask);
+    return gx;
+  }, false],
   step: [() => null, false],
   sin: [(x, _o, g) => mul(g, cos(x)), true],
   cos: [(x, _o, g) => neg(mul(g, sin(x))), true],

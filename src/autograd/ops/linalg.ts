@@ -4,7 +4,7 @@ import { shapeStr, sizeOf, tryBroadcastShapes } from '../../backend/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { add, castRaw } from './elementwise.js';
-import { broadcastTo } from './reduce.js';
+import { broadcastTo, sumTo } from './reduce.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
 import { empty, floatDtype, promote } from './util.js';
 
@@ -13,6 +13,15 @@ import { empty, floatDtype, promote } from './util.js';
  * `ta` / `tb` say that a / b are stored transposed. Differentiable.
  */
 export function mm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
+  const out = mmRaw(a, b, ta, tb);
+  return record('matmul', [a, b], out, (g) => [
+    a.requiresGrad ? (ta ? (tb ? mm(b, g, true, true) : mm(b, g, false, true)) : tb ? mm(g, b, false, false) : mm(g, b, false, true)) : null,
+    b.requiresGrad ? (tb ? (ta ? mm(g, a, true, true) : mm(g, a, true, false)) : ta ? mm(a, g, false, false) : mm(a, g, true, false)) : null,
+  ]);
+}
+
+/** The product of mm, not recorded. */
+function mmRaw(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   const batched = a.ndim === 3;
   const B = batched ? a.shape[0] : 1;
   const [ar, ac] = a.shape.slice(-2);
@@ -31,10 +40,7 @@ export function mm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   backend().matmul(A.storage as Float32Array, Bt.storage as Float32Array, out.storage as Float32Array, {
     batch: B, m, k, n, transA: ta, transB: tb, strideA: ar * ac, strideB: br * bc,
   });
-  return record('matmul', [a, b], out, (g) => [
-    a.requiresGrad ? (ta ? (tb ? mm(b, g, true, true) : mm(b, g, false, true)) : tb ? mm(g, b, false, false) : mm(g, b, false, true)) : null,
-    b.requiresGrad ? (tb ? (ta ? mm(g, a, true, true) : mm(g, a, true, false)) : ta ? mm(a, g, false, false) : mm(a, g, true, false)) : null,
-  ]);
+  return out;
 }
 
 /**
@@ -77,8 +83,24 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const lead = x.shape.slice(0, -1);
   const x2 = x.ndim === 2 ? x : reshape(x, [sizeOf(lead), inF]);
-  let y = mm(x2, weight, false, true);
-  if (bias) y = add(y, bias);
+  const y = bias ? linearBias(x2, weight, bias) : mm(x2, weight, false, true);
   return x.ndim === 2 ? y : reshape(y, [...lead, weight.shape[0]]);
+}
+
+/**
+ * x·wᵀ + b as one graph node: the bias is added into the product's own array, so a layer makes
+ * one new tensor, not two. Same kernels and the same values as mm then add, whose rules its rule
+ * repeats; a bias of another dtype or shape than the product's [out] takes that composite path.
+ */
+function linearBias(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
+  const dtype = floatDtype(promote(x.dtype, weight.dtype));
+  if (bias.dtype !== dtype || bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) return add(mm(x, weight, false, true), bias);
+  const y = mmRaw(x, weight, false, true);
+  backend().binary('add', y.storage, y.shape, bias.storage, bias.shape, y.storage, y.shape);
+  return record('linear', [x, weight, bias], y, (g) => [
+    x.requiresGrad ? mm(g, weight, false, false) : null,
+    weight.requiresGrad ? mm(g, x, true, false) : null,
+    bias.requiresGrad ? sumTo(g, bias.shape) : null,
+  ]);
 }
 
