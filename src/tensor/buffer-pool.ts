@@ -14,7 +14,8 @@
  *
  * `allocData` (tensor.ts) takes from here first; a reused array is zero-filled, so it reads as a
  * new one. The pool keeps at most POOL_BYTES; what does not fit is left to the collector.
- * `emptyCache()` drops everything pooled (like torch.cuda.empty_cache).
+ * `emptyCache()` drops everything pooled (like torch.cuda.empty_cache); `setBufferPool(false)`
+ * turns the reuse off (like PYTORCH_NO_CUDA_MEMORY_CACHING): same values, more fresh memory.
  */
 import type { DType, Data } from '../backend/backend.js';
 
@@ -24,6 +25,7 @@ export const POOL_BYTES = 64 * 1024 * 1024;
 const PER_KEY = 64;
 
 const free = new Map<string, Data[]>();
+let enabled = true;
 let pooledBytes = 0;
 let reused = 0;
 let allocated = 0;
@@ -52,7 +54,7 @@ function fresh(dtype: DType, n: number): Data {
 
 /** A zero-filled array of n elements: a pooled one when one of that dtype and length is free. */
 export function takeArray(dtype: DType, n: number): Data {
-  const list = n > 0 ? free.get(keyOf(dtype, n)) : undefined;
+  const list = enabled && n > 0 ? free.get(keyOf(dtype, n)) : undefined;
   let a: Data;
   if (list !== undefined && list.length > 0) {
     a = list.pop() as Data;
@@ -70,7 +72,9 @@ export function takeArray(dtype: DType, n: number): Data {
 
 /** True when `a` is a whole ArrayBuffer of its own (not a view into a larger one, not shared). */
 function ownsBuffer(a: Data): boolean {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !(a.buffer instanceof SharedArrayBuffer) && a.length > 0;
+  // NOTE: a page that is not cross-origin isolated has no SharedArrayBuffer at all.
+  const shared = typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !shared && a.length > 0;
 }
 
 /**
@@ -78,7 +82,7 @@ function ownsBuffer(a: Data): boolean {
  * shared memory and exposed buffers are refused (false).
  */
 export function recycleArray(a: Data): boolean {
-  if (!ownsBuffer(a) || exposed.has(a.buffer)) return false;
+  if (!enabled || !ownsBuffer(a) || exposed.has(a.buffer)) return false;
   if (pooledBytes + a.byteLength > POOL_BYTES) return false;
   const key = keyOf(dtypeOfArray(a), a.length);
   let list = free.get(key);
@@ -148,4 +152,11 @@ export function resetPoolStats(): void {
 export function emptyCache(): void {
   free.clear();
   pooledBytes = 0;
+}
+
+/** Turns array reuse on or off (on by default); off also empties the pool. Values do not change. */
+export function setBufferPool(on: boolean): void {
+  if (typeof on !== 'boolean') throw new TypeError(`setBufferPool: expected true or false, got ${String(on)}`);
+  enabled = on;
+  if (!on) emptyCache();
 }

@@ -91,3 +91,41 @@ test('slices of one tensor accumulate their windows into one gradient', () => {
   loss.backward();
   assertClose(x.grad!, [1, 2, 3, 4, 2, 3, 4, 5, 2, 3, 4, 5]);
 });
+
+test('arrays the engine gives back to the pool are never ones a user holds (.grad, retained grads, a rule of record)', () => {
+  g.emptyCache();
+  const gen = new g.Generator(1);
+  const w = g.randn([40, 40], { generator: gen }).requiresGrad_();
+  const x = g.randn([30, 40], { generator: gen });
+  const stashed: g.Tensor[] = [];
+  // A rule recorded through the public record: the gradient it gets and the one it returns are its own.
+  const keep = (t: g.Tensor): g.Tensor => g.record('keep', [t], g.noGrad(() => g.mul(t, 1)), (gr) => {
+    stashed.push(gr);
+    const back = g.mul(gr, 1);
+    stashed.push(back);
+    return [back];
+  });
+  const step = (): { grad: g.Tensor; mid: g.Tensor } => {
+    w.grad = null;
+    const mid = g.retainGrad(g.relu(g.matmul(x, w)));
+    g.sum(g.tanh(keep(g.matmul(mid, w)))).backward();
+    return { grad: w.grad as unknown as g.Tensor, mid };
+  };
+  const first = step();
+  const copies = [first.grad, first.mid.grad as g.Tensor, ...stashed].map((t) => t.toFlatArray());
+  assert.ok(g.bufferPoolStats().pooledArrays > 0, 'this backward pooled its temporaries');
+  for (let i = 0; i < 3; i++) step();
+  assert.deepEqual([first.grad, first.mid.grad as g.Tensor, ...stashed.slice(0, 2)].map((t) => t.toFlatArray()), copies);
+});
+
+test('one gradient passed to two leaves gives each its own .grad; a lone leaf gradient is kept without a copy', () => {
+  const a = g.tensor([1, 2, 3]).requiresGrad_();
+  const b = g.tensor([4, 5, 6]).requiresGrad_();
+  g.sum(g.mul(g.add(a, b), 3)).backward();
+  assert.deepEqual(a.grad?.toFlatArray(), [3, 3, 3]);
+  assert.deepEqual(b.grad?.toFlatArray(), [3, 3, 3]);
+  assert.notEqual(a.grad?.data.buffer, b.grad?.data.buffer);
+  g.sum(g.mul(a, b)).backward();
+  assert.deepEqual(a.grad?.toFlatArray(), [7, 8, 9]);
+  assert.deepEqual(b.grad?.toFlatArray(), [4, 5, 6]);
+});
