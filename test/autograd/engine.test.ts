@@ -113,7 +113,8 @@ test('arrays the engine gives back to the pool are never ones a user holds (.gra
   };
   const first = step();
   const copies = [first.grad, first.mid.grad as g.Tensor, ...stashed].map((t) => t.toFlatArray());
-  assert.ok(g.bufferPoolStats().pooledArrays > 0, 'this backward pooled its temporaries');
+  // A device backend (webgpu) keeps its values on the device: the host pool is not used there.
+  if (g.backend().device === undefined) assert.ok(g.bufferPoolStats().pooledArrays > 0, 'this backward pooled its temporaries');
   for (let i = 0; i < 3; i++) step();
   assert.deepEqual([first.grad, first.mid.grad as g.Tensor, ...stashed.slice(0, 2)].map((t) => t.toFlatArray()), copies);
 });

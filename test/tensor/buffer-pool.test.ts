@@ -77,7 +77,8 @@ test('training gives the same numbers with the pool on and off, and the pool is 
   }
   const before = g.bufferPoolStats().recycled;
   const on = train();
-  assert.ok(g.bufferPoolStats().recycled > before, 'backward gave arrays back');
+  // A device backend (webgpu) keeps its values on the device: the host pool is not used there.
+  if (g.backend().device === undefined) assert.ok(g.bufferPoolStats().recycled > before, 'backward gave arrays back');
   assert.deepEqual(on.losses, off.losses);
   assert.deepEqual(on.weights, off.weights);
 });
