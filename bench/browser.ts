@@ -100,7 +100,7 @@ async function main(): Promise<void> {
         prof = profile(run, reps, nodeTimes);
         setBackend('wasm');
       }
-      return { ms, note: `wasm, ${wasmBackend.threads()} threads, ${wasmBackend.relaxed() ? 'relaxed-SIMD' : 'SIMD'} build`, profile: prof };
+      return { ms, note: `wasm, ${wasmBackend.threads()} thread${wasmBackend.threads() === 1 ? '' : 's'}, ${wasmBackend.relaxed() ? 'relaxed-SIMD' : 'SIMD'} build`, profile: prof };
     };
 
     const systems = [`gradlab wasm in Chromium ${version}`, `gradlab wasm in Node ${process.version}`, 'TF.js wasm in Chromium'];
