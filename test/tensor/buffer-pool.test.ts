@@ -47,19 +47,14 @@ test('setBufferPool(false) stops reuse and empties the pool; emptyCache drops wh
   assert.throws(() => g.setBufferPool('no' as unknown as boolean), /setBufferPool: expected true or false, got no/);
 });
 
-/** Three Adam steps of a small MLP (Linear+ReLU, shared input), returning losses and final weights. */
-function train(): { losses: number[]; weights: number[] } {
-  const gen = new g.Generator(3);
-  const model = new nn.Sequential(new nn.Linear(6, 8, { generator: gen }), new nn.ReLU(), new nn.Linear(8, 8, { generator: gen }), new nn.Tanh(), new nn.Linear(8, 3, { generator: gen }));
-  const x = g.randn([5, 6], { generator: gen });
-  const y = new Tensor(new Int32Array([0, 2, 1, 1, 0]), [5]);
-  const opt = new optim.Adam(model.parameters(), { lr: 0.05 });
+interface Trained { losses: number[]; weights: number[] }
+
+/** Three optimizer steps of `model`, returning the losses and the final weights. */
+function steps(model: g.nn.Module, opt: g.optim.Optimizer, lossOf: () => g.Tensor): Trained {
   const losses: number[] = [];
   for (let i = 0; i < 3; i++) {
     opt.zeroGrad();
-    const h = model.forward(x);
-    // Shared subexpressions: h reaches the loss along two paths, and add passes one gradient to both.
-    const loss = g.add(nn.F.crossEntropy(h, y), g.mean(g.mul(h, h)));
+    const loss = lossOf();
     loss.backward();
     opt.step();
     losses.push(loss.item());
@@ -67,16 +62,34 @@ function train(): { losses: number[]; weights: number[] } {
   return { losses, weights: model.parameters().flatMap((p) => p.toFlatArray()) };
 }
 
-test('training gives the same numbers with the pool on and off, and the pool is used', () => {
+/** Runs `train` with the pool off, then on: both results. */
+function offThenOn(train: () => Trained): { off: Trained; on: Trained } {
   g.setBufferPool(false);
-  let off;
+  let off: Trained;
   try {
     off = train();
   } finally {
     g.setBufferPool(true);
   }
+  return { off, on: train() };
+}
+
+/** A small MLP (Linear+ReLU, shared input). */
+function train(): Trained {
+  const gen = new g.Generator(3);
+  const model = new nn.Sequential(new nn.Linear(6, 8, { generator: gen }), new nn.ReLU(), new nn.Linear(8, 8, { generator: gen }), new nn.Tanh(), new nn.Linear(8, 3, { generator: gen }));
+  const x = g.randn([5, 6], { generator: gen });
+  const y = new Tensor(new Int32Array([0, 2, 1, 1, 0]), [5]);
+  return steps(model, new optim.Adam(model.parameters(), { lr: 0.05 }), () => {
+    const h = model.forward(x);
+    // Shared subexpressions: h reaches the loss along two paths, and add passes one gradient to both.
+    return g.add(nn.F.crossEntropy(h, y), g.mean(g.mul(h, h)));
+  });
+}
+
+test('training gives the same numbers with the pool on and off, and the pool is used', () => {
   const before = g.bufferPoolStats().recycled;
-  const on = train();
+  const { off, on } = offThenOn(train);
   // A device backend (webgpu) keeps its values on the device: the host pool is not used there.
   if (g.backend().device === undefined) assert.ok(g.bufferPoolStats().recycled > before, 'backward gave arrays back');
   assert.deepEqual(on.losses, off.losses);
@@ -112,33 +125,17 @@ class Mixed extends nn.Module {
   }
 }
 
-function trainMixed(): { losses: number[]; weights: number[] } {
+function trainMixed(): Trained {
   g.manualSeed(11);
   const gen = new g.Generator(5);
   const model = new Mixed(gen);
   const tokens = new Tensor(Int32Array.from({ length: 4 * 6 }, (_, i) => (i * 7 + 3) % 20), [4, 6]);
   const y = new Tensor(new Int32Array([0, 3, 1, 2]), [4]);
-  const opt = new optim.AdamW(model.parameters(), { lr: 0.01 });
-  const losses: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    opt.zeroGrad();
-    const loss = nn.F.crossEntropy(model.forward(tokens), y);
-    loss.backward();
-    opt.step();
-    losses.push(loss.item());
-  }
-  return { losses, weights: model.parameters().flatMap((p) => p.toFlatArray()) };
+  return steps(model, new optim.AdamW(model.parameters(), { lr: 0.01 }), () => nn.F.crossEntropy(model.forward(tokens), y));
 }
 
 test('embedding, attention, dropout, LSTM, GRU, conv, batch norm and pooling train to the same numbers with the pool on and off', () => {
-  g.setBufferPool(false);
-  let off;
-  try {
-    off = trainMixed();
-  } finally {
-    g.setBufferPool(true);
-  }
-  const on = trainMixed();
+  const { off, on } = offThenOn(trainMixed);
   const again = trainMixed();
   assert.deepEqual(on.losses, off.losses);
   assert.deepEqual(on.weights, off.weights);
