@@ -9,7 +9,7 @@
  * The same file is a Node worker_thread (its init in workerData) and a browser module Web Worker
  * (its init in the first message): it imports no Node built-in.
  */
-import { GEN, READY, SLEEPERS, SPIN_MS, drain, spin, type RangeFn, type WorkerInit } from './pool.js';
+import { CONTENDED_MS, GEN, READY, SLEEPERS, SPIN_MS, SPIN_PREEMPTED, drain, spin, type RangeFn, type WorkerInit } from './pool.js';
 
 interface WorkerThreads { workerData: unknown }
 
@@ -35,10 +35,16 @@ function serve(init: WorkerInit, post: (m: unknown) => void): never {
 function loop(ctrl: Int32Array, fns: RangeFn[], tid: number): never {
   let seen = Atomics.load(ctrl, GEN);
   drain(ctrl, fns, tid); // a job may already be running
+  let preemptedAt = -Infinity;
   for (;;) {
     let g = Atomics.load(ctrl, GEN);
     if (g === seen) {
-      spin(() => Atomics.load(ctrl, GEN) === seen, SPIN_MS);
+      // A worker that was preempted while spinning shares the CPUs with other work: for a while
+      // it sleeps right after each job, so that its spinning does not take CPU time the
+      // scheduler would otherwise give the caller (it shares time fairly between threads).
+      if (performance.now() - preemptedAt > CONTENDED_MS && spin(() => Atomics.load(ctrl, GEN) === seen, SPIN_MS) === SPIN_PREEMPTED) {
+        preemptedAt = performance.now();
+      }
       g = Atomics.load(ctrl, GEN);
       if (g === seen) {
         Atomics.add(ctrl, SLEEPERS, 1);
