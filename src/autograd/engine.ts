@@ -166,6 +166,8 @@ function walk(order: Tensor[], root: Tensor, grad: Tensor, born: Set<ArrayBuffer
       const kept = t.grad ? addInto(t.grad, g) : !node && free(g) ? g : copyOf(g);
       exposeTensor(kept);
       t.grad = kept;
+      // Added into an earlier .grad, or copied: g itself is dead now.
+      if (!node && kept !== g && free(g)) recycleTemp(g);
     }
     if (!node) continue;
     if (!node.backward) {

@@ -142,3 +142,19 @@ test('embedding, attention, dropout, LSTM, GRU, conv, batch norm and pooling tra
   assert.deepEqual(again.losses, off.losses, 'a warm pool changes nothing either');
   assert.ok(on.losses.every(Number.isFinite));
 });
+
+test('gradient accumulation over several backward() calls gives the same .grad with the pool on and off', () => {
+  const run = (): Trained => {
+    const gen = new g.Generator(8);
+    const model = new nn.Sequential(new nn.Linear(4, 6, { generator: gen }), new nn.ReLU(), new nn.Linear(6, 2, { generator: gen }));
+    const xs = [0, 1, 2].map(() => g.randn([3, 4], { generator: gen }));
+    const losses = xs.map((x) => {
+      const loss = g.mean(g.square(model.forward(x)));
+      loss.backward();
+      return loss.item();
+    });
+    return { losses, weights: model.parameters().flatMap((p) => (p.grad as g.Tensor).toFlatArray()) };
+  };
+  const { off, on } = offThenOn(run);
+  assert.deepEqual(on, off);
+});
