@@ -36,25 +36,17 @@ const exposed = new WeakSet<ArrayBufferLike>();
 /** One set per backward() in progress: the buffers allocated since it started. */
 const tracking: Set<ArrayBufferLike>[] = [];
 
-function keyOf(dtype: DType, n: number): string {
-  return `${dtype}:${n}`;
-}
+type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
+const CTOR: Record<DType, ArrayCtor> = { float32: Float32Array, float64: Float64Array, int32: Int32Array };
 
-function dtypeOfArray(a: Data): DType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  return 'int32';
-}
-
-function fresh(dtype: DType, n: number): Data {
-  if (dtype === 'float32') return new Float32Array(n);
-  if (dtype === 'float64') return new Float64Array(n);
-  return new Int32Array(n);
+/** The pool key of an array type and length. */
+function keyOf(ctor: ArrayCtor, n: number): string {
+  return `${ctor.name}:${n}`;
 }
 
 /** A zero-filled array of n elements: a pooled one when one of that dtype and length is free. */
 export function takeArray(dtype: DType, n: number): Data {
-  const list = enabled && n > 0 ? free.get(keyOf(dtype, n)) : undefined;
+  const list = enabled && n > 0 ? free.get(keyOf(CTOR[dtype], n)) : undefined;
   let a: Data;
   if (list !== undefined && list.length > 0) {
     a = list.pop() as Data;
@@ -62,7 +54,7 @@ export function takeArray(dtype: DType, n: number): Data {
     a.fill(0);
     reused++;
   } else {
-    a = fresh(dtype, n);
+    a = new CTOR[dtype](n);
     allocated++;
     allocatedBytes += a.byteLength;
   }
@@ -84,7 +76,7 @@ function ownsBuffer(a: Data): boolean {
 export function recycleArray(a: Data): boolean {
   if (!enabled || !ownsBuffer(a) || exposed.has(a.buffer)) return false;
   if (pooledBytes + a.byteLength > POOL_BYTES) return false;
-  const key = keyOf(dtypeOfArray(a), a.length);
+  const key = keyOf(a.constructor as ArrayCtor, a.length);
   let list = free.get(key);
   if (list === undefined) free.set(key, (list = []));
   if (list.length >= PER_KEY || list.includes(a)) return false;

@@ -13,13 +13,14 @@
  * - dropout and max pooling (forward and backward): bit-exact (masks, values, argmax).
  * Nothing here imports a Node module.
  */
-import type { AdamStep, SgdStep } from '../../src/backend/backend.js';
+import type { AdamStep, SgdStep, WindowSpec } from '../../src/backend/backend.js';
 import { jsBackend as js } from '../../src/backend/js/index.js';
 import { dropoutHash } from '../../src/backend/js/nn.js';
 import { GpuRun } from '../../src/backend/webgpu/run.js';
 import * as K from '../../src/backend/webgpu/kernels/fused.js';
 import { gemmTile } from '../../src/backend/webgpu/kernels/gemm-tile.js';
 import { rowPolicy } from '../../src/backend/webgpu/kernels/wgsl.js';
+import { randF32, rng } from './seeded.js';
 
 let device: GPUDevice | null = null;
 let run: GpuRun;
@@ -61,22 +62,6 @@ export function worstReport(): string {
 }
 
 // ---------------------------------------------------------------- data and buffers
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randF32(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
 
 function up(data: Float32Array | Int32Array): GPUBuffer {
   const buf = device!.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -451,13 +436,16 @@ const POOL_CASES: Omit<ConvCase, 'cout'>[] = [
   { n: 1, c: 1, inSize: [3, 3], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2] },
 ];
 
+/** A pooling case's window spec, and its input plane and output sizes. */
+function poolGeometry(pc: Omit<ConvCase, 'cout'>): { spec: WindowSpec; n: number; c: number; plane: number; l: number } {
+  const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
+  return { spec, n: pc.n, c: pc.c, plane: pc.inSize.reduce((a, b) => a * b, 1), l: spec.outSize.reduce((a, b) => a * b, 1) };
+}
+
 fusedCase('maxPool / maxPoolBackward match js exactly (ties, NaN, padding-only windows, dilation)', async () => {
   let seed = 900;
   for (const pc of POOL_CASES) {
-    const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
-    const { n, c } = pc;
-    const plane = pc.inSize.reduce((a, b) => a * b, 1);
-    const l = spec.outSize.reduce((a, b) => a * b, 1);
+    const { spec, n, c, plane, l } = poolGeometry(pc);
     // Values on a coarse grid so ties happen; NaN in a few places (NaN wins and propagates).
     const r = rng(seed++);
     const x = Float32Array.from({ length: n * c * plane }, () => Math.round(r() * 6) - 3);
@@ -485,10 +473,7 @@ fusedCase('maxPool / maxPoolBackward match js exactly (ties, NaN, padding-only w
 fusedCase('avgPool / avgPoolBackward match js (per-position scale, padding, stride, dilation)', async () => {
   let seed = 1000;
   for (const pc of POOL_CASES) {
-    const spec = { inSize: pc.inSize, outSize: outSize({ ...pc, cout: 1 }), kernel: pc.kernel, stride: pc.stride, padding: pc.padding, dilation: pc.dilation };
-    const { n, c } = pc;
-    const plane = pc.inSize.reduce((a, b) => a * b, 1);
-    const l = spec.outSize.reduce((a, b) => a * b, 1);
+    const { spec, n, c, plane, l } = poolGeometry(pc);
     const kk = pc.kernel.reduce((a, b) => a * b, 1);
     // count_include_pad = false style: 1 / (valid count) per position, varying with l.
     const scale = Float64Array.from({ length: l }, (_, i) => 1 / (kk - (i % 3 === 0 ? 1 : 0) || 1));

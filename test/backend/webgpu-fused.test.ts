@@ -15,11 +15,10 @@ import assert from 'node:assert/strict';
 import { FUSED_KERNELS } from '../../src/backend/backend.js';
 import * as K from '../../src/backend/webgpu/kernels/fused.js';
 import { fusedCases, useDevice, worstReport } from './webgpu-fused-cases.js';
-import { serveDist } from './webgpu/serve-dist.js';
+import { withWebGpuPage } from './webgpu/serve-dist.js';
 import { SWIFTSHADER_ICD, useSwiftShaderIfUnset } from './webgpu/util.js';
 
 const ICD = SWIFTSHADER_ICD;
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Dawn's GPU object: must stay referenced while its device lives (its instance is freed with it). */
 let gpuRoot: GPU | null = null;
@@ -85,21 +84,7 @@ window.runFused = async () => {
 
 
 test('webgpu fused kernels vs js in Chromium (navigator.gpu on SwiftShader)', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
-    return;
-  }
-  const { chromium } = await import('playwright-core');
-  const server = await serveDist(PAGE);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
-  });
-  try {
-    const page = await browser.newPage();
-    const port = (server.address() as { port: number }).port;
-    await page.goto(`http://127.0.0.1:${port}/`);
+  await withWebGpuPage(t, PAGE, {}, async (page) => {
     await page.waitForFunction(() => typeof (window as unknown as { runFused?: unknown }).runFused === 'function');
     const r = await page.evaluate(() => (window as unknown as { runFused: () => Promise<unknown> }).runFused()) as
       { skip?: string; adapter?: string; results?: { name: string; error: string | null }[]; worst?: string };
@@ -111,8 +96,5 @@ test('webgpu fused kernels vs js in Chromium (navigator.gpu on SwiftShader)', as
     console.log(`webgpu fused kernels vs js (float32, Chromium, ${r.adapter}): ${(r.results ?? []).length - failed.length}/${(r.results ?? []).length} cases pass\n${r.worst}`);
     if (failed.length) throw new Error(failed.map((x) => `${x.name}: ${x.error}`).join('\n'));
     if ((r.results ?? []).length !== fusedCases.length) throw new Error(`Chromium ran ${(r.results ?? []).length} cases, Node has ${fusedCases.length}`);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 });

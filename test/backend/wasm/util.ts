@@ -3,24 +3,7 @@ import assert from 'node:assert/strict';
 import type { Kernels } from '../../../src/backend/backend.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 
-/** mulberry32: small seeded generator, so every run sees the same data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randF32(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = rng(seed);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
-  return a;
-}
+export { randF32, rng } from '../seeded.js';
 
 /** The wasm backends under test: one thread, two threads (pool), and the non-shared fallback. */
 export const backends: { label: string; be: Kernels }[] = [

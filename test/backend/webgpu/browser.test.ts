@@ -5,11 +5,9 @@
  * a small fit() (page-cases.ts); then, from a module Worker of the (cross-origin isolated) page,
  * the same backend with synchronous reads (its device in a Worker of its own). Skipped, saying why, when chromium or its WebGPU adapter is missing.
  */
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { serveDist } from './serve-dist.js';
+import { withWebGpuPage } from './serve-dist.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>webgpu backend</title>
 <script type="module">
@@ -29,23 +27,7 @@ window.runWorker = () => new Promise((resolve) => {
 
 
 test('webgpu backend in Chromium: primitives vs js, async reads and fit() on the page; synchronous reads from a Worker', { timeout: 600_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
-    return;
-  }
-  const { chromium } = await import('playwright-core');
-  const server = await serveDist(PAGE, { isolate: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
-  });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const port = (server.address() as { port: number }).port;
-    await page.goto(`http://127.0.0.1:${port}/`);
+  await withWebGpuPage(t, PAGE, { isolate: true }, async (page, errors) => {
     await page.waitForFunction(() => typeof (window as unknown as { runCases?: unknown }).runCases === 'function');
     const r = await page.evaluate(() => (window as unknown as { runCases: () => Promise<unknown> }).runCases()) as
       { skip?: string; adapter?: string; results?: { name: string; error: string | null }[] };
@@ -65,8 +47,5 @@ test('webgpu backend in Chromium: primitives vs js, async reads and fit() on the
     const wf = wr.filter((x) => x.error);
     console.log(`webgpu backend in Chromium, from a Worker (synchronous reads): ${wr.length - wf.length}/${wr.length} cases pass`);
     if (wf.length || wr.length < 2) throw new Error(wf.map((x) => `${x.name}: ${x.error}`).join('\n') || `only ${wr.length} Worker cases ran`);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 });

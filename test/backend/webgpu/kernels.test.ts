@@ -16,6 +16,7 @@ import { jsBackend as js } from '../../../src/backend/js/index.js';
 import { BINARY_TABLE, UNARY_TABLE, isFast } from '../../../src/backend/optable.js';
 import { sizeOf, tryBroadcastShapes } from '../../../src/backend/shape.js';
 import { AWKWARD, close, randF32 } from '../wasm/util.js';
+import { checkWindowKernels } from '../window-cases.js';
 import { openWebGpu } from './util.js';
 
 const { be, skip } = await openWebGpu();
@@ -213,38 +214,7 @@ test('webgpu kernels against the js reference', { skip }, async (t) => {
       { inSize: [9, 9], outSize: [5, 5], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [2, 2] },
       { inSize: [1, 1], outSize: [1, 1], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
     ];
-    for (const spec of specs) {
-      const n = 3, c = 5, cout = 7;
-      const P = sizeOf(spec.inSize), L = sizeOf(spec.outSize), K = sizeOf(spec.kernel);
-      const x = randF32(n * c * P, 16, -3, -0.5);
-      const w = randF32(cout * c * K, 17);
-      const g = randF32(n * cout * L, 18);
-      for (const bi of [false, true]) {
-        const [u1, u2] = [new Float32Array(n * c * K * L), new Float32Array(n * c * K * L)];
-        js.im2col(x, n, c, spec, u1, bi); be.im2col(x, n, c, spec, u2, bi); close(u2, u1, 'im2col', 0, 0);
-        const [f1, f2] = [new Float32Array(x.length), new Float32Array(x.length)];
-        js.col2im(u1, n, c, spec, f1, bi); be.col2im(u1, n, c, spec, f2, bi); close(f2, f1, 'col2im', 1e-6, 1e-6);
-      }
-      const [y1, y2] = [new Float32Array(n * cout * L), new Float32Array(n * cout * L)];
-      js.convForward(x, n, c, spec, w, cout, y1); be.convForward(x, n, c, spec, w, cout, y2); close(y2, y1, 'conv', 1e-5, 1e-5);
-      const [gw1, gw2] = [new Float32Array(w.length), new Float32Array(w.length)];
-      js.convBackwardWeight(x, n, c, spec, g, cout, gw1); be.convBackwardWeight(x, n, c, spec, g, cout, gw2);
-      close(gw2, gw1, 'conv dW', 1e-5, 1e-5);
-      const [gx1, gx2] = [new Float32Array(x.length), new Float32Array(x.length)];
-      js.convBackwardInput(w, g, n, c, spec, cout, gx1); be.convBackwardInput(w, g, n, c, spec, cout, gx2);
-      close(gx2, gx1, 'conv dX', 1e-5, 1e-5);
-      const [o1, o2] = [new Float32Array(n * c * L), new Float32Array(n * c * L)];
-      const [a1, a2] = [new Int32Array(n * c * L), new Int32Array(n * c * L)];
-      js.maxPool(x, n, c, spec, o1, a1); be.maxPool(x, n, c, spec, o2, a2);
-      close(o2, o1, 'maxPool', 0, 0); assert.deepEqual([...a2], [...a1]);
-      const gp = randF32(n * c * L, 19);
-      const [b1, b2] = [new Float32Array(x.length), new Float32Array(x.length)];
-      js.maxPoolBackward(gp, n, c, spec, a1, b1); be.maxPoolBackward(gp, n, c, spec, a1, b2); close(b2, b1, 'maxPool back', 1e-7, 1e-6);
-      const scale = Float64Array.from({ length: L }, (_, i) => 1 / (1 + (i % 4)));
-      js.avgPool(x, n, c, spec, scale, o1); be.avgPool(x, n, c, spec, scale, o2); close(o2, o1, 'avgPool', 1e-6, 1e-6);
-      b1.fill(0); b2.fill(0);
-      js.avgPoolBackward(gp, n, c, spec, scale, b1); be.avgPoolBackward(gp, n, c, spec, scale, b2); close(b2, b1, 'avgPool back', 1e-6, 1e-6);
-    }
+    for (const spec of specs) checkWindowKernels(be, spec, { label: '', avgAtol: 1e-6, ties: false });
   });
 
   await t.test('softmax, cross-entropy, layer norm', () => {

@@ -7,16 +7,11 @@
  */
 import type { WindowSpec } from '../../backend.js';
 import type { GpuRun } from '../run.js';
+import { windowGeometry } from '../../js/nn.js';
 import { type GArr, arr, launch, main1d, metaDecl } from './common.js';
 
 function geometry(n: number, c: number, s: WindowSpec, batchInner: boolean): number[] {
-  const two = s.inSize.length === 2;
-  const [ih, iw] = two ? s.inSize : [1, s.inSize[0]];
-  const [oh, ow] = two ? s.outSize : [1, s.outSize[0]];
-  const [kh, kw] = two ? s.kernel : [1, s.kernel[0]];
-  const [sh, sw] = two ? s.stride : [1, s.stride[0]];
-  const [ph, pw] = two ? s.padding : [0, s.padding[0]];
-  const [dh, dw] = two ? s.dilation : [1, s.dilation[0]];
+  const { ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = windowGeometry(s);
   // words 1..: n c ih iw oh ow kh kw sh sw ph pw dh dw batchInner
   return [n, c, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, batchInner ? 1 : 0];
 }
