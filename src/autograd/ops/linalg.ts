@@ -14,10 +14,15 @@ import { empty, floatDtype, promote } from './util.js';
  */
 export function mm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const out = mmRaw(a, b, ta, tb);
-  return record('matmul', [a, b], out, (g) => [
+  return record('matmul', [a, b], out, (g) => mmGrads(a, b, ta, tb, g));
+}
+
+/** The gradients of mm(a, b, ta, tb) given g (null where an operand needs none). */
+function mmGrads(a: Tensor, b: Tensor, ta: boolean, tb: boolean, g: Tensor): [Tensor | null, Tensor | null] {
+  return [
     a.requiresGrad ? (ta ? (tb ? mm(b, g, true, true) : mm(b, g, false, true)) : tb ? mm(g, b, false, false) : mm(g, b, false, true)) : null,
     b.requiresGrad ? (tb ? (ta ? mm(g, a, true, true) : mm(g, a, true, false)) : ta ? mm(a, g, false, false) : mm(a, g, true, false)) : null,
-  ]);
+  ];
 }
 
 /** The product of mm, not recorded. */
@@ -97,10 +102,6 @@ function linearBias(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   if (bias.dtype !== dtype || bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) return add(mm(x, weight, false, true), bias);
   const y = mmRaw(x, weight, false, true);
   backend().binary('add', y.storage, y.shape, bias.storage, bias.shape, y.storage, y.shape);
-  return record('linear', [x, weight, bias], y, (g) => [
-    x.requiresGrad ? mm(g, weight, false, false) : null,
-    weight.requiresGrad ? mm(g, x, true, false) : null,
-    bias.requiresGrad ? sumTo(g, bias.shape) : null,
-  ]);
+  return record('linear', [x, weight, bias], y, (g) => [...mmGrads(x, weight, false, true, g), bias.requiresGrad ? sumTo(g, bias.shape) : null]);
 }
 

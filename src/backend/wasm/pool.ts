@@ -9,9 +9,10 @@
  * included, claims chunks with a compare-and-swap on one word holding (chunk count << 16 | next
  * chunk), so a job finishes even if no worker ever wakes up (the caller just does all of it),
  * and a late worker can only ever claim a chunk of the job that is current. Workers spin
- * SPIN_MS after a job, unless they find they were preempted (PREEMPTED_MS) (a bare Atomics.wait/notify round trip costs ~25 µs, more than a small
- * kernel, and much more when the virtual CPU was idle), then sleep in Atomics.wait on the generation value they just tested, so a wake-up
- * between the test and the wait is never lost. Workers are unref()'d: the pool never keeps a
+ * SPIN_MS after a job (a bare Atomics.wait/notify round trip costs ~25 µs, more than a small
+ * kernel, and much more when the virtual CPU was idle) unless they find they were preempted
+ * (PREEMPTED_MS, CONTENDED_MS), then sleep in Atomics.wait on the generation value they just
+ * tested, so a wake-up between the test and the wait is never lost. Workers are unref()'d: the pool never keeps a
  * process alive.
  *
  * A browser does not let its main thread block in Atomics.wait: there the caller spins for the
@@ -62,25 +63,20 @@ const PREEMPTED_MS = 0.2;
  */
 export const CONTENDED_MS = 200;
 
-/** How a spin ended. */
-export const SPUN = 0;
-export const SPIN_TIMEOUT = 1;
-export const SPIN_PREEMPTED = 2;
-
 /**
  * Spins until `waiting()` turns false, for at most `ms`; gives up early when the thread was
- * preempted (see PREEMPTED_MS). Returns SPUN, SPIN_TIMEOUT or SPIN_PREEMPTED.
+ * preempted (see PREEMPTED_MS). Says how the spin ended.
  */
-export function spin(waiting: () => boolean, ms: number): number {
+export function spin(waiting: () => boolean, ms: number): 'done' | 'timeout' | 'preempted' {
   const t0 = performance.now();
   let last = t0;
   while (waiting()) {
     const now = performance.now();
-    if (now - last > PREEMPTED_MS) return SPIN_PREEMPTED;
-    if (now - t0 >= ms) return SPIN_TIMEOUT;
+    if (now - last > PREEMPTED_MS) return 'preempted';
+    if (now - t0 >= ms) return 'timeout';
     last = now;
   }
-  return SPUN;
+  return 'done';
 }
 /** Chunks per job are capped so that count and index fit in 16 bits each. */
 export const MAX_CHUNKS = 0xffff;

@@ -9,7 +9,7 @@
  * The same file is a Node worker_thread (its init in workerData) and a browser module Web Worker
  * (its init in the first message): it imports no Node built-in.
  */
-import { CONTENDED_MS, GEN, READY, SLEEPERS, SPIN_MS, SPIN_PREEMPTED, drain, spin, type RangeFn, type WorkerInit } from './pool.js';
+import { CONTENDED_MS, GEN, READY, SLEEPERS, SPIN_MS, drain, spin, type RangeFn, type WorkerInit } from './pool.js';
 
 interface WorkerThreads { workerData: unknown }
 
@@ -42,7 +42,7 @@ function loop(ctrl: Int32Array, fns: RangeFn[], tid: number): never {
       // A worker that was preempted while spinning shares the CPUs with other work: for a while
       // it sleeps right after each job, so that its spinning does not take CPU time the
       // scheduler would otherwise give the caller (it shares time fairly between threads).
-      if (performance.now() - preemptedAt > CONTENDED_MS && spin(() => Atomics.load(ctrl, GEN) === seen, SPIN_MS) === SPIN_PREEMPTED) {
+      if (performance.now() - preemptedAt > CONTENDED_MS && spin(() => Atomics.load(ctrl, GEN) === seen, SPIN_MS) === 'preempted') {
         preemptedAt = performance.now();
       }
       g = Atomics.load(ctrl, GEN);
